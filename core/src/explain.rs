@@ -1,0 +1,286 @@
+//! Plain-language explanations of a verification, the same in every front end.
+//!
+//! All wording lives in language files (`core/lang/<tag>.json`: flat maps from message
+//! key to a template with `{name}` placeholders). This module only chooses which messages
+//! to say and fills them in; a missing key falls back to English, then to the key itself,
+//! so a partial translation still says everything.
+
+use crate::catalogue::{self, Category};
+use crate::date::{Date, YearMonth};
+use crate::grade::Grade;
+use crate::label::{Assurance, Label, Processing, Status, UpdateDelivery, WithoutCloud};
+use crate::verify::{Verdict, Verification};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// English, compiled in as the fallback for every other language.
+pub const ENGLISH: &str = include_str!("../lang/en.json");
+
+/// The language tags whose files ship with iotmark.
+pub const LANGUAGES: &[&str] = &["en", "de", "fr", "es", "pt", "sw"];
+
+/// One language's messages.
+#[derive(Clone, Debug, Default)]
+pub struct Messages {
+    own: HashMap<String, String>,
+    fallback: HashMap<String, String>,
+}
+
+/// A language file that is not a flat JSON object of strings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BadLanguageFile(pub String);
+
+impl std::fmt::Display for BadLanguageFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the language file is not a JSON object of strings: {}", self.0)
+    }
+}
+
+impl std::error::Error for BadLanguageFile {}
+
+fn parse(json: &str) -> Result<HashMap<String, String>, BadLanguageFile> {
+    serde_json::from_str(json).map_err(|e| BadLanguageFile(e.to_string()))
+}
+
+impl Messages {
+    /// English only.
+    pub fn english() -> Messages {
+        Messages { own: parse(ENGLISH).unwrap_or_default(), fallback: HashMap::new() }
+    }
+
+    /// A language file's messages, falling back to English.
+    pub fn from_json(json: &str) -> Result<Messages, BadLanguageFile> {
+        Ok(Messages { own: parse(json)?, fallback: parse(ENGLISH).unwrap_or_default() })
+    }
+
+    /// The message for `key` with `{name}` placeholders filled from `args`.
+    pub fn say(&self, key: &str, args: &[(&str, &str)]) -> String {
+        let template = self.own.get(key).or_else(|| self.fallback.get(key)).map_or(key, String::as_str);
+        args.iter().fold(template.to_owned(), |s, (name, value)| s.replace(&format!("{{{name}}}"), value))
+    }
+
+    fn plural(&self, key: &str, n: i64) -> String {
+        let one = n == 1 || (n == 0 && self.say("plural.zero-is-one", &[]) == "true");
+        self.say(&format!("{key}.{}", if one { "one" } else { "other" }), &[("n", &n.to_string())])
+    }
+
+    pub fn month(&self, m: YearMonth) -> String {
+        self.say("date.month-year", &[("month", &self.say(&format!("month.{}", m.month()), &[])), ("year", &m.year().to_string())])
+    }
+
+    pub fn date(&self, d: Date) -> String {
+        let (y, m, day) = d.ymd();
+        let month = self.say(&format!("month.{m}"), &[]);
+        self.say("date.full", &[("day", &day.to_string()), ("month", &month), ("year", &y.to_string())])
+    }
+
+    /// "4 years and 7 months", in this language.
+    pub fn span(&self, months: i64) -> String {
+        let (years, rest) = (months / 12, months % 12);
+        match (years, rest) {
+            (0, m) => self.plural("span.months", m),
+            (y, 0) => self.plural("span.years", y),
+            (y, m) => self.say("span.and", &[("a", &self.plural("span.years", y)), ("b", &self.plural("span.months", m))]),
+        }
+    }
+}
+
+/// A titled list of plain sentences.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Section {
+    pub key: &'static str,
+    pub title: String,
+    pub lines: Vec<String>,
+}
+
+/// One principle as shown on demand.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PrincipleLine {
+    pub id: u8,
+    pub status: Status,
+    pub status_text: String,
+    pub text: String,
+}
+
+/// The principles of one category.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PrincipleGroup {
+    pub category: Category,
+    pub title: String,
+    pub principles: Vec<PrincipleLine>,
+}
+
+/// Everything a front end says about one verification.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Explanation {
+    pub verdict: Verdict,
+    /// "Genuine label", "Not genuine", …
+    pub headline: String,
+    /// One sentence on what the verdict means for the shopper.
+    pub summary: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grade: Option<Grade>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grade_text: Option<String>,
+    /// Whose product this is, and the reminder to compare it with the box.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub check_box: Option<String>,
+    /// Lifecycle, privacy, openness, and who vouches for it, in that order.
+    pub sections: Vec<Section>,
+    pub principles: Vec<PrincipleGroup>,
+    /// Things the shopper should know about the verifier itself (an old trust list).
+    pub warnings: Vec<String>,
+}
+
+/// Explains a verification in the language of `m`.
+pub fn explain(v: &Verification, m: &Messages) -> Explanation {
+    let code = v.verdict.code();
+    let verdict_key = if v.verdict.is_genuine() { code } else { "invalid" };
+    let mut e = Explanation {
+        verdict: v.verdict.clone(),
+        headline: m.say(&format!("verdict.{verdict_key}.headline"), &[]),
+        summary: m.say(&format!("verdict.{verdict_key}.summary"), &[]),
+        grade: None,
+        grade_text: None,
+        product: None,
+        check_box: None,
+        sections: Vec::new(),
+        principles: Vec::new(),
+        warnings: warnings(v, m),
+    };
+    if let Verdict::Invalid(reason) = &v.verdict {
+        e.summary = format!("{} {}", e.summary, m.say(&format!("reason.{}", reason.code()), &[]));
+        return e;
+    }
+    let Some(label) = &v.label else { return e };
+    let p = &label.product;
+    e.grade = Some(label.grade);
+    e.grade_text = Some(m.say(&format!("grade.{}", label.grade.key()), &[]));
+    e.product = Some(m.say("product.line", &[("name", &p.name), ("model", &p.model), ("maker", &p.maker)]));
+    let mut check = m.say("product.check", &[]);
+    if let Some(serial) = &p.serial {
+        check = format!("{check} {}", m.say("product.serial", &[("serial", serial)]));
+    }
+    e.check_box = Some(check);
+    e.sections = vec![lifecycle(label, v.today, m), privacy(label, m), openness(label, m), vouch(v, label, m)];
+    e.principles = principles(label, m);
+    e
+}
+
+fn warnings(v: &Verification, m: &Messages) -> Vec<String> {
+    let mut out = Vec::new();
+    if v.trust_list.expired {
+        out.push(m.say("warning.trust-expired", &[("date", &m.date(v.trust_list.expires))]));
+    }
+    if v.revocation_list.is_some_and(|r| r.expired) {
+        out.push(m.say("warning.revocation-expired", &[]));
+    }
+    if v.revocation_list.is_none() {
+        out.push(m.say("warning.no-revocation-list", &[]));
+    }
+    out
+}
+
+fn section(key: &'static str, m: &Messages, lines: Vec<String>) -> Section {
+    Section { key, title: m.say(&format!("section.{key}"), &[]), lines }
+}
+
+fn lifecycle(label: &Label, today: Date, m: &Messages) -> Section {
+    let l = &label.facts.lifecycle;
+    let left = today.month().months_until(l.updates_until);
+    let until = m.month(l.updates_until);
+    let updates = if left > 0 {
+        m.say("lifecycle.updates-until", &[("until", &until), ("left", &m.span(left))])
+    } else if left == 0 {
+        m.say("lifecycle.updates-end-this-month", &[("until", &until)])
+    } else {
+        m.say("lifecycle.updates-ended", &[("until", &until)])
+    };
+    let delivery = match l.update_delivery {
+        UpdateDelivery::Automatic => "automatic",
+        UpdateDelivery::Prompted => "prompted",
+        UpdateDelivery::Manual => "manual",
+    };
+    let cloud = match l.without_cloud {
+        WithoutCloud::Works => "works",
+        WithoutCloud::Partly => "partly",
+        WithoutCloud::Fails => "fails",
+    };
+    let mut lines = vec![updates, m.say(&format!("lifecycle.delivery.{delivery}"), &[]), m.say(&format!("lifecycle.cloud.{cloud}"), &[])];
+    lines.extend(flag_lines("lifecycle.repair", &l.repair.set(), crate::label::Repair::NAMES, m));
+    section("lifecycle", m, lines)
+}
+
+/// One sentence per flag: `<prefix>.<name>.yes` or `.no`.
+fn flag_lines(prefix: &str, set: &[&str], names: &[&str], m: &Messages) -> Vec<String> {
+    names.iter().map(|n| m.say(&format!("{prefix}.{n}.{}", if set.contains(n) { "yes" } else { "no" }), &[])).collect()
+}
+
+fn privacy(label: &Label, m: &Messages) -> Section {
+    let pr = &label.facts.privacy;
+    let sensors: Vec<String> = pr.sensors.set().iter().map(|s| m.say(&format!("privacy.sensor.{s}"), &[])).collect();
+    let collects = if sensors.is_empty() {
+        m.say("privacy.collects-nothing", &[])
+    } else {
+        m.say("privacy.collects", &[("list", &sensors.join(", "))])
+    };
+    let processing = match pr.processing {
+        Processing::OnDevice => "on-device",
+        Processing::DeviceAndCloud => "device-and-cloud",
+        Processing::Cloud => "cloud",
+    };
+    let sharing = match (pr.sharing.shared, pr.sharing.sold) {
+        (_, true) => "sold",
+        (true, false) => "shared",
+        (false, false) => "kept",
+    };
+    let mut lines = vec![collects, m.say(&format!("privacy.processing.{processing}"), &[]), m.say(&format!("privacy.sharing.{sharing}"), &[])];
+    lines.extend(flag_lines("privacy.rights", &pr.rights.set(), crate::label::DataRights::NAMES, m));
+    section("privacy", m, lines)
+}
+
+fn openness(label: &Label, m: &Messages) -> Section {
+    let o = &label.facts.openness;
+    section("openness", m, flag_lines("openness", &o.set(), crate::label::Openness::NAMES, m))
+}
+
+fn vouch(v: &Verification, label: &Label, m: &Messages) -> Section {
+    let signer = v.signer.as_ref().map_or("", |s| s.name.as_str());
+    let assurance = match label.assurance {
+        Assurance::SelfDeclared => "self-declared",
+        Assurance::Reviewed => "reviewed",
+        Assurance::Audited => "audited",
+    };
+    let lines = vec![
+        m.say(&format!("vouch.{assurance}"), &[("issuer", signer), ("maker", &label.product.maker)]),
+        m.say("vouch.dates", &[("issued", &m.date(label.issued)), ("until", &m.date(label.valid_until))]),
+        m.say("vouch.label-id", &[("id", &label.id.to_string())]),
+        m.say("vouch.trust-age", &[("age", &m.plural("span.days", i64::from(v.trust_list.age_days)))]),
+    ];
+    section("vouch", m, lines)
+}
+
+fn principles(label: &Label, m: &Messages) -> Vec<PrincipleGroup> {
+    let Some(cat) = catalogue::by_version(label.catalogue) else { return Vec::new() };
+    Category::ALL
+        .iter()
+        .map(|c| PrincipleGroup {
+            category: *c,
+            title: m.say(&format!("category.{}", c.key()), &[]),
+            principles: cat
+                .principles
+                .iter()
+                .zip(&label.principles)
+                .filter(|(p, _)| p.category == *c)
+                .map(|(p, s)| PrincipleLine {
+                    id: p.id,
+                    status: *s,
+                    status_text: m.say(&format!("status.{}", s.key()), &[]),
+                    text: m.say(&format!("principle.{}", p.id), &[]),
+                })
+                .collect(),
+        })
+        .collect()
+}

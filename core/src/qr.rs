@@ -1,0 +1,151 @@
+//! Encoding label text as a QR symbol (qrcodegen) at error-correction level M.
+//!
+//! The text is split into segments by character class so that a label's digits use
+//! numeric mode (3.33 bits a character), an upper-case link alphanumeric mode (5.5 bits),
+//! and anything else byte mode; the text read back is identical.
+
+pub use qrcodegen::QrCode;
+use qrcodegen::{QrCodeEcc, QrSegment, Version};
+use std::fmt::Write;
+
+/// Modules of light margin on every side, as ISO/IEC 18004 requires.
+pub const QUIET_ZONE: i32 = 4;
+
+/// Text that does not fit any QR version at level M.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TooLong;
+
+impl std::fmt::Display for TooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the text is too long for a QR code")
+    }
+}
+
+impl std::error::Error for TooLong {}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Class {
+    Numeric,
+    Alphanumeric,
+    Byte,
+}
+
+fn class(c: char) -> Class {
+    match c {
+        '0'..='9' => Class::Numeric,
+        'A'..='Z' | ' ' | '$' | '%' | '*' | '+' | '-' | '.' | '/' | ':' => Class::Alphanumeric,
+        _ => Class::Byte,
+    }
+}
+
+/// Splits text into runs of one class, folding short runs into a wider neighbour where a
+/// new segment header (13 to 20 bits) would cost more than it saves.
+fn runs(text: &str) -> Vec<(Class, String)> {
+    let mut runs: Vec<(Class, String)> = Vec::new();
+    for c in text.chars() {
+        match runs.last_mut() {
+            Some((k, s)) if *k == class(c) => s.push(c),
+            _ => runs.push((class(c), c.to_string())),
+        }
+    }
+    for (narrow, wide, min) in [(Class::Numeric, Class::Alphanumeric, 8), (Class::Alphanumeric, Class::Byte, 6), (Class::Numeric, Class::Byte, 5)] {
+        for i in 0..runs.len() {
+            let next_to_wide = (i > 0 && runs[i - 1].0 == wide) || runs.get(i + 1).is_some_and(|r| r.0 == wide);
+            if runs[i].0 == narrow && runs[i].1.len() < min && next_to_wide {
+                runs[i].0 = wide;
+            }
+        }
+        runs = runs.into_iter().fold(Vec::new(), |mut acc: Vec<(Class, String)>, (k, s)| {
+            match acc.last_mut() {
+                Some((lk, ls)) if *lk == k => ls.push_str(&s),
+                _ => acc.push((k, s)),
+            }
+            acc
+        });
+    }
+    runs
+}
+
+fn segments(text: &str) -> Vec<QrSegment> {
+    runs(text)
+        .into_iter()
+        .map(|(k, s)| match k {
+            Class::Numeric => QrSegment::make_numeric(&s),
+            Class::Alphanumeric => QrSegment::make_alphanumeric(&s),
+            Class::Byte => QrSegment::make_bytes(s.as_bytes()),
+        })
+        .collect()
+}
+
+/// Encodes text at level M in the smallest version that holds it (level raised when
+/// that costs no size, as qrcodegen does).
+pub fn encode(text: &str) -> Result<QrCode, TooLong> {
+    QrCode::encode_segments_advanced(&segments(text), QrCodeEcc::Medium, Version::MIN, Version::MAX, None, true).map_err(|_| TooLong)
+}
+
+/// The symbol as an SVG document, one unit a module, quiet zone included, black on white.
+pub fn to_svg(code: &QrCode) -> String {
+    let size = code.size() + 2 * QUIET_ZONE;
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {size} {size}\" shape-rendering=\"crispEdges\">\
+         <rect width=\"{size}\" height=\"{size}\" fill=\"#fff\"/><path fill=\"#000\" d=\""
+    );
+    svg.push_str(&svg_path(code, QUIET_ZONE));
+    svg.push_str("\"/></svg>\n");
+    svg
+}
+
+/// The dark modules as one SVG path, each module a unit square offset by `border`.
+pub fn svg_path(code: &QrCode, border: i32) -> String {
+    let mut d = String::new();
+    for y in 0..code.size() {
+        for x in 0..code.size() {
+            if code.get_module(x, y) {
+                let _ = write!(d, "M{},{}h1v1h-1z", x + border, y + border);
+            }
+        }
+    }
+    d
+}
+
+/// The symbol as grey pixels (0 dark, 255 light), `scale` pixels a module, with quiet zone.
+pub fn to_luma(code: &QrCode, scale: usize) -> (usize, Vec<u8>) {
+    let modules = (code.size() + 2 * QUIET_ZONE) as usize;
+    let side = modules * scale;
+    let mut px = vec![255u8; side * side];
+    for y in 0..side {
+        for x in 0..side {
+            let (mx, my) = ((x / scale) as i32 - QUIET_ZONE, (y / scale) as i32 - QUIET_ZONE);
+            if code.get_module(mx, my) {
+                px[y * side + x] = 0;
+            }
+        }
+    }
+    (side, px)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn label_text_uses_dense_segments() {
+        let r = runs("HTTPS://IOTMARK.ORG#IM1:0123456789012345678901");
+        let classes: Vec<Class> = r.iter().map(|(k, _)| *k).collect();
+        assert_eq!(classes, vec![Class::Alphanumeric, Class::Byte, Class::Numeric]);
+        assert_eq!(r.iter().map(|(_, s)| s.as_str()).collect::<String>(), "HTTPS://IOTMARK.ORG#IM1:0123456789012345678901");
+    }
+
+    #[test]
+    fn lower_case_and_unicode_survive() {
+        let text = "https://example.org/ä?x=1#IM1:000";
+        let code = encode(text).unwrap();
+        assert!(code.version().value() <= 3);
+        assert!(to_svg(&code).starts_with("<svg"));
+    }
+
+    #[test]
+    fn too_long_is_an_error() {
+        assert_eq!(encode(&"9".repeat(8000)).err(), Some(TooLong));
+    }
+}

@@ -1,0 +1,318 @@
+//! Reading QR codes from camera frames and photographs: one pipeline for every front end.
+//!
+//! rqrr does the decoding (and its error correction guarantees that no wrong text is
+//! returned). In front of it, a cascade of attempts, cheapest and most likely first:
+//! rqrr's own thresholding; a local-mean binarisation on an integral image, which copes
+//! with shadows and glare; the same inverted, for light-on-dark codes; and rescaled copies
+//! for codes that are very small or very large in the frame. The cascade stops at the first
+//! attempt that finds a code, unless every code in the image is wanted.
+//!
+//! rqrr panics on some real photographs (its issue #54). Natively the panic is caught and
+//! that attempt counts as finding nothing; in WebAssembly a panic traps the instance, so
+//! the scanner runs the decoder in a worker that starts a fresh instance after a trap.
+
+use serde::Serialize;
+use std::fmt;
+
+/// Largest side of a frame, in pixels. Larger photographs are refused rather than
+/// risking unbounded time and memory; callers scale them down first.
+pub const MAX_SIDE: usize = 8192;
+
+/// A grey frame: `luma[y * width + x]`, 0 black, 255 white.
+#[derive(Clone, Copy, Debug)]
+pub struct Frame<'a> {
+    pub width: usize,
+    pub height: usize,
+    pub luma: &'a [u8],
+}
+
+/// Why a frame could not be scanned at all (finding no code is not an error).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ScanError {
+    /// A side is zero or above [`MAX_SIDE`].
+    BadSize { width: usize, height: usize },
+    /// The pixel buffer does not hold width times height bytes.
+    BufferMismatch { expected: usize, found: usize },
+}
+
+impl fmt::Display for ScanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ScanError::BadSize { width, height } => write!(f, "a {width}x{height} image cannot be scanned (each side must be 1 to {MAX_SIDE} pixels)"),
+            ScanError::BufferMismatch { expected, found } => write!(f, "the image should have {expected} pixels but has {found}"),
+        }
+    }
+}
+
+impl std::error::Error for ScanError {}
+
+/// One code found in a frame.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Code {
+    /// The payload bytes after error correction.
+    #[serde(skip)]
+    pub bytes: Vec<u8>,
+    /// The payload as text (UTF-8; other encodings where the build supports them).
+    pub text: String,
+    /// The symbol's version (1 to 40).
+    pub version: usize,
+    /// Corners in frame pixels: top-left, top-right, bottom-right, bottom-left.
+    pub corners: [(i32, i32); 4],
+}
+
+/// What to look for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Want {
+    /// Stop at the first attempt that finds a code: for cameras.
+    First,
+    /// Run every attempt and gather every distinct code: for sheets of labels.
+    All,
+}
+
+impl<'a> Frame<'a> {
+    pub fn new(width: usize, height: usize, luma: &'a [u8]) -> Result<Frame<'a>, ScanError> {
+        if width == 0 || height == 0 || width > MAX_SIDE || height > MAX_SIDE {
+            return Err(ScanError::BadSize { width, height });
+        }
+        if luma.len() != width * height {
+            return Err(ScanError::BufferMismatch { expected: width * height, found: luma.len() });
+        }
+        Ok(Frame { width, height, luma })
+    }
+}
+
+/// An owned grey image, the working copy of one attempt.
+#[derive(Clone)]
+struct Gray {
+    w: usize,
+    h: usize,
+    px: Vec<u8>,
+}
+
+impl Gray {
+    fn of(f: &Frame) -> Gray {
+        Gray { w: f.width, h: f.height, px: f.luma.to_vec() }
+    }
+
+    /// Box-filter downscale by an integer factor.
+    fn shrink(&self, k: usize) -> Gray {
+        let (w, h) = (self.w / k, self.h / k);
+        let mut px = Vec::with_capacity(w * h);
+        for y in 0..h {
+            for x in 0..w {
+                let mut sum = 0u32;
+                for dy in 0..k {
+                    let row = &self.px[(y * k + dy) * self.w + x * k..][..k];
+                    sum += row.iter().map(|v| u32::from(*v)).sum::<u32>();
+                }
+                px.push((sum / (k * k) as u32) as u8);
+            }
+        }
+        Gray { w, h, px }
+    }
+
+    /// Bilinear upscale by two, for codes whose modules are only a pixel or two wide.
+    fn grow(&self) -> Gray {
+        let (w, h) = (self.w * 2, self.h * 2);
+        let at = |x: usize, y: usize| u32::from(self.px[y.min(self.h - 1) * self.w + x.min(self.w - 1)]);
+        let mut px = Vec::with_capacity(w * h);
+        for y in 0..h {
+            for x in 0..w {
+                let (sx, sy) = (x / 2, y / 2);
+                let (fx, fy) = ((x % 2) as u32, (y % 2) as u32);
+                let top = at(sx, sy) * (2 - fx) + at(sx + 1, sy) * fx;
+                let bottom = at(sx, sy + 1) * (2 - fx) + at(sx + 1, sy + 1) * fx;
+                px.push(((top * (2 - fy) + bottom * fy) / 4) as u8);
+            }
+        }
+        Gray { w, h, px }
+    }
+
+    /// Dark pixels under a local-mean threshold: a pixel is dark when it is darker than
+    /// the mean of a window around it by a small margin. `window` is the half side.
+    fn binarise(&self, window: usize, invert: bool) -> Vec<bool> {
+        let (w, h) = (self.w, self.h);
+        let mut integral = vec![0u64; (w + 1) * (h + 1)];
+        for y in 0..h {
+            let mut row = 0u64;
+            for x in 0..w {
+                row += u64::from(self.px[y * w + x]);
+                integral[(y + 1) * (w + 1) + x + 1] = integral[y * (w + 1) + x + 1] + row;
+            }
+        }
+        let mut out = Vec::with_capacity(w * h);
+        for y in 0..h {
+            let (y0, y1) = (y.saturating_sub(window), (y + window + 1).min(h));
+            for x in 0..w {
+                let (x0, x1) = (x.saturating_sub(window), (x + window + 1).min(w));
+                let sum = integral[y1 * (w + 1) + x1] + integral[y0 * (w + 1) + x0] - integral[y0 * (w + 1) + x1] - integral[y1 * (w + 1) + x0];
+                let n = ((x1 - x0) * (y1 - y0)) as u64;
+                let v = u64::from(self.px[y * w + x]) * n * 100;
+                let dark = if invert { v > sum * 107 } else { v < sum * 93 };
+                out.push(dark);
+            }
+        }
+        out
+    }
+}
+
+/// One way of preparing the image for rqrr.
+#[derive(Clone, Copy, Debug)]
+enum Attempt {
+    /// rqrr's own row-average threshold.
+    Native,
+    /// Local mean over a window of about 1/`div` of the shorter side.
+    Local { div: usize, invert: bool },
+}
+
+/// Runs rqrr on the image `prepare` makes; a panic inside rqrr counts as finding nothing.
+/// (A macro because rqrr does not export the image buffer type it returns.)
+macro_rules! detect {
+    ($prepare:expr, $scale:expr) => {{
+        let scale: f32 = $scale;
+        let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut img = $prepare;
+            img.detect_grids()
+                .iter()
+                .filter_map(|grid| {
+                    let mut bytes = Vec::new();
+                    let meta = grid.decode_to(&mut bytes).ok()?;
+                    let corners = grid.bounds.map(|p| ((p.x as f32 * scale) as i32, (p.y as f32 * scale) as i32));
+                    Some(Code { text: text_of(&bytes), bytes, version: meta.version.0, corners })
+                })
+                .collect::<Vec<_>>()
+        }));
+        found.unwrap_or_default()
+    }};
+}
+
+/// The text of a payload: UTF-8 as it is; anything else as Latin-1, the QR default.
+fn text_of(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_owned(),
+        Err(_) => bytes.iter().map(|b| char::from(*b)).collect(),
+    }
+}
+
+fn run(img: &Gray, attempt: Attempt, scale: f32) -> Vec<Code> {
+    match attempt {
+        Attempt::Native => {
+            detect!(rqrr::PreparedImage::prepare_from_greyscale(img.w, img.h, |x, y| img.px[y * img.w + x]), scale)
+        }
+        Attempt::Local { div, invert } => {
+            let window = (img.w.min(img.h) / div).max(4);
+            let dark = img.binarise(window, invert);
+            detect!(rqrr::PreparedImage::prepare_from_bitmap(img.w, img.h, |x, y| dark[y * img.w + x]), scale)
+        }
+    }
+}
+
+/// The scales to try, most likely first: a large frame is first shrunk (fast, and it
+/// bridges blur); a tiny one is grown.
+fn scales(f: &Frame) -> Vec<usize> {
+    let side = f.width.max(f.height);
+    match side {
+        0..=320 => vec![1, 0],
+        321..=1000 => vec![1, 2],
+        1001..=2000 => vec![2, 1],
+        _ => vec![side.div_ceil(1200), 2, 1],
+    }
+}
+
+/// Finds the QR codes in a frame.
+pub fn scan(frame: &Frame, want: Want) -> Vec<Code> {
+    let original = Gray::of(frame);
+    let attempts = [
+        Attempt::Native,
+        Attempt::Local { div: 8, invert: false },
+        Attempt::Local { div: 24, invert: false },
+        Attempt::Local { div: 8, invert: true },
+    ];
+    let mut found: Vec<Code> = Vec::new();
+    for k in scales(frame) {
+        let (img, scale) = match k {
+            0 => (original.grow(), 0.5),
+            1 => (original.clone(), 1.0),
+            k => (original.shrink(k), k as f32),
+        };
+        if img.w < 21 || img.h < 21 {
+            continue;
+        }
+        for attempt in attempts {
+            for code in run(&img, attempt, scale) {
+                if !found.iter().any(|c| c.bytes == code.bytes && near(c, &code)) {
+                    found.push(code);
+                }
+            }
+            if want == Want::First && !found.is_empty() {
+                return found;
+            }
+        }
+    }
+    found
+}
+
+/// Whether two finds are the same symbol seen twice (centres closer than a side).
+fn near(a: &Code, b: &Code) -> bool {
+    let centre = |c: &Code| c.corners.iter().fold((0, 0), |s, p| (s.0 + p.0 / 4, s.1 + p.1 / 4));
+    let side = |c: &Code| (c.corners[0].0 - c.corners[1].0).abs().max((c.corners[0].1 - c.corners[1].1).abs()).max(1);
+    let (ca, cb) = (centre(a), centre(b));
+    (ca.0 - cb.0).abs().max((ca.1 - cb.1).abs()) < side(a).max(side(b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::qr;
+
+    fn frame_of(text: &str, scale: usize, invert: bool) -> (usize, Vec<u8>) {
+        let (side, mut px) = qr::to_luma(&qr::encode(text).unwrap(), scale);
+        if invert {
+            px.iter_mut().for_each(|p| *p = 255 - *p);
+        }
+        (side, px)
+    }
+
+    #[test]
+    fn reads_a_clean_symbol() {
+        let (side, px) = frame_of("HELLO 123", 4, false);
+        let codes = scan(&Frame::new(side, side, &px).unwrap(), Want::First);
+        assert_eq!(codes[0].text, "HELLO 123");
+    }
+
+    #[test]
+    fn reads_light_on_dark() {
+        let (side, px) = frame_of("INVERTED", 4, true);
+        let codes = scan(&Frame::new(side, side, &px).unwrap(), Want::First);
+        assert_eq!(codes.first().map(|c| c.text.as_str()), Some("INVERTED"));
+    }
+
+    #[test]
+    fn finds_every_code_on_a_sheet() {
+        let (side, a) = frame_of("FIRST", 4, false);
+        let (_, b) = frame_of("SECOND", 4, false);
+        let w = side * 2;
+        let mut px = vec![255u8; w * side];
+        for y in 0..side {
+            px[y * w..y * w + side].copy_from_slice(&a[y * side..(y + 1) * side]);
+            px[y * w + side..(y + 1) * w].copy_from_slice(&b[y * side..(y + 1) * side]);
+        }
+        let mut texts: Vec<String> = scan(&Frame::new(w, side, &px).unwrap(), Want::All).into_iter().map(|c| c.text).collect();
+        texts.sort();
+        assert_eq!(texts, vec!["FIRST", "SECOND"]);
+    }
+
+    #[test]
+    fn hostile_frames_are_refused_or_empty() {
+        assert!(matches!(Frame::new(0, 10, &[]), Err(ScanError::BadSize { .. })));
+        assert!(matches!(Frame::new(10, 10, &[0; 99]), Err(ScanError::BufferMismatch { .. })));
+        assert!(Frame::new(MAX_SIDE + 1, 1, &[]).is_err());
+        for fill in [0u8, 255] {
+            let px = vec![fill; 200 * 100];
+            assert!(scan(&Frame::new(200, 100, &px).unwrap(), Want::All).is_empty());
+        }
+        let noise: Vec<u8> = (0..300u32 * 300).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
+        assert!(scan(&Frame::new(300, 300, &noise).unwrap(), Want::All).is_empty());
+        assert!(scan(&Frame::new(1, 1, &[0]).unwrap(), Want::All).is_empty());
+    }
+}

@@ -1,0 +1,201 @@
+//! Verification: from label text to one typed verdict.
+//!
+//! The order of checks is part of the contract (see `docs/wire-format.md`): the envelope
+//! is parsed, the signer is looked up and the signature checked before any claim is read,
+//! so that nothing from a forged label is ever shown. Then the claims, the issuer's
+//! rights, the grade, revocation and the dates.
+
+use crate::date::Date;
+use crate::grade::{self, Grade};
+use crate::label::{Assurance, Label, LabelError};
+use crate::trust::{Freshness, RevocationList, TrustList};
+use crate::wire::{self, cose, FormatError};
+use serde::{Serialize, Serializer};
+use std::fmt;
+
+/// Why a label is not genuine.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Invalid {
+    Malformed(FormatError),
+    /// No issuer of the trust list has the label's key id.
+    UnknownIssuer,
+    /// The signature does not match the issuer's key.
+    BadSignature,
+    /// The label was issued outside the issuer's validity window.
+    IssuerNotValid,
+    /// The issuer may not sign labels of this assurance level.
+    AssuranceNotAllowed(Assurance),
+    /// The stated grade does not follow from the principle statuses.
+    GradeMismatch { stated: Grade, earned: Option<Grade> },
+    UnknownCatalogue(u16),
+}
+
+impl Invalid {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Invalid::Malformed(e) => e.code(),
+            Invalid::UnknownIssuer => "unknown-issuer",
+            Invalid::BadSignature => "bad-signature",
+            Invalid::IssuerNotValid => "issuer-not-valid",
+            Invalid::AssuranceNotAllowed(_) => "assurance-not-allowed",
+            Invalid::GradeMismatch { .. } => "grade-mismatch",
+            Invalid::UnknownCatalogue(_) => "unknown-catalogue",
+        }
+    }
+}
+
+impl fmt::Display for Invalid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Invalid::Malformed(e) => e.fmt(f),
+            Invalid::UnknownIssuer => write!(f, "the label is signed by someone the trust list does not know"),
+            Invalid::BadSignature => write!(f, "the label's signature does not match: it was altered or forged"),
+            Invalid::IssuerNotValid => write!(f, "the issuer was not allowed to sign labels on the label's issue date"),
+            Invalid::AssuranceNotAllowed(a) => write!(f, "the issuer may not sign {} labels", a.key()),
+            Invalid::GradeMismatch { stated, earned } => match earned {
+                Some(g) => write!(f, "the label claims {stated} but its assessment earns {g}"),
+                None => write!(f, "the label claims {stated} but its assessment earns no mark"),
+            },
+            Invalid::UnknownCatalogue(v) => write!(f, "the label names catalogue version {v}, which this verifier does not know"),
+        }
+    }
+}
+
+/// The verdict on a label.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Valid,
+    /// Genuine, but past its valid-until date.
+    Expired,
+    /// Genuine, but issued after today (or the device clock is behind).
+    NotYetValid,
+    /// Genuine, but struck off the mark.
+    Revoked,
+    Invalid(Invalid),
+}
+
+impl Verdict {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Verdict::Valid => "valid",
+            Verdict::Expired => "expired",
+            Verdict::NotYetValid => "not-yet-valid",
+            Verdict::Revoked => "revoked",
+            Verdict::Invalid(i) => i.code(),
+        }
+    }
+
+    /// Whether the label was signed by a trusted issuer (even if no longer valid).
+    pub fn is_genuine(&self) -> bool {
+        !matches!(self, Verdict::Invalid(_))
+    }
+}
+
+impl Serialize for Verdict {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+/// Who signed a genuine label.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Signer {
+    pub name: String,
+    /// Hex key id.
+    pub kid: String,
+}
+
+/// Everything a front end needs to show the result of a verification.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Verification {
+    pub verdict: Verdict,
+    /// One sentence on why, for an invalid label.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The claims; only for a genuine label.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<Label>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signer: Option<Signer>,
+    /// The address before `#` when the label was given in URL form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+    pub trust_list: Freshness,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revocation_list: Option<Freshness>,
+    pub today: Date,
+}
+
+/// What a verifier checks labels against.
+#[derive(Clone, Copy, Debug)]
+pub struct Context<'a> {
+    pub trust: &'a TrustList,
+    pub revoked: Option<&'a RevocationList>,
+    pub today: Date,
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Verifies label text (bare or URL form).
+pub fn verify(text: &str, ctx: &Context) -> Verification {
+    let t = ctx.trust;
+    let mut out = Verification {
+        verdict: Verdict::Valid,
+        reason: None,
+        label: None,
+        signer: None,
+        link: None,
+        trust_list: Freshness::of(t.sequence, t.issued, t.expires, ctx.today),
+        revocation_list: ctx.revoked.map(|r| Freshness::of(r.sequence, r.issued, r.expires, ctx.today)),
+        today: ctx.today,
+    };
+    match check(text, ctx, &mut out) {
+        Ok(verdict) => out.verdict = verdict,
+        Err(invalid) => {
+            out.reason = Some(invalid.to_string());
+            out.verdict = Verdict::Invalid(invalid);
+            out.label = None;
+            out.signer = None;
+        }
+    }
+    out
+}
+
+fn check(text: &str, ctx: &Context, out: &mut Verification) -> Result<Verdict, Invalid> {
+    let parsed = wire::parse_text(text).map_err(Invalid::Malformed)?;
+    out.link = parsed.link;
+    let envelope = cose::open(&parsed.envelope).map_err(Invalid::Malformed)?;
+    let issuer = ctx.trust.issuer(&envelope.kid).ok_or(Invalid::UnknownIssuer)?;
+    if !envelope.verify(&issuer.key) {
+        return Err(Invalid::BadSignature);
+    }
+    let label = wire::decode_claims(envelope.payload).map_err(|e| match e {
+        FormatError::Label(LabelError::UnknownCatalogue(v)) => Invalid::UnknownCatalogue(v),
+        e => Invalid::Malformed(e),
+    })?;
+    if label.issued < issuer.from || label.issued > issuer.until {
+        return Err(Invalid::IssuerNotValid);
+    }
+    if !issuer.assurances.contains(&label.assurance) {
+        return Err(Invalid::AssuranceNotAllowed(label.assurance));
+    }
+    let catalogue = label.catalogue().map_err(|_| Invalid::UnknownCatalogue(label.catalogue))?;
+    let earned = grade::grade(catalogue, &label.principles);
+    if earned != Some(label.grade) {
+        return Err(Invalid::GradeMismatch { stated: label.grade, earned });
+    }
+    out.signer = Some(Signer { name: issuer.name.clone(), kid: hex(&envelope.kid) });
+    let verdict = if ctx.revoked.is_some_and(|r| r.contains(label.id)) {
+        Verdict::Revoked
+    } else if label.issued > ctx.today {
+        Verdict::NotYetValid
+    } else if label.valid_until < ctx.today {
+        Verdict::Expired
+    } else {
+        Verdict::Valid
+    };
+    out.label = Some(label);
+    Ok(verdict)
+}
