@@ -24,7 +24,11 @@ pub struct DateError(pub String);
 
 impl fmt::Display for DateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?} is not a date in the form {}", self.0, "YYYY-MM-DD (or YYYY-MM for a month)")
+        write!(
+            f,
+            "{:?} is not a date in the form {}",
+            self.0, "YYYY-MM-DD (or YYYY-MM for a month)"
+        )
     }
 }
 
@@ -126,7 +130,9 @@ fn numbers(s: &str, parts: usize) -> Option<Vec<u32>> {
     fields
         .iter()
         .zip(widths)
-        .map(|(f, w)| (f.len() == w && f.bytes().all(|b| b.is_ascii_digit())).then(|| f.parse().ok())?)
+        .map(|(f, w)| {
+            (f.len() == w && f.bytes().all(|b| b.is_ascii_digit())).then(|| f.parse().ok())?
+        })
         .collect()
 }
 
@@ -193,7 +199,10 @@ mod tests {
         assert_eq!("2024-02-29".parse(), Ok(Date(19_782)));
         assert!("2023-02-29".parse::<Date>().is_err());
         assert!("2023-2-01".parse::<Date>().is_err());
-        assert_eq!("2031-06".parse::<YearMonth>().unwrap().to_string(), "2031-06");
+        assert_eq!(
+            "2031-06".parse::<YearMonth>().unwrap().to_string(),
+            "2031-06"
+        );
         assert_eq!(Date::from_unix(1_700_000_000).to_string(), "2023-11-14");
     }
 }

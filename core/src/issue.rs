@@ -17,11 +17,17 @@ pub const MAX_QR_VERSION: u8 = 10;
 pub enum IssueError {
     Label(LabelError),
     /// The stated grade is not the one the assessment earns.
-    GradeMismatch { stated: Grade, earned: Option<Grade> },
+    GradeMismatch {
+        stated: Grade,
+        earned: Option<Grade>,
+    },
     /// The assessment earns no mark at all.
     NoMark,
     /// The text would need a QR code larger than [`MAX_QR_VERSION`].
-    TooLarge { bytes: usize, version: u8 },
+    TooLarge {
+        bytes: usize,
+        version: u8,
+    },
 }
 
 impl fmt::Display for IssueError {
@@ -52,17 +58,34 @@ pub struct Issued {
 /// Checks `label` and signs it. `link` is the scanner address for the URL form.
 pub fn issue(label: &Label, key: &SigningKey, link: Option<&str>) -> Result<Issued, IssueError> {
     label.check().map_err(IssueError::Label)?;
-    let earned = grade::grade(label.catalogue().map_err(IssueError::Label)?, &label.principles);
+    let earned = grade::grade(
+        label.catalogue().map_err(IssueError::Label)?,
+        &label.principles,
+    );
     match earned {
         None => return Err(IssueError::NoMark),
-        Some(g) if g != label.grade => return Err(IssueError::GradeMismatch { stated: label.grade, earned }),
+        Some(g) if g != label.grade => {
+            return Err(IssueError::GradeMismatch {
+                stated: label.grade,
+                earned,
+            })
+        }
         Some(_) => {}
     }
     let envelope = cose::sign(key, &wire::encode_claims(label));
     let text = wire::to_text(&envelope, link);
-    let qr_version = qr::encode(&text).map(|c| c.version().value()).unwrap_or(u8::MAX);
+    let qr_version = qr::encode(&text)
+        .map(|c| c.version().value())
+        .unwrap_or(u8::MAX);
     if qr_version > MAX_QR_VERSION {
-        return Err(IssueError::TooLarge { bytes: envelope.len(), version: qr_version });
+        return Err(IssueError::TooLarge {
+            bytes: envelope.len(),
+            version: qr_version,
+        });
     }
-    Ok(Issued { envelope, text, qr_version })
+    Ok(Issued {
+        envelope,
+        text,
+        qr_version,
+    })
 }

@@ -21,7 +21,12 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 4] = [Status::Met, Status::Partly, Status::NotMet, Status::NotApplicable];
+    pub const ALL: [Status; 4] = [
+        Status::Met,
+        Status::Partly,
+        Status::NotMet,
+        Status::NotApplicable,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -46,7 +51,11 @@ pub enum Assurance {
 }
 
 impl Assurance {
-    pub const ALL: [Assurance; 3] = [Assurance::SelfDeclared, Assurance::Reviewed, Assurance::Audited];
+    pub const ALL: [Assurance; 3] = [
+        Assurance::SelfDeclared,
+        Assurance::Reviewed,
+        Assurance::Audited,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -107,6 +116,18 @@ macro_rules! flags {
             pub fn from_bits(bits: u32) -> Option<Self> {
                 let all = 0 $(| (1u32 << $bit))+;
                 (bits & !all == 0).then(|| $name { $($field: bits & (1 << $bit) != 0),+ })
+            }
+
+            /// The flags named in `names`; the error is the first unknown name.
+            pub fn from_names<S: AsRef<str>>(names: &[S]) -> Result<Self, String> {
+                let mut out = Self::default();
+                for n in names {
+                    match n.as_ref() {
+                        $(stringify!($field) => out.$field = true,)+
+                        other => return Err(other.to_owned()),
+                    }
+                }
+                Ok(out)
             }
 
             /// The names of the flags that are set, in bit order.
@@ -208,7 +229,9 @@ impl std::str::FromStr for LabelId {
         if hex.len() != 16 {
             return Err(LabelError::BadLabelId(s.to_owned()));
         }
-        u64::from_str_radix(&hex, 16).map(LabelId).map_err(|_| LabelError::BadLabelId(s.to_owned()))
+        u64::from_str_radix(&hex, 16)
+            .map(LabelId)
+            .map_err(|_| LabelError::BadLabelId(s.to_owned()))
     }
 }
 
@@ -220,7 +243,9 @@ impl Serialize for LabelId {
 
 impl<'de> Deserialize<'de> for LabelId {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
+        String::deserialize(d)?
+            .parse()
+            .map_err(serde::de::Error::custom)
     }
 }
 
@@ -254,12 +279,18 @@ pub const MAX_SERIAL: usize = 24;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LabelError {
     /// A text field is empty, too long, or holds control characters.
-    BadText { field: &'static str, max: usize },
+    BadText {
+        field: &'static str,
+        max: usize,
+    },
     BadGtin(String),
     BadLabelId(String),
     UnknownCatalogue(u16),
     /// The number of principle statuses does not match the catalogue.
-    WrongPrincipleCount { expected: usize, found: usize },
+    WrongPrincipleCount {
+        expected: usize,
+        found: usize,
+    },
     /// `valid_until` is before `issued`.
     ValidityInverted,
 }
@@ -307,8 +338,15 @@ pub fn check_gtin(gtin: &str) -> Result<(), LabelError> {
     }
     let digits: Vec<u32> = gtin.bytes().map(|b| u32::from(b - b'0')).collect();
     let (body, check) = digits.split_at(digits.len() - 1);
-    let sum: u32 = body.iter().rev().enumerate().map(|(i, d)| if i % 2 == 0 { d * 3 } else { *d }).sum();
-    ((10 - sum % 10) % 10 == check[0]).then_some(()).ok_or_else(bad)
+    let sum: u32 = body
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, d)| if i % 2 == 0 { d * 3 } else { *d })
+        .sum();
+    ((10 - sum % 10) % 10 == check[0])
+        .then_some(())
+        .ok_or_else(bad)
 }
 
 impl Label {
@@ -331,7 +369,10 @@ impl Label {
         }
         let expected = self.catalogue()?.len();
         if self.principles.len() != expected {
-            return Err(LabelError::WrongPrincipleCount { expected, found: self.principles.len() });
+            return Err(LabelError::WrongPrincipleCount {
+                expected,
+                found: self.principles.len(),
+            });
         }
         if self.valid_until < self.issued {
             return Err(LabelError::ValidityInverted);
@@ -350,7 +391,10 @@ mod tests {
         assert_eq!(normalise_gtin("96385074"), "0000096385074");
         assert!(check_gtin("0000096385074").is_ok());
         assert!(check_gtin("0036000291452").is_ok());
-        assert!(check_gtin("036000291452").is_err(), "12 digits must be written as 13");
+        assert!(
+            check_gtin("036000291452").is_err(),
+            "12 digits must be written as 13"
+        );
         assert!(check_gtin("10614141000415").is_ok());
         assert!(check_gtin("4006381333932").is_err());
         assert!(check_gtin("40063813339").is_err());
@@ -359,7 +403,11 @@ mod tests {
 
     #[test]
     fn flags_round_trip_and_reject_unknown_bits() {
-        let o = Openness { firmware: true, local_api: true, ..Default::default() };
+        let o = Openness {
+            firmware: true,
+            local_api: true,
+            ..Default::default()
+        };
         assert_eq!(o.bits(), 0b1_0001);
         assert_eq!(Openness::from_bits(0b1_0001), Some(o));
         assert_eq!(Openness::from_bits(0b10_0000), None);

@@ -75,9 +75,16 @@ impl<'a> Frame<'a> {
             return Err(ScanError::BadSize { width, height });
         }
         if luma.len() != width * height {
-            return Err(ScanError::BufferMismatch { expected: width * height, found: luma.len() });
+            return Err(ScanError::BufferMismatch {
+                expected: width * height,
+                found: luma.len(),
+            });
         }
-        Ok(Frame { width, height, luma })
+        Ok(Frame {
+            width,
+            height,
+            luma,
+        })
     }
 }
 
@@ -91,7 +98,11 @@ struct Gray {
 
 impl Gray {
     fn of(f: &Frame) -> Gray {
-        Gray { w: f.width, h: f.height, px: f.luma.to_vec() }
+        Gray {
+            w: f.width,
+            h: f.height,
+            px: f.luma.to_vec(),
+        }
     }
 
     /// Box-filter downscale by an integer factor.
@@ -114,7 +125,8 @@ impl Gray {
     /// Bilinear upscale by two, for codes whose modules are only a pixel or two wide.
     fn grow(&self) -> Gray {
         let (w, h) = (self.w * 2, self.h * 2);
-        let at = |x: usize, y: usize| u32::from(self.px[y.min(self.h - 1) * self.w + x.min(self.w - 1)]);
+        let at =
+            |x: usize, y: usize| u32::from(self.px[y.min(self.h - 1) * self.w + x.min(self.w - 1)]);
         let mut px = Vec::with_capacity(w * h);
         for y in 0..h {
             for x in 0..w {
@@ -145,7 +157,9 @@ impl Gray {
             let (y0, y1) = (y.saturating_sub(window), (y + window + 1).min(h));
             for x in 0..w {
                 let (x0, x1) = (x.saturating_sub(window), (x + window + 1).min(w));
-                let sum = integral[y1 * (w + 1) + x1] + integral[y0 * (w + 1) + x0] - integral[y0 * (w + 1) + x1] - integral[y1 * (w + 1) + x0];
+                let sum = integral[y1 * (w + 1) + x1] + integral[y0 * (w + 1) + x0]
+                    - integral[y0 * (w + 1) + x1]
+                    - integral[y1 * (w + 1) + x0];
                 let n = ((x1 - x0) * (y1 - y0)) as u64;
                 let v = u64::from(self.px[y * w + x]) * n * 100;
                 let dark = if invert { v > sum * 107 } else { v < sum * 93 };
@@ -177,8 +191,15 @@ macro_rules! detect {
                 .filter_map(|grid| {
                     let mut bytes = Vec::new();
                     let meta = grid.decode_to(&mut bytes).ok()?;
-                    let corners = grid.bounds.map(|p| ((p.x as f32 * scale) as i32, (p.y as f32 * scale) as i32));
-                    Some(Code { text: text_of(&bytes), bytes, version: meta.version.0, corners })
+                    let corners = grid
+                        .bounds
+                        .map(|p| ((p.x as f32 * scale) as i32, (p.y as f32 * scale) as i32));
+                    Some(Code {
+                        text: text_of(&bytes),
+                        bytes,
+                        version: meta.version.0,
+                        corners,
+                    })
                 })
                 .collect::<Vec<_>>()
         }));
@@ -197,12 +218,19 @@ fn text_of(bytes: &[u8]) -> String {
 fn run(img: &Gray, attempt: Attempt, scale: f32) -> Vec<Code> {
     match attempt {
         Attempt::Native => {
-            detect!(rqrr::PreparedImage::prepare_from_greyscale(img.w, img.h, |x, y| img.px[y * img.w + x]), scale)
+            detect!(
+                rqrr::PreparedImage::prepare_from_greyscale(img.w, img.h, |x, y| img.px
+                    [y * img.w + x]),
+                scale
+            )
         }
         Attempt::Local { div, invert } => {
             let window = (img.w.min(img.h) / div).max(4);
             let dark = img.binarise(window, invert);
-            detect!(rqrr::PreparedImage::prepare_from_bitmap(img.w, img.h, |x, y| dark[y * img.w + x]), scale)
+            detect!(
+                rqrr::PreparedImage::prepare_from_bitmap(img.w, img.h, |x, y| dark[y * img.w + x]),
+                scale
+            )
         }
     }
 }
@@ -213,7 +241,7 @@ fn scales(f: &Frame) -> Vec<usize> {
     let side = f.width.max(f.height);
     match side {
         0..=320 => vec![1, 0],
-        321..=1000 => vec![1, 2],
+        321..=1000 => vec![1, 2, 0],
         1001..=2000 => vec![2, 1],
         _ => vec![side.div_ceil(1200), 2, 1],
     }
@@ -224,9 +252,18 @@ pub fn scan(frame: &Frame, want: Want) -> Vec<Code> {
     let original = Gray::of(frame);
     let attempts = [
         Attempt::Native,
-        Attempt::Local { div: 8, invert: false },
-        Attempt::Local { div: 24, invert: false },
-        Attempt::Local { div: 8, invert: true },
+        Attempt::Local {
+            div: 8,
+            invert: false,
+        },
+        Attempt::Local {
+            div: 24,
+            invert: false,
+        },
+        Attempt::Local {
+            div: 8,
+            invert: true,
+        },
     ];
     let mut found: Vec<Code> = Vec::new();
     for k in scales(frame) {
@@ -240,7 +277,10 @@ pub fn scan(frame: &Frame, want: Want) -> Vec<Code> {
         }
         for attempt in attempts {
             for code in run(&img, attempt, scale) {
-                if !found.iter().any(|c| c.bytes == code.bytes && near(c, &code)) {
+                if !found
+                    .iter()
+                    .any(|c| c.bytes == code.bytes && near(c, &code))
+                {
                     found.push(code);
                 }
             }
@@ -254,8 +294,17 @@ pub fn scan(frame: &Frame, want: Want) -> Vec<Code> {
 
 /// Whether two finds are the same symbol seen twice (centres closer than a side).
 fn near(a: &Code, b: &Code) -> bool {
-    let centre = |c: &Code| c.corners.iter().fold((0, 0), |s, p| (s.0 + p.0 / 4, s.1 + p.1 / 4));
-    let side = |c: &Code| (c.corners[0].0 - c.corners[1].0).abs().max((c.corners[0].1 - c.corners[1].1).abs()).max(1);
+    let centre = |c: &Code| {
+        c.corners
+            .iter()
+            .fold((0, 0), |s, p| (s.0 + p.0 / 4, s.1 + p.1 / 4))
+    };
+    let side = |c: &Code| {
+        (c.corners[0].0 - c.corners[1].0)
+            .abs()
+            .max((c.corners[0].1 - c.corners[1].1).abs())
+            .max(1)
+    };
     let (ca, cb) = (centre(a), centre(b));
     (ca.0 - cb.0).abs().max((ca.1 - cb.1).abs()) < side(a).max(side(b))
 }
@@ -297,21 +346,32 @@ mod tests {
             px[y * w..y * w + side].copy_from_slice(&a[y * side..(y + 1) * side]);
             px[y * w + side..(y + 1) * w].copy_from_slice(&b[y * side..(y + 1) * side]);
         }
-        let mut texts: Vec<String> = scan(&Frame::new(w, side, &px).unwrap(), Want::All).into_iter().map(|c| c.text).collect();
+        let mut texts: Vec<String> = scan(&Frame::new(w, side, &px).unwrap(), Want::All)
+            .into_iter()
+            .map(|c| c.text)
+            .collect();
         texts.sort();
         assert_eq!(texts, vec!["FIRST", "SECOND"]);
     }
 
     #[test]
     fn hostile_frames_are_refused_or_empty() {
-        assert!(matches!(Frame::new(0, 10, &[]), Err(ScanError::BadSize { .. })));
-        assert!(matches!(Frame::new(10, 10, &[0; 99]), Err(ScanError::BufferMismatch { .. })));
+        assert!(matches!(
+            Frame::new(0, 10, &[]),
+            Err(ScanError::BadSize { .. })
+        ));
+        assert!(matches!(
+            Frame::new(10, 10, &[0; 99]),
+            Err(ScanError::BufferMismatch { .. })
+        ));
         assert!(Frame::new(MAX_SIDE + 1, 1, &[]).is_err());
         for fill in [0u8, 255] {
             let px = vec![fill; 200 * 100];
             assert!(scan(&Frame::new(200, 100, &px).unwrap(), Want::All).is_empty());
         }
-        let noise: Vec<u8> = (0..300u32 * 300).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
+        let noise: Vec<u8> = (0..300u32 * 300)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+            .collect();
         assert!(scan(&Frame::new(300, 300, &noise).unwrap(), Want::All).is_empty());
         assert!(scan(&Frame::new(1, 1, &[0]).unwrap(), Want::All).is_empty());
     }

@@ -1,0 +1,431 @@
+//! The label commands: keygen, check, sign, verify, scan.
+
+use crate::artwork::{self, Format, FORMATS};
+use crate::failure::{exit, Failure, Result};
+use crate::{files, keys, lists, spec};
+use clap::Args;
+use iotmark_core::date::Date;
+use iotmark_core::explain::{explain, Messages};
+use iotmark_core::grade;
+use iotmark_core::issue::{issue, Issued};
+use iotmark_core::label::{Label, LabelId};
+use iotmark_core::scan::{self as qrscan, Frame, Want};
+use iotmark_core::verify::{verify as verify_text, Context};
+use iotmark_core::wire::cose;
+use iotmark_core::{qr, SigningKey};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+
+pub fn today() -> Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    Date::from_unix(secs as i64)
+}
+
+pub fn keygen(out: &Path, json_out: bool) -> Result<i32> {
+    let key = keys::generate()?;
+    let public = key.verifying_key();
+    keys::write_secret(out, &key)?;
+    let pub_path = PathBuf::from(format!("{}.pub", out.display()));
+    files::write(&pub_path, keys::public_text(&public).as_bytes())?;
+    let kid = keys::hex(&cose::key_id(&public));
+    if json_out {
+        println!(
+            "{}",
+            json!({"private_key_file": out, "public_key_file": pub_path, "public_key": keys::hex(public.as_bytes()), "kid": kid})
+        );
+    } else {
+        println!(
+            "private key: {} (readable by you only; keep it secret)",
+            out.display()
+        );
+        println!(
+            "public key:  {} ({})",
+            pub_path.display(),
+            keys::hex(public.as_bytes())
+        );
+        println!("key id:      {kid}");
+    }
+    Ok(0)
+}
+
+pub fn check(path: &Path, json_out: bool) -> Result<i32> {
+    let spec = spec::load(path)?;
+    let cat = spec.catalogue().map_err(Failure::input)?;
+    let statuses = spec.statuses().map_err(Failure::input)?;
+    let earned = grade::grade(cat, &statuses);
+    let next = grade::next_grade(cat, &statuses);
+    let m = Messages::english();
+    let principle = |id: &u8| format!("{id}. {}", m.say(&format!("principle.{id}"), &[]));
+    if json_out {
+        println!(
+            "{}",
+            json!({"file": path, "valid": true, "grade": earned, "next": next.as_ref().map(|(g, s)| json!({"grade": g, "shortfall": s}))})
+        );
+    } else {
+        println!("{}: valid spec", path.display());
+        match earned {
+            Some(g) => println!("grade: {g}"),
+            None => println!("grade: no mark (an applicable essential principle is not met)"),
+        }
+        if let Some((target, short)) = &next {
+            println!("for {target}:");
+            for id in &short.must_meet {
+                println!("  - meet principle {}", principle(id));
+            }
+            if let Some((n, candidates)) = &short.more_of {
+                println!("  - meet {n} more of:");
+                for id in candidates {
+                    println!("      {}", principle(id));
+                }
+            }
+        }
+    }
+    Ok(if earned.is_some() { 0 } else { exit::REFUSED })
+}
+
+#[derive(Args)]
+pub struct SignArgs {
+    /// The label spec (TOML).
+    spec: PathBuf,
+    /// The issuer's private key file.
+    #[arg(long)]
+    key: PathBuf,
+    /// Folder for the label's files.
+    #[arg(long, short)]
+    out: PathBuf,
+    /// Label id (XXXX-XXXX-XXXX-XXXX); random when absent.
+    #[arg(long)]
+    id: Option<String>,
+    /// Issue date (YYYY-MM-DD); today when absent.
+    #[arg(long)]
+    issued: Option<String>,
+    /// The unit's serial number.
+    #[arg(long)]
+    serial: Option<String>,
+    /// Artwork formats: sticker, panel (default: both).
+    #[arg(long, value_delimiter = ',')]
+    format: Vec<String>,
+    /// PNG resolution in dots per inch.
+    #[arg(long, default_value_t = 600.0)]
+    dpi: f64,
+    /// File name stem; the label id when absent.
+    #[arg(long)]
+    name: Option<String>,
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn random_id() -> Result<LabelId> {
+    let mut b = [0u8; 8];
+    getrandom::fill(&mut b)
+        .map_err(|e| Failure::refused(format!("the system random source failed: {e}")))?;
+    Ok(LabelId(u64::from_be_bytes(b)))
+}
+
+fn formats(names: &[String]) -> Result<Vec<Format>> {
+    if names.is_empty() {
+        return Ok(FORMATS.to_vec());
+    }
+    names
+        .iter()
+        .map(|n| {
+            FORMATS
+                .iter()
+                .copied()
+                .find(|f| f.name == n)
+                .ok_or_else(|| Failure::input(format!("{n:?} is not a format (sticker, panel)")))
+        })
+        .collect()
+}
+
+/// What `sign` wrote for one label.
+pub struct Written {
+    pub issued: Issued,
+    pub files: Vec<PathBuf>,
+}
+
+/// Signs one label and writes its text, QR and artwork, each decoded back first.
+pub fn sign_label(
+    label: &Label,
+    key: &SigningKey,
+    link: Option<&str>,
+    out: &Path,
+    stem: &str,
+    formats: &[Format],
+    dpi: f64,
+) -> Result<Written> {
+    let issued = issue(label, key, link).map_err(|e| Failure::refused(e.to_string()))?;
+    let files = write_artwork(label, &issued.text, out, stem, formats, dpi)?;
+    Ok(Written { issued, files })
+}
+
+/// Writes `text` (label text) as a QR (SVG, PNG) and as label artwork in `formats`, each
+/// rasterised and decoded back before any file is written.
+pub fn write_artwork(
+    label: &Label,
+    text: &str,
+    out: &Path,
+    stem: &str,
+    formats: &[Format],
+    dpi: f64,
+) -> Result<Vec<PathBuf>> {
+    let code = qr::encode(text).map_err(|e| Failure::refused(e.to_string()))?;
+    let mut outputs: Vec<(PathBuf, Vec<u8>)> = vec![
+        (
+            out.join(format!("{stem}.txt")),
+            format!("{text}\n").into_bytes(),
+        ),
+        (
+            out.join(format!("{stem}.qr.svg")),
+            qr::to_svg(&code).into_bytes(),
+        ),
+    ];
+    let (side, px) = qr::to_luma(&code, 8);
+    artwork_check_luma(side, &px, text)?;
+    let qr_png = image::GrayImage::from_raw(side as u32, side as u32, px)
+        .ok_or_else(|| Failure::refused("the QR image has the wrong size"))?;
+    let mut png = Vec::new();
+    qr_png
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .map_err(|e| Failure::refused(format!("the QR PNG could not be encoded: {e}")))?;
+    outputs.push((out.join(format!("{stem}.qr.png")), png));
+    for format in formats {
+        let svg = artwork::svg(label, &code, format)?;
+        let tree = artwork::tree(&svg)?;
+        let pixmap = artwork::raster(&tree, dpi)?;
+        artwork::check_decodes(
+            &pixmap,
+            text,
+            &format!("the {} artwork at {dpi} dpi", format.name),
+        )?;
+        outputs.push((
+            out.join(format!("{stem}-{}.svg", format.name)),
+            svg.into_bytes(),
+        ));
+        outputs.push((
+            out.join(format!("{stem}-{}.pdf", format.name)),
+            artwork::pdf(&tree)?,
+        ));
+        outputs.push((
+            out.join(format!("{stem}-{}.png", format.name)),
+            artwork::png(&pixmap)?,
+        ));
+    }
+    files::create_dir(out)?;
+    let mut written = Vec::new();
+    for (path, bytes) in outputs {
+        files::write(&path, &bytes)?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+fn artwork_check_luma(side: usize, px: &[u8], expected: &str) -> Result<()> {
+    let frame = Frame::new(side, side, px).map_err(|e| Failure::refused(e.to_string()))?;
+    let ok = qrscan::scan(&frame, Want::First)
+        .iter()
+        .any(|c| c.text == expected);
+    ok.then_some(()).ok_or_else(|| {
+        Failure::refused("the QR code did not read back as the label; nothing was written")
+    })
+}
+
+pub fn sign(a: &SignArgs) -> Result<i32> {
+    let spec = spec::load(&a.spec)?;
+    let key = keys::read_secret(&a.key)?;
+    let id = match &a.id {
+        Some(s) => s
+            .parse()
+            .map_err(|e: iotmark_core::label::LabelError| Failure::input(e.to_string()))?,
+        None => random_id()?,
+    };
+    let issued = match &a.issued {
+        Some(d) => d
+            .parse()
+            .map_err(|e: iotmark_core::date::DateError| Failure::input(e.to_string()))?,
+        None => today(),
+    };
+    let label = spec.label(id, issued, a.serial.as_deref())?;
+    let stem = a.name.clone().unwrap_or_else(|| id.to_string());
+    let w = sign_label(
+        &label,
+        &key,
+        spec.link(),
+        &a.out,
+        &stem,
+        &formats(&a.format)?,
+        a.dpi,
+    )?;
+    if a.json {
+        println!(
+            "{}",
+            json!({"label_id": id.to_string(), "grade": label.grade, "bytes": w.issued.envelope.len(), "qr_version": w.issued.qr_version, "text": w.issued.text, "files": w.files})
+        );
+    } else {
+        println!(
+            "signed label {id}: {} ({} bytes, QR version {})",
+            label.grade,
+            w.issued.envelope.len(),
+            w.issued.qr_version
+        );
+        for f in &w.files {
+            println!("  {}", f.display());
+        }
+    }
+    Ok(0)
+}
+
+#[derive(Args)]
+pub struct VerifyArgs {
+    /// Label text, or `-` to read it from stdin.
+    text: Option<String>,
+    /// Read the label from the QR codes in this image instead.
+    #[arg(long)]
+    image: Option<PathBuf>,
+    /// The mark's root public key file.
+    #[arg(long)]
+    root: PathBuf,
+    /// The signed trust list.
+    #[arg(long)]
+    trust: PathBuf,
+    /// The signed revocation list.
+    #[arg(long)]
+    revoked: Option<PathBuf>,
+    /// The day to verify on (YYYY-MM-DD); today when absent.
+    #[arg(long)]
+    today: Option<String>,
+    /// Language of the explanation (en, de, fr, es, pt, sw).
+    #[arg(long, default_value = "en")]
+    lang: String,
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn messages(lang: &str) -> Result<Messages> {
+    let json = crate::demo::language(lang).ok_or_else(|| {
+        Failure::input(format!(
+            "{lang:?} is not a language iotmark ships (en, de, fr, es, pt, sw)"
+        ))
+    })?;
+    Messages::from_json(json).map_err(|e| Failure::input(e.to_string()))
+}
+
+pub fn verify(a: &VerifyArgs) -> Result<i32> {
+    let root = keys::read_public(&a.root)?;
+    let trust = lists::open_trust(&a.trust, &root)?;
+    let revoked = a
+        .revoked
+        .as_ref()
+        .map(|p| lists::open_revocation(p, &root))
+        .transpose()?;
+    let today = match &a.today {
+        Some(d) => d
+            .parse()
+            .map_err(|e: iotmark_core::date::DateError| Failure::input(e.to_string()))?,
+        None => today(),
+    };
+    let texts: Vec<String> = match (&a.text, &a.image) {
+        (_, Some(image)) => read_codes(image)?.into_iter().map(|c| c.text).collect(),
+        (Some(t), None) if t == "-" => vec![files::read_text(Path::new("-"))?],
+        (Some(t), None) => vec![t.clone()],
+        (None, None) => {
+            return Err(Failure::input(
+                "give the label text, `-` for stdin, or --image",
+            ))
+        }
+    };
+    if texts.is_empty() {
+        return Err(Failure {
+            message: "no QR code found in the image".into(),
+            code: exit::NOT_FOUND,
+        });
+    }
+    let m = messages(&a.lang)?;
+    let ctx = Context {
+        trust: &trust,
+        revoked: revoked.as_ref(),
+        today,
+    };
+    let mut all_valid = true;
+    for text in texts {
+        let v = verify_text(&text, &ctx);
+        all_valid &= v.verdict.code() == "valid";
+        let e = explain(&v, &m);
+        if a.json {
+            println!("{}", json!({"verification": v, "explanation": e}));
+        } else {
+            print_explanation(&e);
+        }
+    }
+    Ok(if all_valid { 0 } else { exit::REFUSED })
+}
+
+fn print_explanation(e: &iotmark_core::explain::Explanation) {
+    println!("{} ({})", e.headline, e.verdict.code());
+    println!("{}", e.summary);
+    if let (Some(p), Some(g)) = (&e.product, &e.grade_text) {
+        println!("{p}: {g}");
+    }
+    if let Some(c) = &e.check_box {
+        println!("{c}");
+    }
+    for s in &e.sections {
+        println!("\n{}", s.title);
+        for l in &s.lines {
+            println!("  {l}");
+        }
+    }
+    for w in &e.warnings {
+        println!("\nwarning: {w}");
+    }
+}
+
+/// Loads an image as grey pixels, scaled down when larger than the decoder accepts.
+pub fn load_gray(path: &Path) -> Result<image::GrayImage> {
+    let bytes = files::read(path)?;
+    let img = image::load_from_memory(&bytes)
+        .map_err(|e| Failure::input(format!("{} is not a readable image: {e}", path.display())))?;
+    let max = qrscan::MAX_SIDE as u32;
+    let img = if img.width() > max || img.height() > max {
+        img.resize(max, max, image::imageops::FilterType::Triangle)
+    } else {
+        img
+    };
+    Ok(img.to_luma8())
+}
+
+pub fn read_codes(path: &Path) -> Result<Vec<qrscan::Code>> {
+    let gray = load_gray(path)?;
+    let frame = Frame::new(gray.width() as usize, gray.height() as usize, gray.as_raw())
+        .map_err(|e| Failure::input(format!("{}: {e}", path.display())))?;
+    Ok(qrscan::scan(&frame, Want::All))
+}
+
+pub fn scan(images: &[PathBuf], json_out: bool) -> Result<i32> {
+    let mut missing = false;
+    for path in images {
+        let codes = match read_codes(path) {
+            Ok(c) => c,
+            Err(f) if json_out => {
+                println!("{}", json!({"image": path, "error": f.message}));
+                missing = true;
+                continue;
+            }
+            Err(f) => return Err(f),
+        };
+        missing |= codes.is_empty();
+        if json_out {
+            println!("{}", json!({"image": path, "codes": codes}));
+        } else {
+            for c in &codes {
+                println!("{}: {}", path.display(), c.text);
+            }
+            if codes.is_empty() {
+                eprintln!("{}: no QR code found", path.display());
+            }
+        }
+    }
+    Ok(if missing { exit::NOT_FOUND } else { 0 })
+}

@@ -1,0 +1,70 @@
+//! Reading inputs and writing outputs: `-` is stdin or stdout, and every file is written
+//! atomically (a temporary file in the same folder, synced, then renamed), so that an
+//! interrupted run never leaves a half-written file.
+
+use crate::failure::{Failure, Result};
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+pub fn read(path: &Path) -> Result<Vec<u8>> {
+    if path == Path::new("-") {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .map_err(|e| Failure::read(path, &e))?;
+        return Ok(buf);
+    }
+    fs::read(path).map_err(|e| Failure::read(path, &e))
+}
+
+pub fn read_text(path: &Path) -> Result<String> {
+    String::from_utf8(read(path)?)
+        .map_err(|_| Failure::input(format!("{} is not UTF-8 text", path.display())))
+}
+
+/// Writes `bytes` to `path` atomically; `-` writes to stdout.
+pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_mode(path, bytes, None)
+}
+
+/// Like [`write`], with Unix permissions set before the content is written.
+pub fn write_mode(path: &Path, bytes: &[u8], mode: Option<u32>) -> Result<()> {
+    if path == Path::new("-") {
+        let mut out = std::io::stdout().lock();
+        return out
+            .write_all(bytes)
+            .and_then(|_| out.flush())
+            .map_err(|e| Failure::output(path, &e));
+    }
+    let tmp = temporary(path);
+    let result = (|| {
+        let mut options = fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        if let Some(mode) = mode {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(mode);
+        }
+        let mut file = options.open(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
+    result.map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        Failure::output(path, &e)
+    })
+}
+
+fn temporary(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.{}.partial", std::process::id()))
+}
+
+pub fn create_dir(path: &Path) -> Result<()> {
+    fs::create_dir_all(path).map_err(|e| Failure::output(path, &e))
+}

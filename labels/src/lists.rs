@@ -1,0 +1,347 @@
+//! Trust list and revocation list management, for the mark's operators. Every change is
+//! signed with the root key at once and bumps the sequence number, so that verifiers
+//! always take the newest list and never go back to an older one.
+
+use crate::commands::today;
+use crate::failure::{Failure, Result};
+use crate::{files, keys};
+use clap::Subcommand;
+use iotmark_core::date::Date;
+use iotmark_core::label::{Assurance, LabelId};
+use iotmark_core::trust::{Issuer, RevocationList, TrustList};
+use iotmark_core::wire::cose;
+use iotmark_core::VerifyingKey;
+use serde_json::json;
+use std::path::{Path, PathBuf};
+
+#[derive(Subcommand)]
+pub enum TrustCommand {
+    /// Start an empty trust list.
+    New {
+        #[arg(long)]
+        root: PathBuf,
+        #[arg(long, short)]
+        out: PathBuf,
+        /// Days until verifiers start warning that the list is old.
+        #[arg(long, default_value_t = 180)]
+        valid_days: u32,
+    },
+    /// Admit an issuer, or change an existing one's name, rights and window.
+    AddIssuer {
+        list: PathBuf,
+        #[arg(long)]
+        root: PathBuf,
+        /// The issuer's public key file.
+        #[arg(long)]
+        key: PathBuf,
+        #[arg(long)]
+        name: String,
+        /// Assurance levels it may sign: self-declared, reviewed, audited.
+        #[arg(long, value_delimiter = ',', required = true)]
+        assurance: Vec<String>,
+        /// First issue date accepted (YYYY-MM-DD); today when absent.
+        #[arg(long)]
+        from: Option<String>,
+        /// Last issue date accepted (YYYY-MM-DD).
+        #[arg(long, default_value = "2099-12-31")]
+        until: String,
+        #[arg(long, default_value_t = 180)]
+        valid_days: u32,
+    },
+    /// Retire an issuer: labels it issued after `--on` stop verifying; earlier ones stay.
+    RetireIssuer {
+        list: PathBuf,
+        #[arg(long)]
+        root: PathBuf,
+        /// Key id (hex) of the issuer.
+        #[arg(long)]
+        kid: String,
+        /// Last day it may issue (YYYY-MM-DD); yesterday when absent.
+        #[arg(long)]
+        on: Option<String>,
+        #[arg(long, default_value_t = 180)]
+        valid_days: u32,
+    },
+    /// Show a trust list in readable form, after checking its signature.
+    Show {
+        list: PathBuf,
+        /// Root public (or private) key file.
+        #[arg(long)]
+        root: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum RevokeCommand {
+    /// Start an empty revocation list.
+    New {
+        #[arg(long)]
+        root: PathBuf,
+        #[arg(long, short)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 30)]
+        valid_days: u32,
+    },
+    /// Strike labels off the mark.
+    Add {
+        list: PathBuf,
+        #[arg(long)]
+        root: PathBuf,
+        /// Label ids (XXXX-XXXX-XXXX-XXXX).
+        #[arg(required = true)]
+        labels: Vec<String>,
+        #[arg(long, default_value_t = 30)]
+        valid_days: u32,
+    },
+    /// Show a revocation list, after checking its signature.
+    Show {
+        list: PathBuf,
+        #[arg(long)]
+        root: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn date(s: &str) -> Result<Date> {
+    s.parse()
+        .map_err(|e: iotmark_core::date::DateError| Failure::input(e.to_string()))
+}
+
+pub fn open_trust(path: &Path, root: &VerifyingKey) -> Result<TrustList> {
+    TrustList::open(&files::read(path)?, root)
+        .map_err(|e| Failure::refused(format!("{}: {e}", path.display())))
+}
+
+pub fn open_revocation(path: &Path, root: &VerifyingKey) -> Result<RevocationList> {
+    RevocationList::open(&files::read(path)?, root)
+        .map_err(|e| Failure::refused(format!("{}: {e}", path.display())))
+}
+
+fn assurance(name: &str) -> Result<Assurance> {
+    Assurance::ALL
+        .into_iter()
+        .find(|a| a.key() == name)
+        .ok_or_else(|| {
+            Failure::input(format!(
+                "{name:?} is not an assurance level (self-declared, reviewed, audited)"
+            ))
+        })
+}
+
+fn hex_kid(s: &str) -> String {
+    s.to_ascii_lowercase()
+}
+
+pub fn trust(c: TrustCommand) -> Result<i32> {
+    let (path, root, valid_days, change): (
+        PathBuf,
+        PathBuf,
+        u32,
+        Box<dyn FnOnce(&mut TrustList) -> Result<()>>,
+    ) = match c {
+        TrustCommand::Show { list, root, json } => return show_trust(&list, &root, json),
+        TrustCommand::New {
+            root,
+            out,
+            valid_days,
+        } => {
+            let key = keys::read_secret(&root)?;
+            let list = TrustList {
+                sequence: 1,
+                issued: today(),
+                expires: Date(today().0 + valid_days),
+                issuers: vec![],
+            };
+            write_trust(&out, &list, &key)?;
+            println!("{}: new trust list, sequence 1", out.display());
+            return Ok(0);
+        }
+        TrustCommand::AddIssuer {
+            list,
+            root,
+            key,
+            name,
+            assurance: levels,
+            from,
+            until,
+            valid_days,
+        } => {
+            let issuer_key = keys::read_public(&key)?;
+            let assurances = levels
+                .iter()
+                .map(|l| assurance(l))
+                .collect::<Result<Vec<_>>>()?;
+            let from = from.as_deref().map_or(Ok(today()), date)?;
+            let until = date(&until)?;
+            let change = move |l: &mut TrustList| {
+                l.issuers.retain(|i| i.key != issuer_key);
+                l.issuers.push(Issuer {
+                    key: issuer_key,
+                    name,
+                    assurances,
+                    from,
+                    until,
+                });
+                Ok(())
+            };
+            (list, root, valid_days, Box::new(change))
+        }
+        TrustCommand::RetireIssuer {
+            list,
+            root,
+            kid,
+            on,
+            valid_days,
+        } => {
+            let on = on
+                .as_deref()
+                .map_or(Ok(Date(today().0.saturating_sub(1))), date)?;
+            let change = move |l: &mut TrustList| {
+                let issuer = l
+                    .issuers
+                    .iter_mut()
+                    .find(|i| keys::hex(&cose::key_id(&i.key)) == hex_kid(&kid))
+                    .ok_or_else(|| Failure::input(format!("no issuer has key id {kid}")))?;
+                issuer.until = on.max(issuer.from);
+                Ok(())
+            };
+            (list, root, valid_days, Box::new(change))
+        }
+    };
+    let key = keys::read_secret(&root)?;
+    let mut list = open_trust(&path, &key.verifying_key())?;
+    change(&mut list)?;
+    list.sequence += 1;
+    list.issued = today();
+    list.expires = Date(today().0 + valid_days);
+    write_trust(&path, &list, &key)?;
+    println!(
+        "{}: trust list updated, sequence {}",
+        path.display(),
+        list.sequence
+    );
+    Ok(0)
+}
+
+fn write_trust(path: &Path, list: &TrustList, key: &iotmark_core::SigningKey) -> Result<()> {
+    let bytes = list
+        .sign(key)
+        .map_err(|e| Failure::refused(e.to_string()))?;
+    files::write(path, &bytes)
+}
+
+fn show_trust(path: &Path, root: &Path, json_out: bool) -> Result<i32> {
+    let list = open_trust(path, &keys::read_public(root)?)?;
+    let issuers: Vec<_> = list
+        .issuers
+        .iter()
+        .map(|i| {
+            json!({"name": i.name, "kid": keys::hex(&i.kid()), "public_key": keys::hex(i.key.as_bytes()),
+                   "assurances": i.assurances, "from": i.from, "until": i.until})
+        })
+        .collect();
+    if json_out {
+        println!(
+            "{}",
+            json!({"sequence": list.sequence, "issued": list.issued, "expires": list.expires, "issuers": issuers})
+        );
+    } else {
+        println!(
+            "trust list {} (sequence {}), issued {}, expires {}",
+            path.display(),
+            list.sequence,
+            list.issued,
+            list.expires
+        );
+        for i in &list.issuers {
+            let levels: Vec<&str> = i.assurances.iter().map(|a| a.key()).collect();
+            println!(
+                "  {} [{}] may sign {} labels issued {} to {}",
+                i.name,
+                keys::hex(&i.kid()),
+                levels.join(", "),
+                i.from,
+                i.until
+            );
+        }
+    }
+    Ok(0)
+}
+
+pub fn revoke(c: RevokeCommand) -> Result<i32> {
+    match c {
+        RevokeCommand::Show { list, root, json } => {
+            let l = open_revocation(&list, &keys::read_public(&root)?)?;
+            let ids: Vec<String> = l.labels.iter().map(LabelId::to_string).collect();
+            if json {
+                println!(
+                    "{}",
+                    json!({"sequence": l.sequence, "issued": l.issued, "expires": l.expires, "labels": ids})
+                );
+            } else {
+                println!(
+                    "revocation list {} (sequence {}), issued {}, expires {}",
+                    list.display(),
+                    l.sequence,
+                    l.issued,
+                    l.expires
+                );
+                ids.iter().for_each(|id| println!("  {id}"));
+            }
+            Ok(0)
+        }
+        RevokeCommand::New {
+            root,
+            out,
+            valid_days,
+        } => {
+            let key = keys::read_secret(&root)?;
+            let list = RevocationList {
+                sequence: 1,
+                issued: today(),
+                expires: Date(today().0 + valid_days),
+                labels: vec![],
+            };
+            files::write(
+                &out,
+                &list
+                    .sign(&key)
+                    .map_err(|e| Failure::refused(e.to_string()))?,
+            )?;
+            println!("{}: new revocation list, sequence 1", out.display());
+            Ok(0)
+        }
+        RevokeCommand::Add {
+            list,
+            root,
+            labels,
+            valid_days,
+        } => {
+            let key = keys::read_secret(&root)?;
+            let mut l = open_revocation(&list, &key.verifying_key())?;
+            for id in &labels {
+                let id: LabelId = id
+                    .parse()
+                    .map_err(|e: iotmark_core::label::LabelError| Failure::input(e.to_string()))?;
+                l.strike_off(id);
+            }
+            l.sequence += 1;
+            l.issued = today();
+            l.expires = Date(today().0 + valid_days);
+            files::write(
+                &list,
+                &l.sign(&key).map_err(|e| Failure::refused(e.to_string()))?,
+            )?;
+            println!(
+                "{}: {} labels struck off, sequence {}",
+                list.display(),
+                l.labels.len(),
+                l.sequence
+            );
+            Ok(0)
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! `iotmark`: the manufacturers' and operators' tool. Run `iotmark --help`.
+
+mod artwork;
+mod commands;
+mod demo;
+mod failure;
+mod files;
+mod keys;
+mod lists;
+mod spec;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+const EXIT_CODES: &str = "Exit codes: 0 success; 2 wrong usage; 3 invalid or unreadable input (spec, key, list, image); \
+4 an output could not be written; 5 refused (a label or list does not verify, or a print rule would be broken); \
+6 scan found no code in an image.";
+
+#[derive(Parser)]
+#[command(name = "iotmark", version, about = "Signed, offline-verifiable trust labels for connected products", after_help = EXIT_CODES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a signing key: the private key file is readable by you only and never printed.
+    Keygen {
+        /// Where to write the private key; the public key goes beside it with `.pub` added.
+        #[arg(long, short)]
+        out: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check a label spec: is it valid, what grade it earns, and what the next grade needs.
+    Check {
+        spec: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Sign a label from a spec and write its text and print-ready artwork (SVG, PDF, PNG).
+    Sign(commands::SignArgs),
+    /// Verify label text (or the QR codes in an image) against a trust list.
+    Verify(commands::VerifyArgs),
+    /// Print the text of every QR code in each image (any QR code, not only labels).
+    Scan {
+        #[arg(required = true)]
+        images: Vec<PathBuf>,
+        /// One JSON line per image: {"image", "codes": [{"text", …}]}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Manage the trust list of issuers (mark operators only: needs the root key).
+    #[command(subcommand)]
+    Trust(lists::TrustCommand),
+    /// Manage the revocation list of struck-off labels (mark operators only).
+    #[command(subcommand)]
+    Revoke(lists::RevokeCommand),
+    /// Make a demo root, issuers, lists and labels (DEMO keys from fixed seeds: not secret).
+    Demo {
+        #[arg(long, short)]
+        out: PathBuf,
+        /// Scanner address for the labels' URL form.
+        #[arg(long, default_value = "HTTP://LOCALHOST:8080/")]
+        link: String,
+    },
+}
+
+fn run(cli: Cli) -> failure::Result<i32> {
+    match cli.command {
+        Command::Keygen { out, json } => commands::keygen(&out, json),
+        Command::Check { spec, json } => commands::check(&spec, json),
+        Command::Sign(args) => commands::sign(&args),
+        Command::Verify(args) => commands::verify(&args),
+        Command::Scan { images, json } => commands::scan(&images, json),
+        Command::Trust(c) => lists::trust(c),
+        Command::Revoke(c) => lists::revoke(c),
+        Command::Demo { out, link } => demo::run(&out, &link),
+    }
+}
+
+fn main() {
+    // rqrr panics on some images and the core catches that: keep those quiet, report others.
+    std::panic::set_hook(Box::new(|info| {
+        if !info.location().is_some_and(|l| l.file().contains("rqrr")) {
+            eprintln!("iotmark: internal error: {info}");
+        }
+    }));
+    let code = match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(f) => {
+            eprintln!("iotmark: {f}");
+            f.code
+        }
+    };
+    std::process::exit(code);
+}

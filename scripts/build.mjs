@@ -1,0 +1,63 @@
+// Builds everything: the `iotmark` tool, the WebAssembly package (wasm-bindgen + wasm-opt),
+// the demo (keys, lists, labels) and the scanner app in web/dist with its precache list.
+import { execSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+const root = new URL('..', import.meta.url).pathname;
+const dist = join(root, 'web/dist');
+const run = (cmd) => { console.log(`[build] ${cmd}`); execSync(cmd, { stdio: 'inherit', cwd: root }); };
+
+export function build({ link = 'HTTP://LOCALHOST:8080/' } = {}) {
+  run('cargo build --release --locked -p iotmark-labels');
+  run('cargo build --locked -p iotmark-wasm --target wasm32-unknown-unknown --profile wasm');
+  const pkg = join(root, 'wasm/pkg');
+  rmSync(pkg, { recursive: true, force: true });
+  // wasm-opt runs before wasm-bindgen: binaryen 108 breaks the externref table that
+  // wasm-bindgen's output declares, but optimises rustc's output safely.
+  const optimised = join(root, 'target/wasm-opt/iotmark_wasm.wasm');
+  mkdirSync(join(root, 'target/wasm-opt'), { recursive: true });
+  run(`wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int --enable-mutable-globals --enable-reference-types --enable-multivalue target/wasm32-unknown-unknown/wasm/iotmark_wasm.wasm -o ${optimised}`);
+  run(`wasm-bindgen --target web --out-dir ${pkg} ${optimised}`);
+  cpSync(join(root, 'wasm/package.json'), join(pkg, 'package.json'));
+  cpSync(join(root, 'wasm/README.md'), join(pkg, 'README.md'));
+
+  rmSync(dist, { recursive: true, force: true });
+  cpSync(join(root, 'web/src'), dist, { recursive: true });
+  cpSync(pkg, join(dist, 'pkg'), { recursive: true, filter: (p) => !/\.(d\.ts|md)$|package\.json$/.test(p) });
+  cpSync(join(root, 'core/lang'), join(dist, 'lang'), { recursive: true });
+  const demo = join(dist, 'demo');
+  run(`target/release/iotmark demo --out ${demo} --link ${link}`);
+  mkdirSync(join(dist, 'trust'));
+  for (const f of ['config.json', 'trust.cose', 'revocation.cose']) cpSync(join(demo, f), join(dist, 'trust', f));
+  for (const f of ['root.key', 'lab.key', 'registry.key']) rmSync(join(demo, f));
+
+  // Everything but the demo labels is precached: the app, the wasm, every language, the lists.
+  const files = walk(dist).filter((f) => !f.startsWith('demo/') && f !== 'sw.js');
+  const hash = createHash('sha256');
+  for (const f of files) hash.update(f).update(readFileSync(join(dist, f)));
+  const precache = ['./', ...files.filter((f) => f !== 'index.html')];
+  const sw = readFileSync(join(dist, 'sw.js'), 'utf8')
+    .replace('__VERSION__', hash.digest('hex').slice(0, 16))
+    .replace('__PRECACHE__', JSON.stringify(precache));
+  writeFileSync(join(dist, 'sw.js'), sw);
+  report(files.concat('sw.js'));
+}
+
+function walk(dir, base = dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? walk(p, base) : [relative(base, p)];
+  });
+}
+
+function report(files) {
+  const sizes = files.map((f) => { const b = readFileSync(join(dist, f)); return { f, raw: b.length, gz: gzipSync(b, { level: 9 }).length }; });
+  const total = sizes.reduce((a, s) => ({ raw: a.raw + s.raw, gz: a.gz + s.gz }), { raw: 0, gz: 0 });
+  const wasm = sizes.find((s) => s.f.endsWith('.wasm'));
+  console.log(`[build] scanner app: ${files.length} files, ${(total.raw / 1024).toFixed(1)} KB raw, ${(total.gz / 1024).toFixed(1)} KB gzipped (wasm ${(wasm.raw / 1024).toFixed(1)} KB raw, ${(wasm.gz / 1024).toFixed(1)} KB gzipped)`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) build();

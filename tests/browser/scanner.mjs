@@ -1,0 +1,27 @@
+// Shared by the browser tests: Chromium with a clip as the camera, and the demo manifest.
+import { chromium as playwright } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { chromium, baseArgs } from './playwright.config.mjs';
+
+export const clips = new URL('../../target/clips/', import.meta.url).pathname;
+export const demo = new URL('../../web/dist/demo/', import.meta.url).pathname;
+export const manifest = JSON.parse(readFileSync(`${demo}manifest.json`, 'utf8'));
+export const port = Number(process.env.PORT || 8181);
+export const base = `http://localhost:${port}/`;
+
+/** A browser whose camera plays `clip` (a Y4M file in target/clips), or no camera at all. */
+export async function browserWith(clip) {
+  const camera = clip
+    ? ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${clips}${clip}.y4m`]
+    : [];
+  return playwright.launch({ executablePath: chromium, args: [...baseArgs, ...camera] });
+}
+
+/** A page in English (unless `lang`), with the scanner open. */
+export async function openScanner(browser, { lang = 'en', path = './', context: options = {} } = {}) {
+  const context = await browser.newContext({ baseURL: base, ...options });
+  if (lang) await context.addInitScript((l) => localStorage.setItem('iotmark.language', l), lang);
+  const page = await context.newPage();
+  await page.goto(path);
+  return { context, page };
+}

@@ -1,0 +1,36 @@
+// Service worker: precaches the whole app (page, code, WebAssembly, every language, the
+// trust and revocation lists) so that after one visit it opens and verifies offline.
+// The build replaces PRECACHE and VERSION.
+const VERSION = '__VERSION__';
+const PRECACHE = __PRECACHE__;
+const CACHE = `iotmark-app-${VERSION}`;
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(caches.open(CACHE).then((c) => c.addAll(PRECACHE)).then(() => self.skipWaiting()));
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(keys.filter((k) => k.startsWith('iotmark-app-') && k !== CACHE).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener('fetch', (event) => {
+  const url = new URL(event.request.url);
+  if (event.request.method !== 'GET' || url.origin !== self.location.origin) return;
+  // Fresh lists go to the network (the page checks their signatures and sequence).
+  if (url.search === '?fresh') return;
+  event.respondWith(
+    caches.open(CACHE).then(async (cache) => {
+      const hit = await cache.match(event.request, { ignoreSearch: true });
+      if (hit) return hit;
+      if (event.request.mode === 'navigate') {
+        const page = await cache.match('./');
+        if (page) return page;
+      }
+      return fetch(event.request);
+    }),
+  );
+});
