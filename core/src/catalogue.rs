@@ -157,10 +157,7 @@ mod tests {
     fn june_2018_has_the_documented_shape() {
         let count = |t| JUNE_2018.principles.iter().filter(|p| p.tier == t).count();
         assert_eq!(JUNE_2018.len(), 33);
-        assert_eq!(
-            (count(Essential), count(NiceToHave), count(Open)),
-            (20, 8, 5)
-        );
+        assert_eq!((count(Essential), count(NiceToHave), count(Open)), (20, 8, 5));
         for (i, p) in JUNE_2018.principles.iter().enumerate() {
             assert_eq!(usize::from(p.id), i + 1);
         }

@@ -24,11 +24,7 @@ pub struct DateError(pub String);
 
 impl fmt::Display for DateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{:?} is not a date in the form {}",
-            self.0, "YYYY-MM-DD (or YYYY-MM for a month)"
-        )
+        write!(f, "{:?} is not a date in the form {}", self.0, "YYYY-MM-DD (or YYYY-MM for a month)")
     }
 }
 
@@ -127,30 +123,20 @@ fn numbers(s: &str, parts: usize) -> Option<Vec<u32>> {
     if fields.len() != parts {
         return None;
     }
-    fields
-        .iter()
-        .zip(widths)
-        .map(|(f, w)| {
-            (f.len() == w && f.bytes().all(|b| b.is_ascii_digit())).then(|| f.parse().ok())?
-        })
-        .collect()
+    fields.iter().zip(widths).map(|(f, w)| (f.len() == w && f.bytes().all(|b| b.is_ascii_digit())).then(|| f.parse().ok())?).collect()
 }
 
 impl FromStr for Date {
     type Err = DateError;
     fn from_str(s: &str) -> Result<Date, DateError> {
-        numbers(s, 3)
-            .and_then(|n| Date::from_ymd(n[0] as i32, n[1], n[2]))
-            .ok_or_else(|| DateError(s.to_owned()))
+        numbers(s, 3).and_then(|n| Date::from_ymd(n[0] as i32, n[1], n[2])).ok_or_else(|| DateError(s.to_owned()))
     }
 }
 
 impl FromStr for YearMonth {
     type Err = DateError;
     fn from_str(s: &str) -> Result<YearMonth, DateError> {
-        numbers(s, 2)
-            .and_then(|n| YearMonth::new(n[0] as i32, n[1]))
-            .ok_or_else(|| DateError(s.to_owned()))
+        numbers(s, 2).and_then(|n| YearMonth::new(n[0] as i32, n[1])).ok_or_else(|| DateError(s.to_owned()))
     }
 }
 
@@ -199,10 +185,7 @@ mod tests {
         assert_eq!("2024-02-29".parse(), Ok(Date(19_782)));
         assert!("2023-02-29".parse::<Date>().is_err());
         assert!("2023-2-01".parse::<Date>().is_err());
-        assert_eq!(
-            "2031-06".parse::<YearMonth>().unwrap().to_string(),
-            "2031-06"
-        );
+        assert_eq!("2031-06".parse::<YearMonth>().unwrap().to_string(), "2031-06");
         assert_eq!(Date::from_unix(1_700_000_000).to_string(), "2023-11-14");
     }
 }

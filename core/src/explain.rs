@@ -32,11 +32,7 @@ pub struct BadLanguageFile(pub String);
 
 impl std::fmt::Display for BadLanguageFile {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "the language file is not a JSON object of strings: {}",
-            self.0
-        )
+        write!(f, "the language file is not a JSON object of strings: {}", self.0)
     }
 }
 
@@ -49,61 +45,33 @@ fn parse(json: &str) -> Result<HashMap<String, String>, BadLanguageFile> {
 impl Messages {
     /// English only.
     pub fn english() -> Messages {
-        Messages {
-            own: parse(ENGLISH).unwrap_or_default(),
-            fallback: HashMap::new(),
-        }
+        Messages { own: parse(ENGLISH).unwrap_or_default(), fallback: HashMap::new() }
     }
 
     /// A language file's messages, falling back to English.
     pub fn from_json(json: &str) -> Result<Messages, BadLanguageFile> {
-        Ok(Messages {
-            own: parse(json)?,
-            fallback: parse(ENGLISH).unwrap_or_default(),
-        })
+        Ok(Messages { own: parse(json)?, fallback: parse(ENGLISH).unwrap_or_default() })
     }
 
     /// The message for `key` with `{name}` placeholders filled from `args`.
     pub fn say(&self, key: &str, args: &[(&str, &str)]) -> String {
-        let template = self
-            .own
-            .get(key)
-            .or_else(|| self.fallback.get(key))
-            .map_or(key, String::as_str);
-        args.iter().fold(template.to_owned(), |s, (name, value)| {
-            s.replace(&format!("{{{name}}}"), value)
-        })
+        let template = self.own.get(key).or_else(|| self.fallback.get(key)).map_or(key, String::as_str);
+        args.iter().fold(template.to_owned(), |s, (name, value)| s.replace(&format!("{{{name}}}"), value))
     }
 
     fn plural(&self, key: &str, n: i64) -> String {
         let one = n == 1 || (n == 0 && self.say("plural.zero-is-one", &[]) == "true");
-        self.say(
-            &format!("{key}.{}", if one { "one" } else { "other" }),
-            &[("n", &n.to_string())],
-        )
+        self.say(&format!("{key}.{}", if one { "one" } else { "other" }), &[("n", &n.to_string())])
     }
 
     pub fn month(&self, m: YearMonth) -> String {
-        self.say(
-            "date.month-year",
-            &[
-                ("month", &self.say(&format!("month.{}", m.month()), &[])),
-                ("year", &m.year().to_string()),
-            ],
-        )
+        self.say("date.month-year", &[("month", &self.say(&format!("month.{}", m.month()), &[])), ("year", &m.year().to_string())])
     }
 
     pub fn date(&self, d: Date) -> String {
         let (y, m, day) = d.ymd();
         let month = self.say(&format!("month.{m}"), &[]);
-        self.say(
-            "date.full",
-            &[
-                ("day", &day.to_string()),
-                ("month", &month),
-                ("year", &y.to_string()),
-            ],
-        )
+        self.say("date.full", &[("day", &day.to_string()), ("month", &month), ("year", &y.to_string())])
     }
 
     /// "4 years and 7 months", in this language.
@@ -112,13 +80,7 @@ impl Messages {
         match (years, rest) {
             (0, m) => self.plural("span.months", m),
             (y, 0) => self.plural("span.years", y),
-            (y, m) => self.say(
-                "span.and",
-                &[
-                    ("a", &self.plural("span.years", y)),
-                    ("b", &self.plural("span.months", m)),
-                ],
-            ),
+            (y, m) => self.say("span.and", &[("a", &self.plural("span.years", y)), ("b", &self.plural("span.months", m))]),
         }
     }
 }
@@ -193,32 +155,20 @@ pub fn explain(v: &Verification, m: &Messages) -> Explanation {
         warnings: warnings(v, m),
     };
     if let (Verdict::Invalid(reason), "invalid") = (&v.verdict, verdict_key) {
-        e.summary = format!(
-            "{} {}",
-            e.summary,
-            m.say(&format!("reason.{}", reason.code()), &[])
-        );
+        e.summary = format!("{} {}", e.summary, m.say(&format!("reason.{}", reason.code()), &[]));
         return e;
     }
     let Some(label) = &v.label else { return e };
     let p = &label.product;
     e.grade = Some(label.grade);
     e.grade_text = Some(m.say(&format!("grade.{}", label.grade.key()), &[]));
-    e.product = Some(m.say(
-        "product.line",
-        &[("name", &p.name), ("model", &p.model), ("maker", &p.maker)],
-    ));
+    e.product = Some(m.say("product.line", &[("name", &p.name), ("model", &p.model), ("maker", &p.maker)]));
     let mut check = m.say("product.check", &[]);
     if let Some(serial) = &p.serial {
         check = format!("{check} {}", m.say("product.serial", &[("serial", serial)]));
     }
     e.check_box = Some(check);
-    e.sections = vec![
-        lifecycle(label, v.today, m),
-        privacy(label, m),
-        openness(label, m),
-        vouch(v, label, m),
-    ];
+    e.sections = vec![lifecycle(label, v.today, m), privacy(label, m), openness(label, m), vouch(v, label, m)];
     e.principles = principles(label, m);
     e
 }
@@ -226,10 +176,7 @@ pub fn explain(v: &Verification, m: &Messages) -> Explanation {
 fn warnings(v: &Verification, m: &Messages) -> Vec<String> {
     let mut out = Vec::new();
     if v.trust_list.expired {
-        out.push(m.say(
-            "warning.trust-expired",
-            &[("date", &m.date(v.trust_list.expires))],
-        ));
+        out.push(m.say("warning.trust-expired", &[("date", &m.date(v.trust_list.expires))]));
     }
     if v.revocation_list.is_some_and(|r| r.expired) {
         out.push(m.say("warning.revocation-expired", &[]));
@@ -241,11 +188,7 @@ fn warnings(v: &Verification, m: &Messages) -> Vec<String> {
 }
 
 fn section(key: &'static str, m: &Messages, lines: Vec<String>) -> Section {
-    Section {
-        key,
-        title: m.say(&format!("section.{key}"), &[]),
-        lines,
-    }
+    Section { key, title: m.say(&format!("section.{key}"), &[]), lines }
 }
 
 fn lifecycle(label: &Label, today: Date, m: &Messages) -> Section {
@@ -253,10 +196,7 @@ fn lifecycle(label: &Label, today: Date, m: &Messages) -> Section {
     let left = today.month().months_until(l.updates_until);
     let until = m.month(l.updates_until);
     let updates = if left > 0 {
-        m.say(
-            "lifecycle.updates-until",
-            &[("until", &until), ("left", &m.span(left))],
-        )
+        m.say("lifecycle.updates-until", &[("until", &until), ("left", &m.span(left))])
     } else if left == 0 {
         m.say("lifecycle.updates-end-this-month", &[("until", &until)])
     } else {
@@ -272,44 +212,19 @@ fn lifecycle(label: &Label, today: Date, m: &Messages) -> Section {
         WithoutCloud::Partly => "partly",
         WithoutCloud::Fails => "fails",
     };
-    let mut lines = vec![
-        updates,
-        m.say(&format!("lifecycle.delivery.{delivery}"), &[]),
-        m.say(&format!("lifecycle.cloud.{cloud}"), &[]),
-    ];
-    lines.extend(flag_lines(
-        "lifecycle.repair",
-        &l.repair.set(),
-        crate::label::Repair::NAMES,
-        m,
-    ));
+    let mut lines = vec![updates, m.say(&format!("lifecycle.delivery.{delivery}"), &[]), m.say(&format!("lifecycle.cloud.{cloud}"), &[])];
+    lines.extend(flag_lines("lifecycle.repair", &l.repair.set(), crate::label::Repair::NAMES, m));
     section("lifecycle", m, lines)
 }
 
 /// One sentence per flag: `<prefix>.<name>.yes` or `.no`.
 fn flag_lines(prefix: &str, set: &[&str], names: &[&str], m: &Messages) -> Vec<String> {
-    names
-        .iter()
-        .map(|n| {
-            m.say(
-                &format!(
-                    "{prefix}.{n}.{}",
-                    if set.contains(n) { "yes" } else { "no" }
-                ),
-                &[],
-            )
-        })
-        .collect()
+    names.iter().map(|n| m.say(&format!("{prefix}.{n}.{}", if set.contains(n) { "yes" } else { "no" }), &[])).collect()
 }
 
 fn privacy(label: &Label, m: &Messages) -> Section {
     let pr = &label.facts.privacy;
-    let sensors: Vec<String> = pr
-        .sensors
-        .set()
-        .iter()
-        .map(|s| m.say(&format!("privacy.sensor.{s}"), &[]))
-        .collect();
+    let sensors: Vec<String> = pr.sensors.set().iter().map(|s| m.say(&format!("privacy.sensor.{s}"), &[])).collect();
     let collects = if sensors.is_empty() {
         m.say("privacy.collects-nothing", &[])
     } else {
@@ -325,27 +240,15 @@ fn privacy(label: &Label, m: &Messages) -> Section {
         (true, false) => "shared",
         (false, false) => "kept",
     };
-    let mut lines = vec![
-        collects,
-        m.say(&format!("privacy.processing.{processing}"), &[]),
-        m.say(&format!("privacy.sharing.{sharing}"), &[]),
-    ];
-    lines.extend(flag_lines(
-        "privacy.rights",
-        &pr.rights.set(),
-        crate::label::DataRights::NAMES,
-        m,
-    ));
+    let mut lines =
+        vec![collects, m.say(&format!("privacy.processing.{processing}"), &[]), m.say(&format!("privacy.sharing.{sharing}"), &[])];
+    lines.extend(flag_lines("privacy.rights", &pr.rights.set(), crate::label::DataRights::NAMES, m));
     section("privacy", m, lines)
 }
 
 fn openness(label: &Label, m: &Messages) -> Section {
     let o = &label.facts.openness;
-    section(
-        "openness",
-        m,
-        flag_lines("openness", &o.set(), crate::label::Openness::NAMES, m),
-    )
+    section("openness", m, flag_lines("openness", &o.set(), crate::label::Openness::NAMES, m))
 }
 
 fn vouch(v: &Verification, label: &Label, m: &Messages) -> Section {
@@ -356,25 +259,10 @@ fn vouch(v: &Verification, label: &Label, m: &Messages) -> Section {
         Assurance::Audited => "audited",
     };
     let lines = vec![
-        m.say(
-            &format!("vouch.{assurance}"),
-            &[("issuer", signer), ("maker", &label.product.maker)],
-        ),
-        m.say(
-            "vouch.dates",
-            &[
-                ("issued", &m.date(label.issued)),
-                ("until", &m.date(label.valid_until)),
-            ],
-        ),
+        m.say(&format!("vouch.{assurance}"), &[("issuer", signer), ("maker", &label.product.maker)]),
+        m.say("vouch.dates", &[("issued", &m.date(label.issued)), ("until", &m.date(label.valid_until))]),
         m.say("vouch.label-id", &[("id", &label.id.to_string())]),
-        m.say(
-            "vouch.trust-age",
-            &[(
-                "age",
-                &m.plural("span.days", i64::from(v.trust_list.age_days)),
-            )],
-        ),
+        m.say("vouch.trust-age", &[("age", &m.plural("span.days", i64::from(v.trust_list.age_days)))]),
     ];
     section("vouch", m, lines)
 }

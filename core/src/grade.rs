@@ -84,11 +84,7 @@ fn applicable(catalogue: &Catalogue, statuses: &[Status], tier: Tier) -> Vec<(u8
 }
 
 fn failing(items: &[(u8, Status)], ok: impl Fn(Status) -> bool) -> Vec<u8> {
-    items
-        .iter()
-        .filter(|(_, s)| !ok(*s))
-        .map(|(id, _)| *id)
-        .collect()
+    items.iter().filter(|(_, s)| !ok(*s)).map(|(id, _)| *id).collect()
 }
 
 /// "At least half met": how many more are needed, and which could be.
@@ -105,22 +101,13 @@ pub fn shortfall(catalogue: &Catalogue, statuses: &[Status], target: Grade) -> S
     let open = applicable(catalogue, statuses, Tier::Open);
     let met = |s| s == Status::Met;
     match target {
-        Grade::Bronze => Shortfall {
-            must_meet: failing(&essential, |s| s != Status::NotMet),
-            more_of: None,
-        },
-        Grade::Silver => Shortfall {
-            must_meet: failing(&essential, met),
-            more_of: half_met(&nice),
-        },
+        Grade::Bronze => Shortfall { must_meet: failing(&essential, |s| s != Status::NotMet), more_of: None },
+        Grade::Silver => Shortfall { must_meet: failing(&essential, met), more_of: half_met(&nice) },
         Grade::Gold => {
             let mut must_meet = failing(&essential, met);
             must_meet.extend(failing(&nice, met));
             must_meet.sort_unstable();
-            Shortfall {
-                must_meet,
-                more_of: half_met(&open),
-            }
+            Shortfall { must_meet, more_of: half_met(&open) }
         }
     }
 }
@@ -128,10 +115,7 @@ pub fn shortfall(catalogue: &Catalogue, statuses: &[Status], target: Grade) -> S
 /// The grade an assessment earns, or `None` for no mark. `statuses` must hold one status
 /// per principle of `catalogue`, in id order (see [`crate::label::Label::check`]).
 pub fn grade(catalogue: &Catalogue, statuses: &[Status]) -> Option<Grade> {
-    Grade::ALL
-        .into_iter()
-        .rev()
-        .find(|g| shortfall(catalogue, statuses, *g).is_empty())
+    Grade::ALL.into_iter().rev().find(|g| shortfall(catalogue, statuses, *g).is_empty())
 }
 
 /// The next grade above the one earned, and what it would take; `None` at gold.
@@ -172,19 +156,13 @@ mod tests {
 
     #[test]
     fn partly_met_essential_is_bronze() {
-        assert_eq!(
-            grade(&JUNE_2018, &with(all(Met), &[(24, Partly)])),
-            Some(Grade::Bronze)
-        );
+        assert_eq!(grade(&JUNE_2018, &with(all(Met), &[(24, Partly)])), Some(Grade::Bronze));
     }
 
     #[test]
     fn silver_needs_half_the_nice_to_haves() {
         // Nice to have: 9 10 12 17 26 31 32 33 (8). Four met is half: silver.
-        let four_not = with(
-            all(Met),
-            &[(9, NotMet), (10, NotMet), (12, NotMet), (17, NotMet)],
-        );
+        let four_not = with(all(Met), &[(9, NotMet), (10, NotMet), (12, NotMet), (17, NotMet)]);
         assert_eq!(grade(&JUNE_2018, &four_not), Some(Grade::Silver));
         let five_not = with(four_not.clone(), &[(26, Partly)]);
         assert_eq!(grade(&JUNE_2018, &five_not), Some(Grade::Bronze));
@@ -205,16 +183,7 @@ mod tests {
 
     #[test]
     fn no_applicable_principles_of_a_tier_satisfies_half() {
-        let v = with(
-            all(Met),
-            &[
-                (11, NotApplicable),
-                (13, NotApplicable),
-                (14, NotApplicable),
-                (15, NotApplicable),
-                (16, NotApplicable),
-            ],
-        );
+        let v = with(all(Met), &[(11, NotApplicable), (13, NotApplicable), (14, NotApplicable), (15, NotApplicable), (16, NotApplicable)]);
         assert_eq!(grade(&JUNE_2018, &v), Some(Grade::Gold));
     }
 

@@ -58,34 +58,17 @@ pub struct Issued {
 /// Checks `label` and signs it. `link` is the scanner address for the URL form.
 pub fn issue(label: &Label, key: &SigningKey, link: Option<&str>) -> Result<Issued, IssueError> {
     label.check().map_err(IssueError::Label)?;
-    let earned = grade::grade(
-        label.catalogue().map_err(IssueError::Label)?,
-        &label.principles,
-    );
+    let earned = grade::grade(label.catalogue().map_err(IssueError::Label)?, &label.principles);
     match earned {
         None => return Err(IssueError::NoMark),
-        Some(g) if g != label.grade => {
-            return Err(IssueError::GradeMismatch {
-                stated: label.grade,
-                earned,
-            })
-        }
+        Some(g) if g != label.grade => return Err(IssueError::GradeMismatch { stated: label.grade, earned }),
         Some(_) => {}
     }
     let envelope = cose::sign(key, &wire::encode_claims(label));
     let text = wire::to_text(&envelope, link);
-    let qr_version = qr::encode(&text)
-        .map(|c| c.version().value())
-        .unwrap_or(u8::MAX);
+    let qr_version = qr::encode(&text).map(|c| c.version().value()).unwrap_or(u8::MAX);
     if qr_version > MAX_QR_VERSION {
-        return Err(IssueError::TooLarge {
-            bytes: envelope.len(),
-            version: qr_version,
-        });
+        return Err(IssueError::TooLarge { bytes: envelope.len(), version: qr_version });
     }
-    Ok(Issued {
-        envelope,
-        text,
-        qr_version,
-    })
+    Ok(Issued { envelope, text, qr_version })
 }

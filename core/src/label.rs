@@ -21,12 +21,7 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 4] = [
-        Status::Met,
-        Status::Partly,
-        Status::NotMet,
-        Status::NotApplicable,
-    ];
+    pub const ALL: [Status; 4] = [Status::Met, Status::Partly, Status::NotMet, Status::NotApplicable];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -51,11 +46,7 @@ pub enum Assurance {
 }
 
 impl Assurance {
-    pub const ALL: [Assurance; 3] = [
-        Assurance::SelfDeclared,
-        Assurance::Reviewed,
-        Assurance::Audited,
-    ];
+    pub const ALL: [Assurance; 3] = [Assurance::SelfDeclared, Assurance::Reviewed, Assurance::Audited];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -229,9 +220,7 @@ impl std::str::FromStr for LabelId {
         if hex.len() != 16 {
             return Err(LabelError::BadLabelId(s.to_owned()));
         }
-        u64::from_str_radix(&hex, 16)
-            .map(LabelId)
-            .map_err(|_| LabelError::BadLabelId(s.to_owned()))
+        u64::from_str_radix(&hex, 16).map(LabelId).map_err(|_| LabelError::BadLabelId(s.to_owned()))
     }
 }
 
@@ -243,9 +232,7 @@ impl Serialize for LabelId {
 
 impl<'de> Deserialize<'de> for LabelId {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d)?
-            .parse()
-            .map_err(serde::de::Error::custom)
+        String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
     }
 }
 
@@ -301,7 +288,9 @@ impl fmt::Display for LabelError {
             LabelError::BadText { field, max } => {
                 write!(f, "{field} must be 1 to {max} bytes of text without control characters")
             }
-            LabelError::BadGtin(g) => write!(f, "{g:?} is not a GTIN written as 13 digits (or 14 not starting with 0) with a correct check digit"),
+            LabelError::BadGtin(g) => {
+                write!(f, "{g:?} is not a GTIN written as 13 digits (or 14 not starting with 0) with a correct check digit")
+            }
             LabelError::BadLabelId(s) => write!(f, "{s:?} is not a label id (16 hex digits, as XXXX-XXXX-XXXX-XXXX)"),
             LabelError::UnknownCatalogue(v) => write!(f, "catalogue version {v} is not known to this software"),
             LabelError::WrongPrincipleCount { expected, found } => {
@@ -338,15 +327,8 @@ pub fn check_gtin(gtin: &str) -> Result<(), LabelError> {
     }
     let digits: Vec<u32> = gtin.bytes().map(|b| u32::from(b - b'0')).collect();
     let (body, check) = digits.split_at(digits.len() - 1);
-    let sum: u32 = body
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(i, d)| if i % 2 == 0 { d * 3 } else { *d })
-        .sum();
-    ((10 - sum % 10) % 10 == check[0])
-        .then_some(())
-        .ok_or_else(bad)
+    let sum: u32 = body.iter().rev().enumerate().map(|(i, d)| if i % 2 == 0 { d * 3 } else { *d }).sum();
+    ((10 - sum % 10) % 10 == check[0]).then_some(()).ok_or_else(bad)
 }
 
 impl Label {
@@ -369,10 +351,7 @@ impl Label {
         }
         let expected = self.catalogue()?.len();
         if self.principles.len() != expected {
-            return Err(LabelError::WrongPrincipleCount {
-                expected,
-                found: self.principles.len(),
-            });
+            return Err(LabelError::WrongPrincipleCount { expected, found: self.principles.len() });
         }
         if self.valid_until < self.issued {
             return Err(LabelError::ValidityInverted);
@@ -391,10 +370,7 @@ mod tests {
         assert_eq!(normalise_gtin("96385074"), "0000096385074");
         assert!(check_gtin("0000096385074").is_ok());
         assert!(check_gtin("0036000291452").is_ok());
-        assert!(
-            check_gtin("036000291452").is_err(),
-            "12 digits must be written as 13"
-        );
+        assert!(check_gtin("036000291452").is_err(), "12 digits must be written as 13");
         assert!(check_gtin("10614141000415").is_ok());
         assert!(check_gtin("4006381333932").is_err());
         assert!(check_gtin("40063813339").is_err());
@@ -403,11 +379,7 @@ mod tests {
 
     #[test]
     fn flags_round_trip_and_reject_unknown_bits() {
-        let o = Openness {
-            firmware: true,
-            local_api: true,
-            ..Default::default()
-        };
+        let o = Openness { firmware: true, local_api: true, ..Default::default() };
         assert_eq!(o.bits(), 0b1_0001);
         assert_eq!(Openness::from_bits(0b1_0001), Some(o));
         assert_eq!(Openness::from_bits(0b10_0000), None);

@@ -48,27 +48,22 @@ fn runs(text: &str) -> Vec<(Class, String)> {
             _ => runs.push((class(c), c.to_string())),
         }
     }
-    for (narrow, wide, min) in [
-        (Class::Numeric, Class::Alphanumeric, 8),
-        (Class::Alphanumeric, Class::Byte, 6),
-        (Class::Numeric, Class::Byte, 5),
-    ] {
+    for (narrow, wide, min) in
+        [(Class::Numeric, Class::Alphanumeric, 8), (Class::Alphanumeric, Class::Byte, 6), (Class::Numeric, Class::Byte, 5)]
+    {
         for i in 0..runs.len() {
-            let next_to_wide =
-                (i > 0 && runs[i - 1].0 == wide) || runs.get(i + 1).is_some_and(|r| r.0 == wide);
+            let next_to_wide = (i > 0 && runs[i - 1].0 == wide) || runs.get(i + 1).is_some_and(|r| r.0 == wide);
             if runs[i].0 == narrow && runs[i].1.len() < min && next_to_wide {
                 runs[i].0 = wide;
             }
         }
-        runs = runs
-            .into_iter()
-            .fold(Vec::new(), |mut acc: Vec<(Class, String)>, (k, s)| {
-                match acc.last_mut() {
-                    Some((lk, ls)) if *lk == k => ls.push_str(&s),
-                    _ => acc.push((k, s)),
-                }
-                acc
-            });
+        runs = runs.into_iter().fold(Vec::new(), |mut acc: Vec<(Class, String)>, (k, s)| {
+            match acc.last_mut() {
+                Some((lk, ls)) if *lk == k => ls.push_str(&s),
+                _ => acc.push((k, s)),
+            }
+            acc
+        });
     }
     runs
 }
@@ -87,15 +82,7 @@ fn segments(text: &str) -> Vec<QrSegment> {
 /// Encodes text at level M in the smallest version that holds it (level raised when
 /// that costs no size, as qrcodegen does).
 pub fn encode(text: &str) -> Result<QrCode, TooLong> {
-    QrCode::encode_segments_advanced(
-        &segments(text),
-        QrCodeEcc::Medium,
-        Version::MIN,
-        Version::MAX,
-        None,
-        true,
-    )
-    .map_err(|_| TooLong)
+    QrCode::encode_segments_advanced(&segments(text), QrCodeEcc::Medium, Version::MIN, Version::MAX, None, true).map_err(|_| TooLong)
 }
 
 /// The symbol as an SVG document, one unit a module, quiet zone included, black on white.
@@ -130,10 +117,7 @@ pub fn to_luma(code: &QrCode, scale: usize) -> (usize, Vec<u8>) {
     let mut px = vec![255u8; side * side];
     for y in 0..side {
         for x in 0..side {
-            let (mx, my) = (
-                (x / scale) as i32 - QUIET_ZONE,
-                (y / scale) as i32 - QUIET_ZONE,
-            );
+            let (mx, my) = ((x / scale) as i32 - QUIET_ZONE, (y / scale) as i32 - QUIET_ZONE);
             if code.get_module(mx, my) {
                 px[y * side + x] = 0;
             }
@@ -150,14 +134,8 @@ mod tests {
     fn label_text_uses_dense_segments() {
         let r = runs("HTTPS://IOTMARK.ORG#IM1:0123456789012345678901");
         let classes: Vec<Class> = r.iter().map(|(k, _)| *k).collect();
-        assert_eq!(
-            classes,
-            vec![Class::Alphanumeric, Class::Byte, Class::Numeric]
-        );
-        assert_eq!(
-            r.iter().map(|(_, s)| s.as_str()).collect::<String>(),
-            "HTTPS://IOTMARK.ORG#IM1:0123456789012345678901"
-        );
+        assert_eq!(classes, vec![Class::Alphanumeric, Class::Byte, Class::Numeric]);
+        assert_eq!(r.iter().map(|(_, s)| s.as_str()).collect::<String>(), "HTTPS://IOTMARK.ORG#IM1:0123456789012345678901");
     }
 
     #[test]

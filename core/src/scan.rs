@@ -3,8 +3,9 @@
 //! rqrr does the decoding (and its error correction guarantees that no wrong text is
 //! returned). In front of it, a cascade of attempts, cheapest and most likely first:
 //! rqrr's own thresholding; a local-mean binarisation on an integral image, which copes
-//! with shadows and glare; the same inverted, for light-on-dark codes; and rescaled copies
-//! for codes that are very small or very large in the frame. The cascade stops at the first
+//! with shadows and glare; the same inverted, for light-on-dark codes; a global (Otsu)
+//! threshold for low-contrast prints; and rescaled copies for codes that are very small or
+//! very large in the frame. The cascade stops at the first
 //! attempt that finds a code, unless every code in the image is wanted.
 //!
 //! rqrr panics on some real photographs (its issue #54). Natively the panic is caught and
@@ -38,7 +39,9 @@ pub enum ScanError {
 impl fmt::Display for ScanError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ScanError::BadSize { width, height } => write!(f, "a {width}x{height} image cannot be scanned (each side must be 1 to {MAX_SIDE} pixels)"),
+            ScanError::BadSize { width, height } => {
+                write!(f, "a {width}x{height} image cannot be scanned (each side must be 1 to {MAX_SIDE} pixels)")
+            }
             ScanError::BufferMismatch { expected, found } => write!(f, "the image should have {expected} pixels but has {found}"),
         }
     }
@@ -75,16 +78,9 @@ impl<'a> Frame<'a> {
             return Err(ScanError::BadSize { width, height });
         }
         if luma.len() != width * height {
-            return Err(ScanError::BufferMismatch {
-                expected: width * height,
-                found: luma.len(),
-            });
+            return Err(ScanError::BufferMismatch { expected: width * height, found: luma.len() });
         }
-        Ok(Frame {
-            width,
-            height,
-            luma,
-        })
+        Ok(Frame { width, height, luma })
     }
 }
 
@@ -98,11 +94,7 @@ struct Gray {
 
 impl Gray {
     fn of(f: &Frame) -> Gray {
-        Gray {
-            w: f.width,
-            h: f.height,
-            px: f.luma.to_vec(),
-        }
+        Gray { w: f.width, h: f.height, px: f.luma.to_vec() }
     }
 
     /// Box-filter downscale by an integer factor.
@@ -125,8 +117,7 @@ impl Gray {
     /// Bilinear upscale by two, for codes whose modules are only a pixel or two wide.
     fn grow(&self) -> Gray {
         let (w, h) = (self.w * 2, self.h * 2);
-        let at =
-            |x: usize, y: usize| u32::from(self.px[y.min(self.h - 1) * self.w + x.min(self.w - 1)]);
+        let at = |x: usize, y: usize| u32::from(self.px[y.min(self.h - 1) * self.w + x.min(self.w - 1)]);
         let mut px = Vec::with_capacity(w * h);
         for y in 0..h {
             for x in 0..w {
@@ -138,6 +129,28 @@ impl Gray {
             }
         }
         Gray { w, h, px }
+    }
+
+    /// Otsu's threshold: the grey level that best separates dark from light.
+    fn otsu(&self) -> u8 {
+        let mut hist = [0u64; 256];
+        self.px.iter().for_each(|p| hist[usize::from(*p)] += 1);
+        let total = self.px.len() as f64;
+        let sum: f64 = hist.iter().enumerate().map(|(i, n)| i as f64 * *n as f64).sum();
+        let (mut best, mut best_t, mut w0, mut sum0) = (0.0, 127u8, 0.0, 0.0);
+        for (t, n) in hist.iter().enumerate() {
+            w0 += *n as f64;
+            sum0 += t as f64 * *n as f64;
+            let w1 = total - w0;
+            if w0 == 0.0 || w1 == 0.0 {
+                continue;
+            }
+            let between = w0 * w1 * (sum0 / w0 - (sum - sum0) / w1).powi(2);
+            if between > best {
+                (best, best_t) = (between, t as u8);
+            }
+        }
+        best_t
     }
 
     /// Dark pixels under a local-mean threshold: a pixel is dark when it is darker than
@@ -157,9 +170,8 @@ impl Gray {
             let (y0, y1) = (y.saturating_sub(window), (y + window + 1).min(h));
             for x in 0..w {
                 let (x0, x1) = (x.saturating_sub(window), (x + window + 1).min(w));
-                let sum = integral[y1 * (w + 1) + x1] + integral[y0 * (w + 1) + x0]
-                    - integral[y0 * (w + 1) + x1]
-                    - integral[y1 * (w + 1) + x0];
+                let sum =
+                    integral[y1 * (w + 1) + x1] + integral[y0 * (w + 1) + x0] - integral[y0 * (w + 1) + x1] - integral[y1 * (w + 1) + x0];
                 let n = ((x1 - x0) * (y1 - y0)) as u64;
                 let v = u64::from(self.px[y * w + x]) * n * 100;
                 let dark = if invert { v > sum * 107 } else { v < sum * 93 };
@@ -177,6 +189,8 @@ enum Attempt {
     Native,
     /// Local mean over a window of about 1/`div` of the shorter side.
     Local { div: usize, invert: bool },
+    /// One threshold for the whole image (Otsu's), for low-contrast or stylised codes.
+    Global,
 }
 
 /// Runs rqrr on the image `prepare` makes; a panic inside rqrr counts as finding nothing.
@@ -191,15 +205,8 @@ macro_rules! detect {
                 .filter_map(|grid| {
                     let mut bytes = Vec::new();
                     let meta = grid.decode_to(&mut bytes).ok()?;
-                    let corners = grid
-                        .bounds
-                        .map(|p| ((p.x as f32 * scale) as i32, (p.y as f32 * scale) as i32));
-                    Some(Code {
-                        text: text_of(&bytes),
-                        bytes,
-                        version: meta.version.0,
-                        corners,
-                    })
+                    let corners = grid.bounds.map(|p| ((p.x as f32 * scale) as i32, (p.y as f32 * scale) as i32));
+                    Some(Code { text: text_of(&bytes), bytes, version: meta.version.0, corners })
                 })
                 .collect::<Vec<_>>()
         }));
@@ -207,30 +214,39 @@ macro_rules! detect {
     }};
 }
 
-/// The text of a payload: UTF-8 as it is; anything else as Latin-1, the QR default.
-fn text_of(bytes: &[u8]) -> String {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_owned(),
-        Err(_) => bytes.iter().map(|b| char::from(*b)).collect(),
+/// The text of a payload. QR codes rarely say their encoding (rqrr drops ECI
+/// designators), so it is guessed as ZXing does: UTF-8 when the bytes are valid UTF-8;
+/// Shift_JIS when they decode cleanly as Japanese text (Kanji mode yields Shift_JIS);
+/// otherwise ISO-8859-1, the QR default.
+pub fn text_of(bytes: &[u8]) -> String {
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return s.to_owned();
     }
+    #[cfg(feature = "legacy-encodings")]
+    if let Some(s) = shift_jis(bytes) {
+        return s;
+    }
+    bytes.iter().map(|b| char::from(*b)).collect()
+}
+
+#[cfg(feature = "legacy-encodings")]
+fn shift_jis(bytes: &[u8]) -> Option<String> {
+    let (text, had_errors) = encoding_rs::SHIFT_JIS.decode_without_bom_handling(bytes);
+    let japanese = text.chars().filter(|c| matches!(*c as u32, 0x3000..=0x9FFF | 0xFF00..=0xFFEF)).count();
+    (!had_errors && japanese >= 2).then(|| text.into_owned())
 }
 
 fn run(img: &Gray, attempt: Attempt, scale: f32) -> Vec<Code> {
+    let bitmap = |dark: &dyn Fn(usize, usize) -> bool| detect!(rqrr::PreparedImage::prepare_from_bitmap(img.w, img.h, dark), scale);
     match attempt {
-        Attempt::Native => {
-            detect!(
-                rqrr::PreparedImage::prepare_from_greyscale(img.w, img.h, |x, y| img.px
-                    [y * img.w + x]),
-                scale
-            )
-        }
+        Attempt::Native => detect!(rqrr::PreparedImage::prepare_from_greyscale(img.w, img.h, |x, y| img.px[y * img.w + x]), scale),
         Attempt::Local { div, invert } => {
-            let window = (img.w.min(img.h) / div).max(4);
-            let dark = img.binarise(window, invert);
-            detect!(
-                rqrr::PreparedImage::prepare_from_bitmap(img.w, img.h, |x, y| dark[y * img.w + x]),
-                scale
-            )
+            let dark = img.binarise((img.w.min(img.h) / div).max(4), invert);
+            bitmap(&|x, y| dark[y * img.w + x])
+        }
+        Attempt::Global => {
+            let t = img.otsu();
+            bitmap(&|x, y| img.px[y * img.w + x] <= t)
         }
     }
 }
@@ -252,18 +268,10 @@ pub fn scan(frame: &Frame, want: Want) -> Vec<Code> {
     let original = Gray::of(frame);
     let attempts = [
         Attempt::Native,
-        Attempt::Local {
-            div: 8,
-            invert: false,
-        },
-        Attempt::Local {
-            div: 24,
-            invert: false,
-        },
-        Attempt::Local {
-            div: 8,
-            invert: true,
-        },
+        Attempt::Local { div: 8, invert: false },
+        Attempt::Local { div: 24, invert: false },
+        Attempt::Local { div: 8, invert: true },
+        Attempt::Global,
     ];
     let mut found: Vec<Code> = Vec::new();
     for k in scales(frame) {
@@ -277,10 +285,7 @@ pub fn scan(frame: &Frame, want: Want) -> Vec<Code> {
         }
         for attempt in attempts {
             for code in run(&img, attempt, scale) {
-                if !found
-                    .iter()
-                    .any(|c| c.bytes == code.bytes && near(c, &code))
-                {
+                if !found.iter().any(|c| c.bytes == code.bytes && near(c, &code)) {
                     found.push(code);
                 }
             }
@@ -294,17 +299,8 @@ pub fn scan(frame: &Frame, want: Want) -> Vec<Code> {
 
 /// Whether two finds are the same symbol seen twice (centres closer than a side).
 fn near(a: &Code, b: &Code) -> bool {
-    let centre = |c: &Code| {
-        c.corners
-            .iter()
-            .fold((0, 0), |s, p| (s.0 + p.0 / 4, s.1 + p.1 / 4))
-    };
-    let side = |c: &Code| {
-        (c.corners[0].0 - c.corners[1].0)
-            .abs()
-            .max((c.corners[0].1 - c.corners[1].1).abs())
-            .max(1)
-    };
+    let centre = |c: &Code| c.corners.iter().fold((0, 0), |s, p| (s.0 + p.0 / 4, s.1 + p.1 / 4));
+    let side = |c: &Code| (c.corners[0].0 - c.corners[1].0).abs().max((c.corners[0].1 - c.corners[1].1).abs()).max(1);
     let (ca, cb) = (centre(a), centre(b));
     (ca.0 - cb.0).abs().max((ca.1 - cb.1).abs()) < side(a).max(side(b))
 }
@@ -346,32 +342,29 @@ mod tests {
             px[y * w..y * w + side].copy_from_slice(&a[y * side..(y + 1) * side]);
             px[y * w + side..(y + 1) * w].copy_from_slice(&b[y * side..(y + 1) * side]);
         }
-        let mut texts: Vec<String> = scan(&Frame::new(w, side, &px).unwrap(), Want::All)
-            .into_iter()
-            .map(|c| c.text)
-            .collect();
+        let mut texts: Vec<String> = scan(&Frame::new(w, side, &px).unwrap(), Want::All).into_iter().map(|c| c.text).collect();
         texts.sort();
         assert_eq!(texts, vec!["FIRST", "SECOND"]);
     }
 
     #[test]
+    fn payload_text_encodings() {
+        assert_eq!(text_of("grüß".as_bytes()), "grüß");
+        assert_eq!(text_of(&[0x63, 0x61, 0x66, 0xE9]), "café");
+        #[cfg(feature = "legacy-encodings")]
+        assert_eq!(text_of(&[0x83, 0x82, 0x83, 0x6F, 0x83, 0x43, 0x83, 0x8B]), "モバイル");
+    }
+
+    #[test]
     fn hostile_frames_are_refused_or_empty() {
-        assert!(matches!(
-            Frame::new(0, 10, &[]),
-            Err(ScanError::BadSize { .. })
-        ));
-        assert!(matches!(
-            Frame::new(10, 10, &[0; 99]),
-            Err(ScanError::BufferMismatch { .. })
-        ));
+        assert!(matches!(Frame::new(0, 10, &[]), Err(ScanError::BadSize { .. })));
+        assert!(matches!(Frame::new(10, 10, &[0; 99]), Err(ScanError::BufferMismatch { .. })));
         assert!(Frame::new(MAX_SIDE + 1, 1, &[]).is_err());
         for fill in [0u8, 255] {
             let px = vec![fill; 200 * 100];
             assert!(scan(&Frame::new(200, 100, &px).unwrap(), Want::All).is_empty());
         }
-        let noise: Vec<u8> = (0..300u32 * 300)
-            .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
-            .collect();
+        let noise: Vec<u8> = (0..300u32 * 300).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
         assert!(scan(&Frame::new(300, 300, &noise).unwrap(), Want::All).is_empty());
         assert!(scan(&Frame::new(1, 1, &[0]).unwrap(), Want::All).is_empty());
     }

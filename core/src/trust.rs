@@ -87,11 +87,7 @@ fn cbor(e: minicbor::decode::Error) -> TrustError {
 }
 
 /// Opens a root-signed envelope and hands its payload to `parse`, which must consume it all.
-fn open_signed<T>(
-    bytes: &[u8],
-    root: &VerifyingKey,
-    parse: impl FnOnce(&mut Decoder) -> Result<T, TrustError>,
-) -> Result<T, TrustError> {
+fn open_signed<T>(bytes: &[u8], root: &VerifyingKey, parse: impl FnOnce(&mut Decoder) -> Result<T, TrustError>) -> Result<T, TrustError> {
     let envelope = cose::open(bytes)?;
     if !envelope.verify(root) {
         return Err(TrustError::BadSignature);
@@ -120,16 +116,10 @@ impl TrustList {
     fn encode(&self) -> Vec<u8> {
         let mut e = Encoder::new(Vec::new());
         cose::written((|| {
-            e.array(4)?
-                .u64(self.sequence)?
-                .u32(self.issued.0)?
-                .u32(self.expires.0)?;
+            e.array(4)?.u64(self.sequence)?.u32(self.issued.0)?.u32(self.expires.0)?;
             e.array(self.issuers.len() as u64)?;
             for i in &self.issuers {
-                e.array(5)?
-                    .bytes(i.key.as_bytes())?
-                    .str(&i.name)?
-                    .u8(assurance_bits(&i.assurances))?;
+                e.array(5)?.bytes(i.key.as_bytes())?.str(&i.name)?.u8(assurance_bits(&i.assurances))?;
                 e.u32(i.from.0)?.u32(i.until.0)?;
             }
             Ok(())
@@ -145,19 +135,13 @@ impl TrustList {
         }
         for i in &self.issuers {
             if i.name.trim().is_empty() || i.name.len() > 64 {
-                return Err(TrustError::BadEntry(
-                    "an issuer name is empty or longer than 64 bytes",
-                ));
+                return Err(TrustError::BadEntry("an issuer name is empty or longer than 64 bytes"));
             }
             if i.assurances.is_empty() || i.until < i.from {
-                return Err(TrustError::BadEntry(
-                    "an issuer may sign nothing or its window ends before it starts",
-                ));
+                return Err(TrustError::BadEntry("an issuer may sign nothing or its window ends before it starts"));
             }
             if i.key.is_weak() {
-                return Err(TrustError::BadEntry(
-                    "an issuer key is a weak (small-order) key",
-                ));
+                return Err(TrustError::BadEntry("an issuer key is a weak (small-order) key"));
             }
         }
         Ok(())
@@ -173,15 +157,8 @@ impl TrustList {
     pub fn open(bytes: &[u8], root: &VerifyingKey) -> Result<TrustList, TrustError> {
         let list = open_signed(bytes, root, |d| {
             let (sequence, issued, expires, count) = frame(d)?;
-            let issuers = (0..count)
-                .map(|_| read_issuer(d))
-                .collect::<Result<_, _>>()?;
-            Ok(TrustList {
-                sequence,
-                issued,
-                expires,
-                issuers,
-            })
+            let issuers = (0..count).map(|_| read_issuer(d)).collect::<Result<_, _>>()?;
+            Ok(TrustList { sequence, issued, expires, issuers })
         })?;
         list.check()?;
         Ok(list)
@@ -196,43 +173,24 @@ fn read_issuer(d: &mut Decoder) -> Result<Issuer, TrustError> {
     if d.array().map_err(cbor)? != Some(5) {
         return Err(FormatError::BadStructure.into());
     }
-    let key_bytes: [u8; 32] = d
-        .bytes()
-        .map_err(cbor)?
-        .try_into()
-        .map_err(|_| TrustError::BadEntry("an issuer key is not 32 bytes"))?;
-    let key = VerifyingKey::from_bytes(&key_bytes)
-        .map_err(|_| TrustError::BadEntry("an issuer key is not an Ed25519 point"))?;
+    let key_bytes: [u8; 32] = d.bytes().map_err(cbor)?.try_into().map_err(|_| TrustError::BadEntry("an issuer key is not 32 bytes"))?;
+    let key = VerifyingKey::from_bytes(&key_bytes).map_err(|_| TrustError::BadEntry("an issuer key is not an Ed25519 point"))?;
     let name = d.str().map_err(cbor)?.to_owned();
     let bits = d.u8().map_err(cbor)?;
     if bits & !0b111 != 0 {
-        return Err(TrustError::BadEntry(
-            "an issuer has unknown assurance levels",
-        ));
+        return Err(TrustError::BadEntry("an issuer has unknown assurance levels"));
     }
-    let assurances = Assurance::ALL
-        .into_iter()
-        .filter(|a| bits & 1 << (*a as u8) != 0)
-        .collect();
+    let assurances = Assurance::ALL.into_iter().filter(|a| bits & 1 << (*a as u8) != 0).collect();
     let from = Date(d.u32().map_err(cbor)?);
     let until = Date(d.u32().map_err(cbor)?);
-    Ok(Issuer {
-        key,
-        name,
-        assurances,
-        from,
-        until,
-    })
+    Ok(Issuer { key, name, assurances, from, until })
 }
 
 impl RevocationList {
     fn encode(&self) -> Vec<u8> {
         let mut e = Encoder::new(Vec::new());
         cose::written((|| {
-            e.array(4)?
-                .u64(self.sequence)?
-                .u32(self.issued.0)?
-                .u32(self.expires.0)?;
+            e.array(4)?.u64(self.sequence)?.u32(self.issued.0)?.u32(self.expires.0)?;
             e.array(self.labels.len() as u64)?;
             for id in &self.labels {
                 e.u64(id.0)?;
@@ -244,9 +202,7 @@ impl RevocationList {
 
     fn check(&self) -> Result<(), TrustError> {
         let sorted = self.labels.windows(2).all(|w| w[0] < w[1]);
-        sorted
-            .then_some(())
-            .ok_or(TrustError::BadEntry("label ids are not sorted and unique"))
+        sorted.then_some(()).ok_or(TrustError::BadEntry("label ids are not sorted and unique"))
     }
 
     /// Adds a label id, keeping the list sorted; false when it was already there.
@@ -268,15 +224,8 @@ impl RevocationList {
     pub fn open(bytes: &[u8], root: &VerifyingKey) -> Result<RevocationList, TrustError> {
         let list = open_signed(bytes, root, |d| {
             let (sequence, issued, expires, count) = frame(d)?;
-            let labels = (0..count)
-                .map(|_| d.u64().map(LabelId).map_err(cbor))
-                .collect::<Result<_, _>>()?;
-            Ok(RevocationList {
-                sequence,
-                issued,
-                expires,
-                labels,
-            })
+            let labels = (0..count).map(|_| d.u64().map(LabelId).map_err(cbor)).collect::<Result<_, _>>()?;
+            Ok(RevocationList { sequence, issued, expires, labels })
         })?;
         list.check()?;
         Ok(list)
@@ -298,20 +247,10 @@ pub struct Lists {
 }
 
 impl Lists {
-    pub fn new(
-        root: VerifyingKey,
-        trust: &[u8],
-        revoked: Option<&[u8]>,
-    ) -> Result<Lists, TrustError> {
+    pub fn new(root: VerifyingKey, trust: &[u8], revoked: Option<&[u8]>) -> Result<Lists, TrustError> {
         let trust = TrustList::open(trust, &root)?;
-        let revoked = revoked
-            .map(|b| RevocationList::open(b, &root))
-            .transpose()?;
-        Ok(Lists {
-            root,
-            trust,
-            revoked,
-        })
+        let revoked = revoked.map(|b| RevocationList::open(b, &root)).transpose()?;
+        Ok(Lists { root, trust, revoked })
     }
 
     /// Takes `bytes` as the trust list if valid and newer; returns whether it did.
@@ -327,10 +266,7 @@ impl Lists {
     /// Takes `bytes` as the revocation list if valid and newer; returns whether it did.
     pub fn offer_revocation(&mut self, bytes: &[u8]) -> Result<bool, TrustError> {
         let list = RevocationList::open(bytes, &self.root)?;
-        let newer = self
-            .revoked
-            .as_ref()
-            .is_none_or(|r| list.sequence > r.sequence);
+        let newer = self.revoked.as_ref().is_none_or(|r| list.sequence > r.sequence);
         if newer {
             self.revoked = Some(list);
         }
@@ -338,11 +274,7 @@ impl Lists {
     }
 
     pub fn context(&self, today: Date) -> crate::verify::Context<'_> {
-        crate::verify::Context {
-            trust: &self.trust,
-            revoked: self.revoked.as_ref(),
-            today,
-        }
+        crate::verify::Context { trust: &self.trust, revoked: self.revoked.as_ref(), today }
     }
 }
 
@@ -360,13 +292,7 @@ pub struct Freshness {
 
 impl Freshness {
     pub fn of(sequence: u64, issued: Date, expires: Date, today: Date) -> Freshness {
-        Freshness {
-            sequence,
-            issued,
-            expires,
-            age_days: today.0.saturating_sub(issued.0),
-            expired: today > expires,
-        }
+        Freshness { sequence, issued, expires, age_days: today.0.saturating_sub(issued.0), expired: today > expires }
     }
 }
 
@@ -386,58 +312,30 @@ mod tests {
             from: Date(100),
             until: Date(200),
         };
-        TrustList {
-            sequence: 3,
-            issued: Date(150),
-            expires: Date(180),
-            issuers: vec![issuer],
-        }
+        TrustList { sequence: 3, issued: Date(150), expires: Date(180), issuers: vec![issuer] }
     }
 
     #[test]
     fn trust_list_round_trips_and_needs_the_root() {
         let bytes = list().sign(&key(1)).unwrap();
         assert_eq!(TrustList::open(&bytes, &key(1).verifying_key()), Ok(list()));
-        assert_eq!(
-            TrustList::open(&bytes, &key(9).verifying_key()),
-            Err(TrustError::BadSignature)
-        );
+        assert_eq!(TrustList::open(&bytes, &key(9).verifying_key()), Err(TrustError::BadSignature));
     }
 
     #[test]
     fn an_older_list_never_replaces_a_newer_one() {
         let root = key(1);
         let v3 = list().sign(&root).unwrap();
-        let v5 = TrustList {
-            sequence: 5,
-            ..list()
-        }
-        .sign(&root)
-        .unwrap();
-        let forged = TrustList {
-            sequence: 9,
-            ..list()
-        }
-        .sign(&key(2))
-        .unwrap();
+        let v5 = TrustList { sequence: 5, ..list() }.sign(&root).unwrap();
+        let forged = TrustList { sequence: 9, ..list() }.sign(&key(2)).unwrap();
         let mut lists = Lists::new(root.verifying_key(), &v3, None).unwrap();
         assert_eq!(lists.offer_trust(&v5), Ok(true));
         assert_eq!(lists.offer_trust(&v3), Ok(false));
         assert_eq!(lists.trust.sequence, 5);
         assert_eq!(lists.offer_trust(&forged), Err(TrustError::BadSignature));
         assert_eq!(lists.trust.sequence, 5);
-        let r1 = RevocationList {
-            sequence: 1,
-            ..Default::default()
-        }
-        .sign(&root)
-        .unwrap();
-        let r2 = RevocationList {
-            sequence: 2,
-            ..Default::default()
-        }
-        .sign(&root)
-        .unwrap();
+        let r1 = RevocationList { sequence: 1, ..Default::default() }.sign(&root).unwrap();
+        let r2 = RevocationList { sequence: 2, ..Default::default() }.sign(&root).unwrap();
         assert_eq!(lists.offer_revocation(&r2), Ok(true));
         assert_eq!(lists.offer_revocation(&r1), Ok(false));
     }
@@ -446,18 +344,12 @@ mod tests {
     fn duplicate_issuers_are_refused() {
         let mut l = list();
         l.issuers.push(l.issuers[0].clone());
-        assert_eq!(
-            l.sign(&key(1)),
-            Err(TrustError::BadEntry("two issuers share a key"))
-        );
+        assert_eq!(l.sign(&key(1)), Err(TrustError::BadEntry("two issuers share a key")));
     }
 
     #[test]
     fn revocation_list_stays_sorted() {
-        let mut r = RevocationList {
-            sequence: 1,
-            ..Default::default()
-        };
+        let mut r = RevocationList { sequence: 1, ..Default::default() };
         assert!(r.strike_off(LabelId(9)));
         assert!(r.strike_off(LabelId(3)));
         assert!(!r.strike_off(LabelId(9)));

@@ -51,32 +51,17 @@ impl fmt::Display for Invalid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Invalid::Malformed(e) => e.fmt(f),
-            Invalid::UnknownIssuer => write!(
-                f,
-                "the label is signed by someone the trust list does not know"
-            ),
-            Invalid::BadSignature => write!(
-                f,
-                "the label's signature does not match: it was altered or forged"
-            ),
-            Invalid::IssuerNotValid => write!(
-                f,
-                "the issuer was not allowed to sign labels on the label's issue date"
-            ),
+            Invalid::UnknownIssuer => write!(f, "the label is signed by someone the trust list does not know"),
+            Invalid::BadSignature => write!(f, "the label's signature does not match: it was altered or forged"),
+            Invalid::IssuerNotValid => write!(f, "the issuer was not allowed to sign labels on the label's issue date"),
             Invalid::AssuranceNotAllowed(a) => {
                 write!(f, "the issuer may not sign {} labels", a.key())
             }
             Invalid::GradeMismatch { stated, earned } => match earned {
                 Some(g) => write!(f, "the label claims {stated} but its assessment earns {g}"),
-                None => write!(
-                    f,
-                    "the label claims {stated} but its assessment earns no mark"
-                ),
+                None => write!(f, "the label claims {stated} but its assessment earns no mark"),
             },
-            Invalid::UnknownCatalogue(v) => write!(
-                f,
-                "the label names catalogue version {v}, which this verifier does not know"
-            ),
+            Invalid::UnknownCatalogue(v) => write!(f, "the label names catalogue version {v}, which this verifier does not know"),
         }
     }
 }
@@ -168,9 +153,7 @@ pub fn verify(text: &str, ctx: &Context) -> Verification {
         signer: None,
         link: None,
         trust_list: Freshness::of(t.sequence, t.issued, t.expires, ctx.today),
-        revocation_list: ctx
-            .revoked
-            .map(|r| Freshness::of(r.sequence, r.issued, r.expires, ctx.today)),
+        revocation_list: ctx.revoked.map(|r| Freshness::of(r.sequence, r.issued, r.expires, ctx.today)),
         today: ctx.today,
     };
     match check(text, ctx, &mut out) {
@@ -189,10 +172,7 @@ fn check(text: &str, ctx: &Context, out: &mut Verification) -> Result<Verdict, I
     let parsed = wire::parse_text(text).map_err(Invalid::Malformed)?;
     out.link = parsed.link;
     let envelope = cose::open(&parsed.envelope).map_err(Invalid::Malformed)?;
-    let issuer = ctx
-        .trust
-        .issuer(&envelope.kid)
-        .ok_or(Invalid::UnknownIssuer)?;
+    let issuer = ctx.trust.issuer(&envelope.kid).ok_or(Invalid::UnknownIssuer)?;
     if !envelope.verify(&issuer.key) {
         return Err(Invalid::BadSignature);
     }
@@ -206,20 +186,12 @@ fn check(text: &str, ctx: &Context, out: &mut Verification) -> Result<Verdict, I
     if !issuer.assurances.contains(&label.assurance) {
         return Err(Invalid::AssuranceNotAllowed(label.assurance));
     }
-    let catalogue = label
-        .catalogue()
-        .map_err(|_| Invalid::UnknownCatalogue(label.catalogue))?;
+    let catalogue = label.catalogue().map_err(|_| Invalid::UnknownCatalogue(label.catalogue))?;
     let earned = grade::grade(catalogue, &label.principles);
     if earned != Some(label.grade) {
-        return Err(Invalid::GradeMismatch {
-            stated: label.grade,
-            earned,
-        });
+        return Err(Invalid::GradeMismatch { stated: label.grade, earned });
     }
-    out.signer = Some(Signer {
-        name: issuer.name.clone(),
-        kid: hex(&envelope.kid),
-    });
+    out.signer = Some(Signer { name: issuer.name.clone(), kid: hex(&envelope.kid) });
     let verdict = if ctx.revoked.is_some_and(|r| r.contains(label.id)) {
         Verdict::Revoked
     } else if label.issued > ctx.today {

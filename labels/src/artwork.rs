@@ -32,31 +32,14 @@ pub struct Format {
 }
 
 /// A small sticker, around 30 x 40 mm: a version 10 symbol at exactly 0.4 mm modules.
-pub const STICKER: Format = Format {
-    name: "sticker",
-    width_mm: 30.0,
-    height_mm: 40.0,
-    band_mm: 6.0,
-    qr_mm: 26.0,
-    text_mm: 1.9,
-};
+pub const STICKER: Format = Format { name: "sticker", width_mm: 30.0, height_mm: 40.0, band_mm: 6.0, qr_mm: 26.0, text_mm: 1.9 };
 /// A box-panel label, 60 x 80 mm: about 0.68 mm modules at version 10.
-pub const PANEL: Format = Format {
-    name: "panel",
-    width_mm: 60.0,
-    height_mm: 80.0,
-    band_mm: 12.0,
-    qr_mm: 44.0,
-    text_mm: 3.2,
-};
+pub const PANEL: Format = Format { name: "panel", width_mm: 60.0, height_mm: 80.0, band_mm: 12.0, qr_mm: 44.0, text_mm: 3.2 };
 
 pub const FORMATS: &[Format] = &[STICKER, PANEL];
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// The badge: the grade in words, plus filled dots (3 gold, 2 silver, 1 bronze) so that
@@ -121,12 +104,7 @@ pub fn svg(label: &Label, code: &QrCode, format: &Format) -> Result<String> {
             format.name
         )));
     }
-    let (w, h, band, t) = (
-        format.width_mm,
-        format.height_mm,
-        format.band_mm,
-        format.text_mm,
-    );
+    let (w, h, band, t) = (format.width_mm, format.height_mm, format.band_mm, format.text_mm);
     let qr_x = (w - format.qr_mm) / 2.0;
     let mut s = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}mm\" height=\"{h}mm\" viewBox=\"0 0 {w} {h}\">\
@@ -137,12 +115,7 @@ pub fn svg(label: &Label, code: &QrCode, format: &Format) -> Result<String> {
         my = band * 0.66,
         ms = band * 0.42,
     );
-    s.push_str(&badge(
-        label.grade,
-        w - band * 0.55 * 4.6 - band * 0.12,
-        band * 0.22,
-        band * 0.55,
-    ));
+    s.push_str(&badge(label.grade, w - band * 0.55 * 4.6 - band * 0.12, band * 0.22, band * 0.55));
     let _ = write!(
         s,
         "<g id=\"qr\" transform=\"translate({qr_x:.3} {band:.3}) scale({module:.5})\" shape-rendering=\"crispEdges\"><path fill=\"#000\" d=\"{}\"/></g>",
@@ -162,14 +135,7 @@ pub fn svg(label: &Label, code: &QrCode, format: &Format) -> Result<String> {
                 label.facts.lifecycle.updates_until.year()
             ),
         ),
-        (
-            small,
-            "normal",
-            fit(
-                &format!("{} · {}", assurance_words(label.assurance), p.maker),
-                chars + chars / 4,
-            ),
-        ),
+        (small, "normal", fit(&format!("{} · {}", assurance_words(label.assurance), p.maker), chars + chars / 4)),
         (small, "normal", format!("Label {}", label.id)),
     ];
     let mut y = band + format.qr_mm + t * 0.2;
@@ -203,75 +169,46 @@ fn fonts() -> Arc<resvg::usvg::fontdb::Database> {
 
 /// Parses artwork SVG with the bundled fonts.
 pub fn tree(svg: &str) -> Result<resvg::usvg::Tree> {
-    let options = resvg::usvg::Options {
-        fontdb: fonts(),
-        ..Default::default()
-    };
-    resvg::usvg::Tree::from_str(svg, &options)
-        .map_err(|e| Failure::refused(format!("the artwork could not be laid out: {e}")))
+    let options = resvg::usvg::Options { fontdb: fonts(), ..Default::default() };
+    resvg::usvg::Tree::from_str(svg, &options).map_err(|e| Failure::refused(format!("the artwork could not be laid out: {e}")))
 }
 
 /// Rasterises the artwork at `dpi` as an RGBA pixmap.
 pub fn raster(tree: &resvg::usvg::Tree, dpi: f64) -> Result<resvg::tiny_skia::Pixmap> {
     // The tree's size is in CSS pixels (96 per inch); scale to the requested resolution.
     let scale = (dpi / 96.0) as f32;
-    let size = tree
-        .size()
-        .to_int_size()
-        .scale_by(scale)
-        .ok_or_else(|| Failure::refused("the artwork has no size"))?;
-    let mut pixmap =
-        resvg::tiny_skia::Pixmap::new(size.width(), size.height()).ok_or_else(|| {
-            Failure::refused(format!(
-                "a {}x{} pixel image is too large",
-                size.width(),
-                size.height()
-            ))
-        })?;
-    resvg::render(
-        tree,
-        resvg::tiny_skia::Transform::from_scale(scale, scale),
-        &mut pixmap.as_mut(),
-    );
+    let size = tree.size().to_int_size().scale_by(scale).ok_or_else(|| Failure::refused("the artwork has no size"))?;
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width(), size.height())
+        .ok_or_else(|| Failure::refused(format!("a {}x{} pixel image is too large", size.width(), size.height())))?;
+    resvg::render(tree, resvg::tiny_skia::Transform::from_scale(scale, scale), &mut pixmap.as_mut());
     Ok(pixmap)
 }
 
 pub fn png(pixmap: &resvg::tiny_skia::Pixmap) -> Result<Vec<u8>> {
-    pixmap
-        .encode_png()
-        .map_err(|e| Failure::refused(format!("the PNG could not be encoded: {e}")))
+    pixmap.encode_png().map_err(|e| Failure::refused(format!("the PNG could not be encoded: {e}")))
 }
 
 pub fn pdf(tree: &resvg::usvg::Tree) -> Result<Vec<u8>> {
-    svg2pdf::to_pdf(
-        tree,
-        svg2pdf::ConversionOptions::default(),
-        svg2pdf::PageOptions::default(),
-    )
-    .map_err(|e| Failure::refused(format!("the PDF could not be made: {e}")))
+    svg2pdf::to_pdf(tree, svg2pdf::ConversionOptions::default(), svg2pdf::PageOptions::default())
+        .map_err(|e| Failure::refused(format!("the PDF could not be made: {e}")))
 }
 
 /// Grey pixels of a pixmap, for the decoder.
 pub fn luma(pixmap: &resvg::tiny_skia::Pixmap) -> Vec<u8> {
-    pixmap
-        .pixels()
-        .iter()
-        .map(|p| {
-            ((77 * u32::from(p.red()) + 150 * u32::from(p.green()) + 29 * u32::from(p.blue())) >> 8)
-                as u8
-        })
-        .collect()
+    pixmap.pixels().iter().map(|p| ((77 * u32::from(p.red()) + 150 * u32::from(p.green()) + 29 * u32::from(p.blue())) >> 8) as u8).collect()
 }
 
 /// Decodes the rasterised artwork with our own decoder and checks it reads `expected`.
 pub fn check_decodes(pixmap: &resvg::tiny_skia::Pixmap, expected: &str, what: &str) -> Result<()> {
     let px = luma(pixmap);
-    let frame = Frame::new(pixmap.width() as usize, pixmap.height() as usize, &px)
-        .map_err(|e| Failure::refused(format!("{what}: {e}")))?;
+    let frame = Frame::new(pixmap.width() as usize, pixmap.height() as usize, &px).map_err(|e| Failure::refused(format!("{what}: {e}")))?;
     let codes = scan::scan(&frame, Want::All);
     if codes.iter().any(|c| c.text == expected) {
         Ok(())
     } else {
-        Err(Failure::refused(format!("{what}: the printed QR code did not read back as the label (found {} other codes); nothing was written", codes.len())))
+        Err(Failure::refused(format!(
+            "{what}: the printed QR code did not read back as the label (found {} other codes); nothing was written",
+            codes.len()
+        )))
     }
 }

@@ -17,9 +17,7 @@ use serde_json::json;
 use std::path::{Path, PathBuf};
 
 pub fn today() -> Date {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
     Date::from_unix(secs as i64)
 }
 
@@ -36,15 +34,8 @@ pub fn keygen(out: &Path, json_out: bool) -> Result<i32> {
             json!({"private_key_file": out, "public_key_file": pub_path, "public_key": keys::hex(public.as_bytes()), "kid": kid})
         );
     } else {
-        println!(
-            "private key: {} (readable by you only; keep it secret)",
-            out.display()
-        );
-        println!(
-            "public key:  {} ({})",
-            pub_path.display(),
-            keys::hex(public.as_bytes())
-        );
+        println!("private key: {} (readable by you only; keep it secret)", out.display());
+        println!("public key:  {} ({})", pub_path.display(), keys::hex(public.as_bytes()));
         println!("key id:      {kid}");
     }
     Ok(0)
@@ -119,8 +110,7 @@ pub struct SignArgs {
 
 pub fn random_id() -> Result<LabelId> {
     let mut b = [0u8; 8];
-    getrandom::fill(&mut b)
-        .map_err(|e| Failure::refused(format!("the system random source failed: {e}")))?;
+    getrandom::fill(&mut b).map_err(|e| Failure::refused(format!("the system random source failed: {e}")))?;
     Ok(LabelId(u64::from_be_bytes(b)))
 }
 
@@ -131,11 +121,7 @@ fn formats(names: &[String]) -> Result<Vec<Format>> {
     names
         .iter()
         .map(|n| {
-            FORMATS
-                .iter()
-                .copied()
-                .find(|f| f.name == n)
-                .ok_or_else(|| Failure::input(format!("{n:?} is not a format (sticker, panel)")))
+            FORMATS.iter().copied().find(|f| f.name == n).ok_or_else(|| Failure::input(format!("{n:?} is not a format (sticker, panel)")))
         })
         .collect()
 }
@@ -163,29 +149,16 @@ pub fn sign_label(
 
 /// Writes `text` (label text) as a QR (SVG, PNG) and as label artwork in `formats`, each
 /// rasterised and decoded back before any file is written.
-pub fn write_artwork(
-    label: &Label,
-    text: &str,
-    out: &Path,
-    stem: &str,
-    formats: &[Format],
-    dpi: f64,
-) -> Result<Vec<PathBuf>> {
+pub fn write_artwork(label: &Label, text: &str, out: &Path, stem: &str, formats: &[Format], dpi: f64) -> Result<Vec<PathBuf>> {
     let code = qr::encode(text).map_err(|e| Failure::refused(e.to_string()))?;
     let mut outputs: Vec<(PathBuf, Vec<u8>)> = vec![
-        (
-            out.join(format!("{stem}.txt")),
-            format!("{text}\n").into_bytes(),
-        ),
-        (
-            out.join(format!("{stem}.qr.svg")),
-            qr::to_svg(&code).into_bytes(),
-        ),
+        (out.join(format!("{stem}.txt")), format!("{text}\n").into_bytes()),
+        (out.join(format!("{stem}.qr.svg")), qr::to_svg(&code).into_bytes()),
     ];
     let (side, px) = qr::to_luma(&code, 8);
     artwork_check_luma(side, &px, text)?;
-    let qr_png = image::GrayImage::from_raw(side as u32, side as u32, px)
-        .ok_or_else(|| Failure::refused("the QR image has the wrong size"))?;
+    let qr_png =
+        image::GrayImage::from_raw(side as u32, side as u32, px).ok_or_else(|| Failure::refused("the QR image has the wrong size"))?;
     let mut png = Vec::new();
     qr_png
         .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
@@ -195,23 +168,10 @@ pub fn write_artwork(
         let svg = artwork::svg(label, &code, format)?;
         let tree = artwork::tree(&svg)?;
         let pixmap = artwork::raster(&tree, dpi)?;
-        artwork::check_decodes(
-            &pixmap,
-            text,
-            &format!("the {} artwork at {dpi} dpi", format.name),
-        )?;
-        outputs.push((
-            out.join(format!("{stem}-{}.svg", format.name)),
-            svg.into_bytes(),
-        ));
-        outputs.push((
-            out.join(format!("{stem}-{}.pdf", format.name)),
-            artwork::pdf(&tree)?,
-        ));
-        outputs.push((
-            out.join(format!("{stem}-{}.png", format.name)),
-            artwork::png(&pixmap)?,
-        ));
+        artwork::check_decodes(&pixmap, text, &format!("the {} artwork at {dpi} dpi", format.name))?;
+        outputs.push((out.join(format!("{stem}-{}.svg", format.name)), svg.into_bytes()));
+        outputs.push((out.join(format!("{stem}-{}.pdf", format.name)), artwork::pdf(&tree)?));
+        outputs.push((out.join(format!("{stem}-{}.png", format.name)), artwork::png(&pixmap)?));
     }
     files::create_dir(out)?;
     let mut written = Vec::new();
@@ -224,52 +184,31 @@ pub fn write_artwork(
 
 fn artwork_check_luma(side: usize, px: &[u8], expected: &str) -> Result<()> {
     let frame = Frame::new(side, side, px).map_err(|e| Failure::refused(e.to_string()))?;
-    let ok = qrscan::scan(&frame, Want::First)
-        .iter()
-        .any(|c| c.text == expected);
-    ok.then_some(()).ok_or_else(|| {
-        Failure::refused("the QR code did not read back as the label; nothing was written")
-    })
+    let ok = qrscan::scan(&frame, Want::First).iter().any(|c| c.text == expected);
+    ok.then_some(()).ok_or_else(|| Failure::refused("the QR code did not read back as the label; nothing was written"))
 }
 
 pub fn sign(a: &SignArgs) -> Result<i32> {
     let spec = spec::load(&a.spec)?;
     let key = keys::read_secret(&a.key)?;
     let id = match &a.id {
-        Some(s) => s
-            .parse()
-            .map_err(|e: iotmark_core::label::LabelError| Failure::input(e.to_string()))?,
+        Some(s) => s.parse().map_err(|e: iotmark_core::label::LabelError| Failure::input(e.to_string()))?,
         None => random_id()?,
     };
     let issued = match &a.issued {
-        Some(d) => d
-            .parse()
-            .map_err(|e: iotmark_core::date::DateError| Failure::input(e.to_string()))?,
+        Some(d) => d.parse().map_err(|e: iotmark_core::date::DateError| Failure::input(e.to_string()))?,
         None => today(),
     };
     let label = spec.label(id, issued, a.serial.as_deref())?;
     let stem = a.name.clone().unwrap_or_else(|| id.to_string());
-    let w = sign_label(
-        &label,
-        &key,
-        spec.link(),
-        &a.out,
-        &stem,
-        &formats(&a.format)?,
-        a.dpi,
-    )?;
+    let w = sign_label(&label, &key, spec.link(), &a.out, &stem, &formats(&a.format)?, a.dpi)?;
     if a.json {
         println!(
             "{}",
             json!({"label_id": id.to_string(), "grade": label.grade, "bytes": w.issued.envelope.len(), "qr_version": w.issued.qr_version, "text": w.issued.text, "files": w.files})
         );
     } else {
-        println!(
-            "signed label {id}: {} ({} bytes, QR version {})",
-            label.grade,
-            w.issued.envelope.len(),
-            w.issued.qr_version
-        );
+        println!("signed label {id}: {} ({} bytes, QR version {})", label.grade, w.issued.envelope.len(), w.issued.qr_version);
         for f in &w.files {
             println!("  {}", f.display());
         }
@@ -304,50 +243,30 @@ pub struct VerifyArgs {
 }
 
 pub fn messages(lang: &str) -> Result<Messages> {
-    let json = crate::demo::language(lang).ok_or_else(|| {
-        Failure::input(format!(
-            "{lang:?} is not a language iotmark ships (en, de, fr, es, pt, sw)"
-        ))
-    })?;
+    let json = crate::demo::language(lang)
+        .ok_or_else(|| Failure::input(format!("{lang:?} is not a language iotmark ships (en, de, fr, es, pt, sw)")))?;
     Messages::from_json(json).map_err(|e| Failure::input(e.to_string()))
 }
 
 pub fn verify(a: &VerifyArgs) -> Result<i32> {
     let root = keys::read_public(&a.root)?;
     let trust = lists::open_trust(&a.trust, &root)?;
-    let revoked = a
-        .revoked
-        .as_ref()
-        .map(|p| lists::open_revocation(p, &root))
-        .transpose()?;
+    let revoked = a.revoked.as_ref().map(|p| lists::open_revocation(p, &root)).transpose()?;
     let today = match &a.today {
-        Some(d) => d
-            .parse()
-            .map_err(|e: iotmark_core::date::DateError| Failure::input(e.to_string()))?,
+        Some(d) => d.parse().map_err(|e: iotmark_core::date::DateError| Failure::input(e.to_string()))?,
         None => today(),
     };
     let texts: Vec<String> = match (&a.text, &a.image) {
         (_, Some(image)) => read_codes(image)?.into_iter().map(|c| c.text).collect(),
         (Some(t), None) if t == "-" => vec![files::read_text(Path::new("-"))?],
         (Some(t), None) => vec![t.clone()],
-        (None, None) => {
-            return Err(Failure::input(
-                "give the label text, `-` for stdin, or --image",
-            ))
-        }
+        (None, None) => return Err(Failure::input("give the label text, `-` for stdin, or --image")),
     };
     if texts.is_empty() {
-        return Err(Failure {
-            message: "no QR code found in the image".into(),
-            code: exit::NOT_FOUND,
-        });
+        return Err(Failure { message: "no QR code found in the image".into(), code: exit::NOT_FOUND });
     }
     let m = messages(&a.lang)?;
-    let ctx = Context {
-        trust: &trust,
-        revoked: revoked.as_ref(),
-        today,
-    };
+    let ctx = Context { trust: &trust, revoked: revoked.as_ref(), today };
     let mut all_valid = true;
     for text in texts {
         let v = verify_text(&text, &ctx);
@@ -385,14 +304,9 @@ fn print_explanation(e: &iotmark_core::explain::Explanation) {
 /// Loads an image as grey pixels, scaled down when larger than the decoder accepts.
 pub fn load_gray(path: &Path) -> Result<image::GrayImage> {
     let bytes = files::read(path)?;
-    let img = image::load_from_memory(&bytes)
-        .map_err(|e| Failure::input(format!("{} is not a readable image: {e}", path.display())))?;
+    let img = image::load_from_memory(&bytes).map_err(|e| Failure::input(format!("{} is not a readable image: {e}", path.display())))?;
     let max = qrscan::MAX_SIDE as u32;
-    let img = if img.width() > max || img.height() > max {
-        img.resize(max, max, image::imageops::FilterType::Triangle)
-    } else {
-        img
-    };
+    let img = if img.width() > max || img.height() > max { img.resize(max, max, image::imageops::FilterType::Triangle) } else { img };
     Ok(img.to_luma8())
 }
 

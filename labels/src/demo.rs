@@ -19,18 +19,9 @@ use std::path::Path;
 
 /// The example specs that ship with the tool: (name, TOML).
 pub const EXAMPLES: &[(&str, &str)] = &[
-    (
-        "smart-speaker",
-        include_str!("../examples/smart-speaker.toml"),
-    ),
-    (
-        "video-doorbell",
-        include_str!("../examples/video-doorbell.toml"),
-    ),
-    (
-        "open-thermostat",
-        include_str!("../examples/open-thermostat.toml"),
-    ),
+    ("smart-speaker", include_str!("../examples/smart-speaker.toml")),
+    ("video-doorbell", include_str!("../examples/video-doorbell.toml")),
+    ("open-thermostat", include_str!("../examples/open-thermostat.toml")),
 ];
 
 /// The language files that ship with the tool.
@@ -61,10 +52,7 @@ pub fn run(out: &Path, link: &str) -> Result<i32> {
     let (root, lab, registry) = (demo_key("root"), demo_key("lab"), demo_key("registry"));
     files::create_dir(out)?;
     keys::write_secret(&out.join("root.key"), &root)?;
-    files::write(
-        &out.join("root.pub"),
-        keys::public_text(&root.verifying_key()).as_bytes(),
-    )?;
+    files::write(&out.join("root.pub"), keys::public_text(&root.verifying_key()).as_bytes())?;
     keys::write_secret(&out.join("lab.key"), &lab)?;
     keys::write_secret(&out.join("registry.key"), &registry)?;
     let issuer = |key: &SigningKey, name: &str, assurances: Vec<Assurance>| Issuer {
@@ -80,26 +68,14 @@ pub fn run(out: &Path, link: &str) -> Result<i32> {
         expires: Date(today.0 + 180),
         issuers: vec![
             issuer(&lab, "Demo Test Lab", Assurance::ALL.to_vec()),
-            issuer(
-                &registry,
-                "Demo Self-Declaration Registry",
-                vec![Assurance::SelfDeclared],
-            ),
+            issuer(&registry, "Demo Self-Declaration Registry", vec![Assurance::SelfDeclared]),
         ],
     };
     let revoked_id = demo_id("struck-off");
-    let revocation = RevocationList {
-        sequence: 1,
-        issued: today,
-        expires: Date(today.0 + 30),
-        labels: vec![revoked_id],
-    };
+    let revocation = RevocationList { sequence: 1, issued: today, expires: Date(today.0 + 30), labels: vec![revoked_id] };
     let fail = |e: iotmark_core::trust::TrustError| crate::failure::Failure::refused(e.to_string());
     files::write(&out.join("trust.cose"), &trust.sign(&root).map_err(fail)?)?;
-    files::write(
-        &out.join("revocation.cose"),
-        &revocation.sign(&root).map_err(fail)?,
-    )?;
+    files::write(&out.join("revocation.cose"), &revocation.sign(&root).map_err(fail)?)?;
 
     let labels_dir = out.join("labels");
     let mut manifest = Vec::new();
@@ -114,15 +90,7 @@ pub fn run(out: &Path, link: &str) -> Result<i32> {
     for (name, toml) in EXAMPLES {
         let spec = spec::parse(toml, Path::new(name))?;
         let label = spec.label(demo_id(name), today, None)?;
-        let w = sign_label(
-            &label,
-            signer(spec.assurance),
-            link,
-            &labels_dir,
-            name,
-            FORMATS,
-            600.0,
-        )?;
+        let w = sign_label(&label, signer(spec.assurance), link, &labels_dir, name, FORMATS, 600.0)?;
         manifest.push(json!({"name": name, "expected": "valid", "product": label.product.name, "grade": label.grade,
             "bytes": w.issued.envelope.len(), "qr_version": w.issued.qr_version, "text": w.issued.text}));
     }
@@ -133,15 +101,7 @@ pub fn run(out: &Path, link: &str) -> Result<i32> {
     let w = sign_label(&expired, &lab, link, &labels_dir, "expired", FORMATS, 600.0)?;
     manifest.push(json!({"name": "expired", "expected": "expired", "product": expired.product.name, "text": w.issued.text}));
     let struck = speaker.label(revoked_id, today, None)?;
-    let w = sign_label(
-        &struck,
-        &lab,
-        link,
-        &labels_dir,
-        "struck-off",
-        FORMATS,
-        600.0,
-    )?;
+    let w = sign_label(&struck, &lab, link, &labels_dir, "struck-off", FORMATS, 600.0)?;
     manifest.push(json!({"name": "struck-off", "expected": "revoked", "product": struck.product.name, "text": w.issued.text}));
     // Tampered: a genuine label whose claims were changed after signing (its grade raised).
     let genuine = speaker.label(demo_id("tampered"), today, None)?;
@@ -150,10 +110,7 @@ pub fn run(out: &Path, link: &str) -> Result<i32> {
     forged.grade = iotmark_core::grade::Grade::Gold;
     let forged_claims = wire::encode_claims(&forged);
     let envelope = cose::sign(&lab, &claims);
-    let at = envelope
-        .windows(claims.len())
-        .position(|w| w == claims.as_slice())
-        .unwrap_or(0);
+    let at = envelope.windows(claims.len()).position(|w| w == claims.as_slice()).unwrap_or(0);
     claims.copy_from_slice(&forged_claims);
     let mut tampered = envelope.clone();
     tampered[at..at + claims.len()].copy_from_slice(&claims);
@@ -167,23 +124,8 @@ pub fn run(out: &Path, link: &str) -> Result<i32> {
 
     let config = json!({"root": keys::hex(root.verifying_key().as_bytes()), "kid": keys::hex(&cose::key_id(&root.verifying_key())),
         "trust_list": "trust.cose", "revocation_list": "revocation.cose", "made": today});
-    files::write(
-        &out.join("config.json"),
-        serde_json::to_string_pretty(&config)
-            .unwrap_or_default()
-            .as_bytes(),
-    )?;
-    files::write(
-        &out.join("manifest.json"),
-        serde_json::to_string_pretty(&manifest)
-            .unwrap_or_default()
-            .as_bytes(),
-    )?;
-    println!(
-        "demo written to {}: {} labels in {}",
-        out.display(),
-        manifest.len(),
-        labels_dir.display()
-    );
+    files::write(&out.join("config.json"), serde_json::to_string_pretty(&config).unwrap_or_default().as_bytes())?;
+    files::write(&out.join("manifest.json"), serde_json::to_string_pretty(&manifest).unwrap_or_default().as_bytes())?;
+    println!("demo written to {}: {} labels in {}", out.display(), manifest.len(), labels_dir.display());
     Ok(0)
 }

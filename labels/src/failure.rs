@@ -24,17 +24,11 @@ pub struct Failure {
 
 impl Failure {
     pub fn input(message: impl Into<String>) -> Failure {
-        Failure {
-            message: message.into(),
-            code: exit::INPUT,
-        }
+        Failure { message: message.into(), code: exit::INPUT }
     }
 
     pub fn refused(message: impl Into<String>) -> Failure {
-        Failure {
-            message: message.into(),
-            code: exit::REFUSED,
-        }
+        Failure { message: message.into(), code: exit::REFUSED }
     }
 
     pub fn output(path: &Path, e: &std::io::Error) -> Failure {
@@ -44,10 +38,7 @@ impl Failure {
             std::io::ErrorKind::StorageFull => "the disk is full".to_owned(),
             _ => e.to_string(),
         };
-        Failure {
-            message: format!("cannot write {}: {why}", path.display()),
-            code: exit::OUTPUT,
-        }
+        Failure { message: format!("cannot write {}: {why}", path.display()), code: exit::OUTPUT }
     }
 
     pub fn read(path: &Path, e: &std::io::Error) -> Failure {

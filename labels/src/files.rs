@@ -10,17 +10,14 @@ use std::path::{Path, PathBuf};
 pub fn read(path: &Path) -> Result<Vec<u8>> {
     if path == Path::new("-") {
         let mut buf = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut buf)
-            .map_err(|e| Failure::read(path, &e))?;
+        std::io::stdin().read_to_end(&mut buf).map_err(|e| Failure::read(path, &e))?;
         return Ok(buf);
     }
     fs::read(path).map_err(|e| Failure::read(path, &e))
 }
 
 pub fn read_text(path: &Path) -> Result<String> {
-    String::from_utf8(read(path)?)
-        .map_err(|_| Failure::input(format!("{} is not UTF-8 text", path.display())))
+    String::from_utf8(read(path)?).map_err(|_| Failure::input(format!("{} is not UTF-8 text", path.display())))
 }
 
 /// Writes `bytes` to `path` atomically; `-` writes to stdout.
@@ -32,10 +29,7 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
 pub fn write_mode(path: &Path, bytes: &[u8], mode: Option<u32>) -> Result<()> {
     if path == Path::new("-") {
         let mut out = std::io::stdout().lock();
-        return out
-            .write_all(bytes)
-            .and_then(|_| out.flush())
-            .map_err(|e| Failure::output(path, &e));
+        return out.write_all(bytes).and_then(|_| out.flush()).map_err(|e| Failure::output(path, &e));
     }
     let tmp = temporary(path);
     let result = (|| {
@@ -58,10 +52,7 @@ pub fn write_mode(path: &Path, bytes: &[u8], mode: Option<u32>) -> Result<()> {
 }
 
 fn temporary(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     path.with_file_name(format!(".{name}.{}.partial", std::process::id()))
 }
 

@@ -29,40 +29,27 @@ fn unhex32(s: &str) -> Option<[u8; 32]> {
 /// A fresh key from the operating system's random source.
 pub fn generate() -> Result<SigningKey> {
     let mut seed = [0u8; 32];
-    getrandom::fill(&mut seed)
-        .map_err(|e| Failure::refused(format!("the system random source failed: {e}")))?;
+    getrandom::fill(&mut seed).map_err(|e| Failure::refused(format!("the system random source failed: {e}")))?;
     Ok(SigningKey::from_bytes(&seed))
 }
 
 pub fn write_secret(path: &Path, key: &SigningKey) -> Result<()> {
-    let text = format!(
-        "# iotmark private signing key: keep it secret, never share or commit it\n{SECRET}{}\n",
-        hex(&key.to_bytes())
-    );
+    let text = format!("# iotmark private signing key: keep it secret, never share or commit it\n{SECRET}{}\n", hex(&key.to_bytes()));
     files::write_mode(path, text.as_bytes(), Some(0o600))
 }
 
 pub fn public_text(key: &VerifyingKey) -> String {
-    format!(
-        "# iotmark public key, key id {}\n{PUBLIC}{}\n",
-        hex(&cose::key_id(key)),
-        hex(key.as_bytes())
-    )
+    format!("# iotmark public key, key id {}\n{PUBLIC}{}\n", hex(&cose::key_id(key)), hex(key.as_bytes()))
 }
 
 fn find<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
-    text.lines()
-        .map(str::trim)
-        .find_map(|l| l.strip_prefix(prefix))
+    text.lines().map(str::trim).find_map(|l| l.strip_prefix(prefix))
 }
 
 pub fn read_secret(path: &Path) -> Result<SigningKey> {
     let text = files::read_text(path)?;
     let seed = find(&text, SECRET).and_then(unhex32).ok_or_else(|| {
-        Failure::input(format!(
-            "{} is not an iotmark private key file (expected a line {SECRET}<64 hex digits>)",
-            path.display()
-        ))
+        Failure::input(format!("{} is not an iotmark private key file (expected a line {SECRET}<64 hex digits>)", path.display()))
     })?;
     Ok(SigningKey::from_bytes(&seed))
 }
@@ -74,15 +61,8 @@ pub fn read_public(path: &Path) -> Result<VerifyingKey> {
         return Ok(read_secret(path)?.verifying_key());
     }
     let bytes = find(&text, PUBLIC).and_then(unhex32).ok_or_else(|| {
-        Failure::input(format!(
-            "{} is not an iotmark public key file (expected a line {PUBLIC}<64 hex digits>)",
-            path.display()
-        ))
+        Failure::input(format!("{} is not an iotmark public key file (expected a line {PUBLIC}<64 hex digits>)", path.display()))
     })?;
-    VerifyingKey::from_bytes(&bytes).map_err(|_| {
-        Failure::input(format!(
-            "{} holds a value that is not an Ed25519 public key",
-            path.display()
-        ))
-    })
+    VerifyingKey::from_bytes(&bytes)
+        .map_err(|_| Failure::input(format!("{} holds a value that is not an Ed25519 public key", path.display())))
 }

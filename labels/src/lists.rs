@@ -106,29 +106,22 @@ pub enum RevokeCommand {
 }
 
 fn date(s: &str) -> Result<Date> {
-    s.parse()
-        .map_err(|e: iotmark_core::date::DateError| Failure::input(e.to_string()))
+    s.parse().map_err(|e: iotmark_core::date::DateError| Failure::input(e.to_string()))
 }
 
 pub fn open_trust(path: &Path, root: &VerifyingKey) -> Result<TrustList> {
-    TrustList::open(&files::read(path)?, root)
-        .map_err(|e| Failure::refused(format!("{}: {e}", path.display())))
+    TrustList::open(&files::read(path)?, root).map_err(|e| Failure::refused(format!("{}: {e}", path.display())))
 }
 
 pub fn open_revocation(path: &Path, root: &VerifyingKey) -> Result<RevocationList> {
-    RevocationList::open(&files::read(path)?, root)
-        .map_err(|e| Failure::refused(format!("{}: {e}", path.display())))
+    RevocationList::open(&files::read(path)?, root).map_err(|e| Failure::refused(format!("{}: {e}", path.display())))
 }
 
 fn assurance(name: &str) -> Result<Assurance> {
     Assurance::ALL
         .into_iter()
         .find(|a| a.key() == name)
-        .ok_or_else(|| {
-            Failure::input(format!(
-                "{name:?} is not an assurance level (self-declared, reviewed, audited)"
-            ))
-        })
+        .ok_or_else(|| Failure::input(format!("{name:?} is not an assurance level (self-declared, reviewed, audited)")))
 }
 
 fn hex_kid(s: &str) -> String {
@@ -136,69 +129,29 @@ fn hex_kid(s: &str) -> String {
 }
 
 pub fn trust(c: TrustCommand) -> Result<i32> {
-    let (path, root, valid_days, change): (
-        PathBuf,
-        PathBuf,
-        u32,
-        Box<dyn FnOnce(&mut TrustList) -> Result<()>>,
-    ) = match c {
+    let (path, root, valid_days, change): (PathBuf, PathBuf, u32, Box<dyn FnOnce(&mut TrustList) -> Result<()>>) = match c {
         TrustCommand::Show { list, root, json } => return show_trust(&list, &root, json),
-        TrustCommand::New {
-            root,
-            out,
-            valid_days,
-        } => {
+        TrustCommand::New { root, out, valid_days } => {
             let key = keys::read_secret(&root)?;
-            let list = TrustList {
-                sequence: 1,
-                issued: today(),
-                expires: Date(today().0 + valid_days),
-                issuers: vec![],
-            };
+            let list = TrustList { sequence: 1, issued: today(), expires: Date(today().0 + valid_days), issuers: vec![] };
             write_trust(&out, &list, &key)?;
             println!("{}: new trust list, sequence 1", out.display());
             return Ok(0);
         }
-        TrustCommand::AddIssuer {
-            list,
-            root,
-            key,
-            name,
-            assurance: levels,
-            from,
-            until,
-            valid_days,
-        } => {
+        TrustCommand::AddIssuer { list, root, key, name, assurance: levels, from, until, valid_days } => {
             let issuer_key = keys::read_public(&key)?;
-            let assurances = levels
-                .iter()
-                .map(|l| assurance(l))
-                .collect::<Result<Vec<_>>>()?;
+            let assurances = levels.iter().map(|l| assurance(l)).collect::<Result<Vec<_>>>()?;
             let from = from.as_deref().map_or(Ok(today()), date)?;
             let until = date(&until)?;
             let change = move |l: &mut TrustList| {
                 l.issuers.retain(|i| i.key != issuer_key);
-                l.issuers.push(Issuer {
-                    key: issuer_key,
-                    name,
-                    assurances,
-                    from,
-                    until,
-                });
+                l.issuers.push(Issuer { key: issuer_key, name, assurances, from, until });
                 Ok(())
             };
             (list, root, valid_days, Box::new(change))
         }
-        TrustCommand::RetireIssuer {
-            list,
-            root,
-            kid,
-            on,
-            valid_days,
-        } => {
-            let on = on
-                .as_deref()
-                .map_or(Ok(Date(today().0.saturating_sub(1))), date)?;
+        TrustCommand::RetireIssuer { list, root, kid, on, valid_days } => {
+            let on = on.as_deref().map_or(Ok(Date(today().0.saturating_sub(1))), date)?;
             let change = move |l: &mut TrustList| {
                 let issuer = l
                     .issuers
@@ -218,18 +171,12 @@ pub fn trust(c: TrustCommand) -> Result<i32> {
     list.issued = today();
     list.expires = Date(today().0 + valid_days);
     write_trust(&path, &list, &key)?;
-    println!(
-        "{}: trust list updated, sequence {}",
-        path.display(),
-        list.sequence
-    );
+    println!("{}: trust list updated, sequence {}", path.display(), list.sequence);
     Ok(0)
 }
 
 fn write_trust(path: &Path, list: &TrustList, key: &iotmark_core::SigningKey) -> Result<()> {
-    let bytes = list
-        .sign(key)
-        .map_err(|e| Failure::refused(e.to_string()))?;
+    let bytes = list.sign(key).map_err(|e| Failure::refused(e.to_string()))?;
     files::write(path, &bytes)
 }
 
@@ -244,28 +191,12 @@ fn show_trust(path: &Path, root: &Path, json_out: bool) -> Result<i32> {
         })
         .collect();
     if json_out {
-        println!(
-            "{}",
-            json!({"sequence": list.sequence, "issued": list.issued, "expires": list.expires, "issuers": issuers})
-        );
+        println!("{}", json!({"sequence": list.sequence, "issued": list.issued, "expires": list.expires, "issuers": issuers}));
     } else {
-        println!(
-            "trust list {} (sequence {}), issued {}, expires {}",
-            path.display(),
-            list.sequence,
-            list.issued,
-            list.expires
-        );
+        println!("trust list {} (sequence {}), issued {}, expires {}", path.display(), list.sequence, list.issued, list.expires);
         for i in &list.issuers {
             let levels: Vec<&str> = i.assurances.iter().map(|a| a.key()).collect();
-            println!(
-                "  {} [{}] may sign {} labels issued {} to {}",
-                i.name,
-                keys::hex(&i.kid()),
-                levels.join(", "),
-                i.from,
-                i.until
-            );
+            println!("  {} [{}] may sign {} labels issued {} to {}", i.name, keys::hex(&i.kid()), levels.join(", "), i.from, i.until);
         }
     }
     Ok(0)
@@ -277,70 +208,32 @@ pub fn revoke(c: RevokeCommand) -> Result<i32> {
             let l = open_revocation(&list, &keys::read_public(&root)?)?;
             let ids: Vec<String> = l.labels.iter().map(LabelId::to_string).collect();
             if json {
-                println!(
-                    "{}",
-                    json!({"sequence": l.sequence, "issued": l.issued, "expires": l.expires, "labels": ids})
-                );
+                println!("{}", json!({"sequence": l.sequence, "issued": l.issued, "expires": l.expires, "labels": ids}));
             } else {
-                println!(
-                    "revocation list {} (sequence {}), issued {}, expires {}",
-                    list.display(),
-                    l.sequence,
-                    l.issued,
-                    l.expires
-                );
+                println!("revocation list {} (sequence {}), issued {}, expires {}", list.display(), l.sequence, l.issued, l.expires);
                 ids.iter().for_each(|id| println!("  {id}"));
             }
             Ok(0)
         }
-        RevokeCommand::New {
-            root,
-            out,
-            valid_days,
-        } => {
+        RevokeCommand::New { root, out, valid_days } => {
             let key = keys::read_secret(&root)?;
-            let list = RevocationList {
-                sequence: 1,
-                issued: today(),
-                expires: Date(today().0 + valid_days),
-                labels: vec![],
-            };
-            files::write(
-                &out,
-                &list
-                    .sign(&key)
-                    .map_err(|e| Failure::refused(e.to_string()))?,
-            )?;
+            let list = RevocationList { sequence: 1, issued: today(), expires: Date(today().0 + valid_days), labels: vec![] };
+            files::write(&out, &list.sign(&key).map_err(|e| Failure::refused(e.to_string()))?)?;
             println!("{}: new revocation list, sequence 1", out.display());
             Ok(0)
         }
-        RevokeCommand::Add {
-            list,
-            root,
-            labels,
-            valid_days,
-        } => {
+        RevokeCommand::Add { list, root, labels, valid_days } => {
             let key = keys::read_secret(&root)?;
             let mut l = open_revocation(&list, &key.verifying_key())?;
             for id in &labels {
-                let id: LabelId = id
-                    .parse()
-                    .map_err(|e: iotmark_core::label::LabelError| Failure::input(e.to_string()))?;
+                let id: LabelId = id.parse().map_err(|e: iotmark_core::label::LabelError| Failure::input(e.to_string()))?;
                 l.strike_off(id);
             }
             l.sequence += 1;
             l.issued = today();
             l.expires = Date(today().0 + valid_days);
-            files::write(
-                &list,
-                &l.sign(&key).map_err(|e| Failure::refused(e.to_string()))?,
-            )?;
-            println!(
-                "{}: {} labels struck off, sequence {}",
-                list.display(),
-                l.labels.len(),
-                l.sequence
-            );
+            files::write(&list, &l.sign(&key).map_err(|e| Failure::refused(e.to_string()))?)?;
+            println!("{}: {} labels struck off, sequence {}", list.display(), l.labels.len(), l.sequence);
             Ok(0)
         }
     }

@@ -82,16 +82,10 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 pub fn parse(text: &str, file: &Path) -> Result<Spec> {
     let spec: Spec = toml::from_str(text).map_err(|e| {
         let (line, col) = e.span().map_or((1, 1), |s| line_col(text, s.start));
-        Failure::input(format!(
-            "{}:{line}:{col}: {}",
-            file.display(),
-            e.message().trim()
-        ))
+        Failure::input(format!("{}:{line}:{col}: {}", file.display(), e.message().trim()))
     })?;
-    spec.statuses()
-        .map_err(|m| Failure::input(format!("{}: {m}", file.display())))?;
-    spec.facts()
-        .map_err(|m| Failure::input(format!("{}: {m}", file.display())))?;
+    spec.statuses().map_err(|m| Failure::input(format!("{}: {m}", file.display())))?;
+    spec.facts().map_err(|m| Failure::input(format!("{}: {m}", file.display())))?;
     Ok(spec)
 }
 
@@ -112,8 +106,7 @@ impl Spec {
     pub fn catalogue(&self) -> std::result::Result<&'static catalogue::Catalogue, String> {
         match self.catalogue {
             None => Ok(catalogue::current()),
-            Some(v) => catalogue::by_version(v)
-                .ok_or_else(|| format!("catalogue: version {v} is not known")),
+            Some(v) => catalogue::by_version(v).ok_or_else(|| format!("catalogue: version {v} is not known")),
         }
     }
 
@@ -121,35 +114,16 @@ impl Spec {
     pub fn statuses(&self) -> std::result::Result<Vec<Status>, String> {
         let cat = self.catalogue()?;
         for key in self.principles.keys() {
-            let known = key
-                .parse::<u8>()
-                .ok()
-                .and_then(|id| cat.principle(id))
-                .is_some();
+            let known = key.parse::<u8>().ok().and_then(|id| cat.principle(id)).is_some();
             if !known {
-                return Err(format!(
-                    "principles: {key:?} is not a principle id (1 to {})",
-                    cat.len()
-                ));
+                return Err(format!("principles: {key:?} is not a principle id (1 to {})", cat.len()));
             }
         }
-        let missing: Vec<String> = cat
-            .principles
-            .iter()
-            .map(|p| p.id.to_string())
-            .filter(|id| !self.principles.contains_key(id))
-            .collect();
+        let missing: Vec<String> = cat.principles.iter().map(|p| p.id.to_string()).filter(|id| !self.principles.contains_key(id)).collect();
         if !missing.is_empty() {
-            return Err(format!(
-                "principles: no status for principle {}",
-                missing.join(", ")
-            ));
+            return Err(format!("principles: no status for principle {}", missing.join(", ")));
         }
-        Ok(cat
-            .principles
-            .iter()
-            .map(|p| self.principles[&p.id.to_string()])
-            .collect())
+        Ok(cat.principles.iter().map(|p| self.principles[&p.id.to_string()]).collect())
     }
 
     pub fn facts(&self) -> std::result::Result<Facts, String> {
@@ -160,40 +134,15 @@ impl Spec {
                 updates_until: l.updates_until,
                 update_delivery: l.update_delivery,
                 without_cloud: l.without_cloud,
-                repair: names(
-                    "lifecycle.repair",
-                    &l.repair,
-                    Repair::from_names,
-                    Repair::NAMES,
-                )?,
+                repair: names("lifecycle.repair", &l.repair, Repair::from_names, Repair::NAMES)?,
             },
             privacy: Privacy {
-                sensors: names(
-                    "privacy.sensors",
-                    &p.sensors,
-                    Sensors::from_names,
-                    Sensors::NAMES,
-                )?,
+                sensors: names("privacy.sensors", &p.sensors, Sensors::from_names, Sensors::NAMES)?,
                 processing: p.processing,
-                sharing: names(
-                    "privacy.sharing",
-                    &p.sharing,
-                    Sharing::from_names,
-                    Sharing::NAMES,
-                )?,
-                rights: names(
-                    "privacy.rights",
-                    &p.rights,
-                    DataRights::from_names,
-                    DataRights::NAMES,
-                )?,
+                sharing: names("privacy.sharing", &p.sharing, Sharing::from_names, Sharing::NAMES)?,
+                rights: names("privacy.rights", &p.rights, DataRights::from_names, DataRights::NAMES)?,
             },
-            openness: names(
-                "openness.open",
-                &self.openness.open,
-                Openness::from_names,
-                Openness::NAMES,
-            )?,
+            openness: names("openness.open", &self.openness.open, Openness::from_names, Openness::NAMES)?,
         })
     }
 
@@ -202,8 +151,9 @@ impl Spec {
     pub fn label(&self, id: LabelId, issued: Date, serial: Option<&str>) -> Result<Label> {
         let cat = self.catalogue().map_err(Failure::input)?;
         let principles = self.statuses().map_err(Failure::input)?;
-        let grade = grade::grade(cat, &principles)
-            .ok_or_else(|| Failure::refused("the assessment earns no mark: an applicable essential principle is not met (run `iotmark check` for details)"))?;
+        let grade = grade::grade(cat, &principles).ok_or_else(|| {
+            Failure::refused("the assessment earns no mark: an applicable essential principle is not met (run `iotmark check` for details)")
+        })?;
         let valid_until = add_months(issued, self.valid_for_months);
         let mut product = self.product.clone();
         product.gtin = product.gtin.as_deref().map(normalise_gtin);
@@ -233,9 +183,7 @@ pub fn add_months(d: Date, months: u32) -> Date {
     let (y, m, day) = d.ymd();
     let total = (y as i64) * 12 + i64::from(m - 1) + i64::from(months);
     let (ny, nm) = ((total / 12) as i32, (total % 12) as u32 + 1);
-    (0..4)
-        .find_map(|back| Date::from_ymd(ny, nm, day - back))
-        .unwrap_or(d)
+    (0..4).find_map(|back| Date::from_ymd(ny, nm, day - back)).unwrap_or(d)
 }
 
 #[cfg(test)]
@@ -248,11 +196,7 @@ mod tests {
         let e = parse(text, Path::new("s.toml")).unwrap_err();
         assert!(e.message.starts_with("s.toml:2:20:"), "{}", e.message);
         let e = parse("assurance = \"maybe\"", Path::new("s.toml")).unwrap_err();
-        assert!(
-            e.message.contains("s.toml:1:13") && e.message.contains("self-declared"),
-            "{}",
-            e.message
-        );
+        assert!(e.message.contains("s.toml:1:13") && e.message.contains("self-declared"), "{}", e.message);
     }
 
     #[test]

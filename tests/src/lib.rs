@@ -37,30 +37,15 @@ pub fn trust_list() -> TrustList {
         issued: date("2026-11-01"),
         expires: date("2027-05-01"),
         issuers: vec![
-            issuer(
-                "Example Test Lab",
-                &Assurance::ALL,
-                "2025-01-01",
-                "2030-12-31",
-            ),
-            issuer(
-                "Example Self-Declaration Registry",
-                &[Assurance::SelfDeclared],
-                "2025-01-01",
-                "2030-12-31",
-            ),
+            issuer("Example Test Lab", &Assurance::ALL, "2025-01-01", "2030-12-31"),
+            issuer("Example Self-Declaration Registry", &[Assurance::SelfDeclared], "2025-01-01", "2030-12-31"),
             issuer("Retired Lab", &Assurance::ALL, "2024-01-01", "2025-06-30"),
         ],
     }
 }
 
 pub fn revocation_list() -> RevocationList {
-    RevocationList {
-        sequence: 3,
-        issued: date("2026-11-15"),
-        expires: date("2026-12-15"),
-        labels: vec![LabelId(0xDEAD_0000_0000_0001)],
-    }
+    RevocationList { sequence: 3, issued: date("2026-11-15"), expires: date("2026-12-15"), labels: vec![LabelId(0xDEAD_0000_0000_0001)] }
 }
 
 /// Statuses that earn `grade` (or no mark for `None`) under the June 2018 catalogue.
@@ -82,10 +67,7 @@ pub fn statuses(grade: Option<Grade>) -> Vec<Status> {
 /// A realistic label with every fact filled in.
 pub fn sample(id: u64, grade: Grade, assurance: Assurance) -> Label {
     let principles = statuses(Some(grade));
-    debug_assert_eq!(
-        grade::grade(&catalogue::JUNE_2018, &principles),
-        Some(grade)
-    );
+    debug_assert_eq!(grade::grade(&catalogue::JUNE_2018, &principles), Some(grade));
     Label {
         id: LabelId(id),
         catalogue: 1,
@@ -106,34 +88,15 @@ pub fn sample(id: u64, grade: Grade, assurance: Assurance) -> Label {
                 updates_until: YearMonth::new(2031, 6).expect("valid month"),
                 update_delivery: UpdateDelivery::Automatic,
                 without_cloud: WithoutCloud::Partly,
-                repair: Repair {
-                    repair_docs: true,
-                    spare_parts: true,
-                    end_of_life_plan: true,
-                },
+                repair: Repair { repair_docs: true, spare_parts: true, end_of_life_plan: true },
             },
             privacy: Privacy {
-                sensors: Sensors {
-                    microphone: true,
-                    presence: true,
-                    usage: true,
-                    ..Default::default()
-                },
+                sensors: Sensors { microphone: true, presence: true, usage: true, ..Default::default() },
                 processing: Processing::DeviceAndCloud,
                 sharing: Sharing::default(),
-                rights: DataRights {
-                    see: true,
-                    delete: true,
-                    export: true,
-                    correct: true,
-                },
+                rights: DataRights { see: true, delete: true, export: true, correct: true },
             },
-            openness: Openness {
-                apps: true,
-                local_api: true,
-                firmware: true,
-                ..Default::default()
-            },
+            openness: Openness { apps: true, local_api: true, firmware: true, ..Default::default() },
         },
     }
 }

@@ -42,12 +42,7 @@ fn with<F: FnOnce(&mut Label)>(f: F) -> Label {
 }
 
 fn add(v: &mut Vec<Vector>, name: &str, text: String, expected: &'static str) {
-    v.push(Vector {
-        name: name.into(),
-        text,
-        expected,
-        today: None,
-    });
+    v.push(Vector { name: name.into(), text, expected, today: None });
 }
 
 /// The vectors document, as pretty JSON.
@@ -59,360 +54,123 @@ pub fn generate() -> String {
     for grade in Grade::ALL {
         for assurance in Assurance::ALL {
             id += 1;
-            let signer = if assurance == Assurance::SelfDeclared {
-                REGISTRY
-            } else {
-                LAB
-            };
+            let signer = if assurance == Assurance::SelfDeclared { REGISTRY } else { LAB };
             let label = sample(id, grade, assurance);
-            add(
-                &mut v,
-                &format!("valid {} {}", grade.key(), assurance.key()),
-                text(&signed(&label, signer)),
-                "valid",
-            );
+            add(&mut v, &format!("valid {} {}", grade.key(), assurance.key()), text(&signed(&label, signer)), "valid");
         }
     }
     let gold = with(|_| {});
     let good = signed(&gold, LAB);
-    add(
-        &mut v,
-        "valid, URL form",
-        wire::to_text(&good, Some("HTTPS://IOTMARK.ORG")),
-        "valid",
-    );
-    add(
-        &mut v,
-        "valid, URL form in lower case on localhost",
-        wire::to_text(&good, Some("http://localhost:8080/")),
-        "valid",
-    );
-    add(
-        &mut v,
-        "valid, surrounded by white space",
-        format!("  {}\n", text(&good)),
-        "valid",
-    );
+    add(&mut v, "valid, URL form", wire::to_text(&good, Some("HTTPS://IOTMARK.ORG")), "valid");
+    add(&mut v, "valid, URL form in lower case on localhost", wire::to_text(&good, Some("http://localhost:8080/")), "valid");
+    add(&mut v, "valid, surrounded by white space", format!("  {}\n", text(&good)), "valid");
     let minimal = with(|l| {
         l.product.gtin = None;
         l.product.serial = None;
         l.facts.privacy.sensors = Default::default();
         l.facts.openness = Default::default();
     });
-    add(
-        &mut v,
-        "valid, no GTIN, no serial, no sensors",
-        text(&signed(&minimal, LAB)),
-        "valid",
-    );
-    let na = with(|l| {
-        [11, 13, 14, 15, 16]
-            .iter()
-            .for_each(|i| l.principles[i - 1] = Status::NotApplicable)
-    });
-    add(
-        &mut v,
-        "valid gold with every open principle not applicable",
-        text(&signed(&na, LAB)),
-        "valid",
-    );
+    add(&mut v, "valid, no GTIN, no serial, no sensors", text(&signed(&minimal, LAB)), "valid");
+    let na = with(|l| [11, 13, 14, 15, 16].iter().for_each(|i| l.principles[i - 1] = Status::NotApplicable));
+    add(&mut v, "valid gold with every open principle not applicable", text(&signed(&na, LAB)), "valid");
     let last_day = with(|l| l.valid_until = date(TODAY));
-    add(
-        &mut v,
-        "valid on its last day",
-        text(&signed(&last_day, LAB)),
-        "valid",
-    );
+    add(&mut v, "valid on its last day", text(&signed(&last_day, LAB)), "valid");
     let first_day = with(|l| l.issued = date(TODAY));
-    add(
-        &mut v,
-        "valid on its issue day",
-        text(&signed(&first_day, LAB)),
-        "valid",
-    );
-    add(
-        &mut v,
-        "valid label read with an expired trust list (warns, still valid)",
-        text(&good),
-        "valid",
-    );
+    add(&mut v, "valid on its issue day", text(&signed(&first_day, LAB)), "valid");
+    add(&mut v, "valid label read with an expired trust list (warns, still valid)", text(&good), "valid");
     if let Some(last) = v.last_mut() {
         last.today = Some("2027-06-01");
     }
 
     // Genuine but not currently valid.
     let expired = with(|l| l.valid_until = date("2026-11-21"));
-    add(
-        &mut v,
-        "expired yesterday",
-        text(&signed(&expired, LAB)),
-        "expired",
-    );
+    add(&mut v, "expired yesterday", text(&signed(&expired, LAB)), "expired");
     let future = with(|l| l.issued = date("2026-11-23"));
-    add(
-        &mut v,
-        "issued tomorrow",
-        text(&signed(&future, LAB)),
-        "not-yet-valid",
-    );
+    add(&mut v, "issued tomorrow", text(&signed(&future, LAB)), "not-yet-valid");
     let revoked = with(|l| l.id = LabelId(0xDEAD_0000_0000_0001));
-    add(
-        &mut v,
-        "struck off",
-        text(&signed(&revoked, LAB)),
-        "revoked",
-    );
+    add(&mut v, "struck off", text(&signed(&revoked, LAB)), "revoked");
 
     // Forged or altered.
     let mut altered = good.clone();
     let at = good.len() - 70; // the last byte of the payload
     altered[at] ^= 0x01;
-    add(
-        &mut v,
-        "one payload byte changed",
-        text(&altered),
-        "bad-signature",
-    );
+    add(&mut v, "one payload byte changed", text(&altered), "bad-signature");
     let mut sig = good.clone();
     let last = sig.len() - 1;
     sig[last] ^= 0x80;
-    add(
-        &mut v,
-        "one signature byte changed",
-        text(&sig),
-        "bad-signature",
-    );
+    add(&mut v, "one signature byte changed", text(&sig), "bad-signature");
     let mut wrong_key = signed(&gold, "Mallory");
     let lab_kid = cose::key_id(&key(LAB).verifying_key());
     wrong_key[8..12].copy_from_slice(&lab_kid);
-    add(
-        &mut v,
-        "signed by another key under the lab's key id",
-        text(&wrong_key),
-        "bad-signature",
-    );
-    add(
-        &mut v,
-        "signed by a key the trust list does not know",
-        text(&signed(&gold, "Mallory")),
-        "unknown-issuer",
-    );
-    add(
-        &mut v,
-        "non-canonical signature (S + L)",
-        text(&add_l_to_s(&good)),
-        "bad-signature",
-    );
+    add(&mut v, "signed by another key under the lab's key id", text(&wrong_key), "bad-signature");
+    add(&mut v, "signed by a key the trust list does not know", text(&signed(&gold, "Mallory")), "unknown-issuer");
+    add(&mut v, "non-canonical signature (S + L)", text(&add_l_to_s(&good)), "bad-signature");
     let mut digit_changed: Vec<u8> = text(&good).into_bytes();
     let i = digit_changed.len() - 200;
     digit_changed[i] = if digit_changed[i] == b'0' { b'1' } else { b'0' };
-    add(
-        &mut v,
-        "one digit changed",
-        String::from_utf8(digit_changed).expect("ascii"),
-        "bad-signature",
-    );
+    add(&mut v, "one digit changed", String::from_utf8(digit_changed).expect("ascii"), "bad-signature");
 
     // Broken encodings.
-    add(
-        &mut v,
-        "envelope cut short by a byte",
-        text(&good[..good.len() - 1]),
-        "truncated",
-    );
-    add(
-        &mut v,
-        "envelope cut in the middle",
-        text(&good[..40]),
-        "truncated",
-    );
+    add(&mut v, "envelope cut short by a byte", text(&good[..good.len() - 1]), "truncated");
+    add(&mut v, "envelope cut in the middle", text(&good[..40]), "truncated");
     let t = text(&good);
-    add(
-        &mut v,
-        "digits cut short",
-        t[..t.len() - 1].to_owned(),
-        "bad-digits",
-    );
-    add(
-        &mut v,
-        "a letter among the digits",
-        format!("{}A{}", &t[..20], &t[21..]),
-        "bad-digits",
-    );
-    add(
-        &mut v,
-        "a digit group over its byte range",
-        format!("{}999", PREFIX),
-        "bad-digits",
-    );
+    add(&mut v, "digits cut short", t[..t.len() - 1].to_owned(), "bad-digits");
+    add(&mut v, "a letter among the digits", format!("{}A{}", &t[..20], &t[21..]), "bad-digits");
+    add(&mut v, "a digit group over its byte range", format!("{}999", PREFIX), "bad-digits");
     let mut trailing = good.clone();
     trailing.push(0x00);
-    add(
-        &mut v,
-        "a byte after the envelope",
-        text(&trailing),
-        "trailing-data",
-    );
+    add(&mut v, "a byte after the envelope", text(&trailing), "trailing-data");
     let mut alg = good.clone();
     alg[5] = 0x26; // -7 (ES256) instead of -8 (EdDSA)
-    add(
-        &mut v,
-        "algorithm ES256 instead of EdDSA",
-        text(&alg),
-        "wrong-algorithm",
-    );
-    add(
-        &mut v,
-        "untagged COSE_Sign1",
-        text(&good[1..]),
-        "bad-structure",
-    );
-    add(
-        &mut v,
-        "a COSE_Sign1 with three items",
-        text(&reshape(&good, 0x83)),
-        "bad-structure",
-    );
-    add(
-        &mut v,
-        "indefinite-length COSE array",
-        text(&indefinite(&good)),
-        "non-canonical",
-    );
-    add(
-        &mut v,
-        "payload length in a longer form than needed",
-        text(&long_length(&good)),
-        "non-canonical",
-    );
-    add(
-        &mut v,
-        "protected header with an extra entry",
-        text(&extra_header(&gold)),
-        "bad-header",
-    );
+    add(&mut v, "algorithm ES256 instead of EdDSA", text(&alg), "wrong-algorithm");
+    add(&mut v, "untagged COSE_Sign1", text(&good[1..]), "bad-structure");
+    add(&mut v, "a COSE_Sign1 with three items", text(&reshape(&good, 0x83)), "bad-structure");
+    add(&mut v, "indefinite-length COSE array", text(&indefinite(&good)), "non-canonical");
+    add(&mut v, "payload length in a longer form than needed", text(&long_length(&good)), "non-canonical");
+    add(&mut v, "protected header with an extra entry", text(&extra_header(&gold)), "bad-header");
 
     // Signed by a trusted issuer, but the claims break the rules.
     let claims = wire::encode_claims(&gold);
     let mut bad_grade = claims.clone();
     let grade_at = grade_offset(&claims);
     bad_grade[grade_at] = 0x07;
-    add(
-        &mut v,
-        "grade value 7",
-        text(&signed_raw(&bad_grade)),
-        "bad-claim",
-    );
+    add(&mut v, "grade value 7", text(&signed_raw(&bad_grade)), "bad-claim");
     let mut trailing_claims = claims.clone();
     trailing_claims.push(0x00);
-    add(
-        &mut v,
-        "a byte after the claims",
-        text(&signed_raw(&trailing_claims)),
-        "trailing-data",
-    );
+    add(&mut v, "a byte after the claims", text(&signed_raw(&trailing_claims)), "trailing-data");
     let mut long_int = claims.clone();
     long_int.splice(grade_at..=grade_at, [0x18, Grade::Gold as u8]);
-    add(
-        &mut v,
-        "grade written as a two-byte integer",
-        text(&signed_raw(&long_int)),
-        "non-canonical",
-    );
+    add(&mut v, "grade written as a two-byte integer", text(&signed_raw(&long_int)), "non-canonical");
     let mut short_principles = claims.clone();
     let p_at = grade_at - 10; // bstr(9) header of the principles
     short_principles.remove(p_at + 9);
     short_principles[p_at] = 0x48;
-    add(
-        &mut v,
-        "eight bytes of principles instead of nine",
-        text(&signed_raw(&short_principles)),
-        "bad-claim",
-    );
+    add(&mut v, "eight bytes of principles instead of nine", text(&signed_raw(&short_principles)), "bad-claim");
     let stated_gold_is_silver = with(|l| l.principles = statuses(Some(Grade::Silver)));
-    add(
-        &mut v,
-        "states gold, earns silver",
-        text(&signed(&stated_gold_is_silver, LAB)),
-        "grade-mismatch",
-    );
+    add(&mut v, "states gold, earns silver", text(&signed(&stated_gold_is_silver, LAB)), "grade-mismatch");
     let no_mark = with(|l| {
         l.principles = statuses(None);
         l.grade = Grade::Bronze;
     });
-    add(
-        &mut v,
-        "states bronze, earns no mark",
-        text(&signed(&no_mark, LAB)),
-        "grade-mismatch",
-    );
+    add(&mut v, "states bronze, earns no mark", text(&signed(&no_mark, LAB)), "grade-mismatch");
     let mut catalogue2 = claims.clone();
-    assert_eq!(
-        catalogue2[..5],
-        [0x95, 0x19, 0x10, 0x00, 0x01],
-        "array(21), label id 0x1000, catalogue 1"
-    );
+    assert_eq!(catalogue2[..5], [0x95, 0x19, 0x10, 0x00, 0x01], "array(21), label id 0x1000, catalogue 1");
     catalogue2[4] = 0x02;
-    add(
-        &mut v,
-        "names catalogue version 2",
-        text(&signed_raw(&catalogue2)),
-        "unknown-catalogue",
-    );
-    add(
-        &mut v,
-        "audited label from a self-declaration registry",
-        text(&signed(&gold, REGISTRY)),
-        "assurance-not-allowed",
-    );
-    add(
-        &mut v,
-        "issued after the issuer was retired",
-        text(&signed(&gold, "Retired Lab")),
-        "issuer-not-valid",
-    );
+    add(&mut v, "names catalogue version 2", text(&signed_raw(&catalogue2)), "unknown-catalogue");
+    add(&mut v, "audited label from a self-declaration registry", text(&signed(&gold, REGISTRY)), "assurance-not-allowed");
+    add(&mut v, "issued after the issuer was retired", text(&signed(&gold, "Retired Lab")), "issuer-not-valid");
     let too_early = with(|l| l.issued = date("2024-12-31"));
-    add(
-        &mut v,
-        "issued before the issuer was admitted",
-        text(&signed(&too_early, LAB)),
-        "issuer-not-valid",
-    );
+    add(&mut v, "issued before the issuer was admitted", text(&signed(&too_early, LAB)), "issuer-not-valid");
     let empty_name = with(|l| l.product.name = String::new());
-    add(
-        &mut v,
-        "empty product name",
-        text(&signed(&empty_name, LAB)),
-        "bad-claim",
-    );
+    add(&mut v, "empty product name", text(&signed(&empty_name, LAB)), "bad-claim");
 
     // Not labels at all.
     add(&mut v, "empty text", String::new(), "not-a-label");
-    add(
-        &mut v,
-        "a web address",
-        "https://example.com/product".into(),
-        "not-a-label",
-    );
+    add(&mut v, "a web address", "https://example.com/product".into(), "not-a-label");
     add(&mut v, "plain text", "HELLO WORLD".into(), "not-a-label");
-    add(
-        &mut v,
-        "prefix in lower case",
-        t.to_lowercase().replacen("im1:", "im1:", 1),
-        "not-a-label",
-    );
-    add(
-        &mut v,
-        "URL with another fragment",
-        "https://iotmark.org/s#about".into(),
-        "not-a-label",
-    );
-    add(
-        &mut v,
-        "a future format version",
-        t.replacen("IM1:", "IM2:", 1),
-        "not-a-label",
-    );
+    add(&mut v, "prefix in lower case", t.to_lowercase().replacen("im1:", "im1:", 1), "not-a-label");
+    add(&mut v, "URL with another fragment", "https://iotmark.org/s#about".into(), "not-a-label");
+    add(&mut v, "a future format version", t.replacen("IM1:", "IM2:", 1), "not-a-label");
 
     document(&v)
 }
@@ -421,10 +179,7 @@ use iotmark_core::wire::PREFIX;
 
 /// The offset of the grade in canonical claims: after the principles bstr.
 fn grade_offset(claims: &[u8]) -> usize {
-    let p = claims
-        .windows(2)
-        .position(|w| w == [0x49, 0x00] || w[0] == 0x49)
-        .expect("principles bstr(9)");
+    let p = claims.windows(2).position(|w| w == [0x49, 0x00] || w[0] == 0x49).expect("principles bstr(9)");
     p + 10
 }
 
@@ -464,8 +219,8 @@ fn extra_header(label: &Label) -> Vec<u8> {
 /// Adds the group order L to the signature's S, which strict verification must refuse.
 fn add_l_to_s(env: &[u8]) -> Vec<u8> {
     const L: [u8; 32] = [
-        0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde,
-        0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+        0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0x10,
     ];
     let mut e = env.to_vec();
     let s = e.len() - 32;

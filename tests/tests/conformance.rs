@@ -9,57 +9,28 @@ use serde_json::Value;
 const VECTORS: &str = include_str!("../vectors/labels.json");
 
 fn unhex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
 }
 
 #[test]
 fn every_vector_gets_its_expected_verdict() {
     let doc: Value = serde_json::from_str(VECTORS).unwrap();
-    let root = VerifyingKey::from_bytes(
-        &unhex(doc["root_public_key"].as_str().unwrap())
-            .try_into()
-            .unwrap(),
-    )
-    .unwrap();
+    let root = VerifyingKey::from_bytes(&unhex(doc["root_public_key"].as_str().unwrap()).try_into().unwrap()).unwrap();
     let trust = TrustList::open(&unhex(doc["trust_list"].as_str().unwrap()), &root).unwrap();
-    let revoked =
-        RevocationList::open(&unhex(doc["revocation_list"].as_str().unwrap()), &root).unwrap();
+    let revoked = RevocationList::open(&unhex(doc["revocation_list"].as_str().unwrap()), &root).unwrap();
     let vectors = doc["vectors"].as_array().unwrap();
     assert!(vectors.len() >= 40, "at least 40 vectors");
     let mut failures = Vec::new();
     for v in vectors {
-        let today: Date = v
-            .get("today")
-            .or(doc.get("today"))
-            .and_then(Value::as_str)
-            .unwrap()
-            .parse()
-            .unwrap();
-        let ctx = Context {
-            trust: &trust,
-            revoked: Some(&revoked),
-            today,
-        };
+        let today: Date = v.get("today").or(doc.get("today")).and_then(Value::as_str).unwrap().parse().unwrap();
+        let ctx = Context { trust: &trust, revoked: Some(&revoked), today };
         let got = verify(v["text"].as_str().unwrap(), &ctx);
         let expected = v["expected"].as_str().unwrap();
         if got.verdict.code() != expected {
-            failures.push(format!(
-                "{}: expected {expected}, got {} ({:?})",
-                v["name"],
-                got.verdict.code(),
-                got.reason
-            ));
+            failures.push(format!("{}: expected {expected}, got {} ({:?})", v["name"], got.verdict.code(), got.reason));
         }
         // Nothing from a label that is not genuine is ever handed out.
-        assert_eq!(
-            got.label.is_some(),
-            got.verdict.is_genuine(),
-            "{}",
-            v["name"]
-        );
+        assert_eq!(got.label.is_some(), got.verdict.is_genuine(), "{}", v["name"]);
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
@@ -76,12 +47,7 @@ fn vectors_are_current() {
 #[test]
 fn every_verdict_and_failure_reason_has_a_vector() {
     let doc: Value = serde_json::from_str(VECTORS).unwrap();
-    let codes: Vec<&str> = doc["vectors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v["expected"].as_str().unwrap())
-        .collect();
+    let codes: Vec<&str> = doc["vectors"].as_array().unwrap().iter().map(|v| v["expected"].as_str().unwrap()).collect();
     for code in [
         "valid",
         "expired",

@@ -10,11 +10,7 @@ use proptest::prelude::*;
 fn ctx_verify(text: &str) -> &'static str {
     let trust = trust_list();
     let revoked = revocation_list();
-    let ctx = Context {
-        trust: &trust,
-        revoked: Some(&revoked),
-        today: date(TODAY),
-    };
+    let ctx = Context { trust: &trust, revoked: Some(&revoked), today: date(TODAY) };
     verify(text, &ctx).verdict.code()
 }
 
@@ -69,17 +65,7 @@ fn a_full_label_fits_version_10_at_level_m_in_url_form() {
     use iotmark_core::issue::issue;
     for grade in iotmark_core::grade::Grade::ALL {
         let label = sample(u64::MAX, grade, iotmark_core::label::Assurance::Audited);
-        let issued = issue(
-            &label,
-            &key("Example Test Lab"),
-            Some("HTTPS://IOTMARK.ORG"),
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-        assert!(
-            issued.qr_version <= 10,
-            "{} bytes need version {}",
-            issued.envelope.len(),
-            issued.qr_version
-        );
+        let issued = issue(&label, &key("Example Test Lab"), Some("HTTPS://IOTMARK.ORG")).unwrap_or_else(|e| panic!("{e}"));
+        assert!(issued.qr_version <= 10, "{} bytes need version {}", issued.envelope.len(), issued.qr_version);
     }
 }

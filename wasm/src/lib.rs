@@ -29,27 +29,18 @@ fn json(value: &impl serde::Serialize) -> String {
 #[wasm_bindgen(js_name = scanFrame)]
 pub fn scan_frame(width: usize, height: usize, luma: &[u8], all: bool) -> Result<String, JsError> {
     let frame = Frame::new(width, height, luma).map_err(error)?;
-    Ok(json(&scan(
-        &frame,
-        if all { Want::All } else { Want::First },
-    )))
+    Ok(json(&scan(&frame, if all { Want::All } else { Want::First })))
 }
 
 /// Finds QR codes in an RGBA frame, as a canvas's `ImageData` holds it.
 #[wasm_bindgen(js_name = scanRgba)]
 pub fn scan_rgba(width: usize, height: usize, rgba: &[u8], all: bool) -> Result<String, JsError> {
     if rgba.len() != width.saturating_mul(height).saturating_mul(4) {
-        return Err(error(format!(
-            "an RGBA {width}x{height} frame needs {} bytes, not {}",
-            width * height * 4,
-            rgba.len()
-        )));
+        return Err(error(format!("an RGBA {width}x{height} frame needs {} bytes, not {}", width * height * 4, rgba.len())));
     }
     // ITU-R BT.601 luma in integer arithmetic.
-    let luma: Vec<u8> = rgba
-        .chunks_exact(4)
-        .map(|p| ((77 * u32::from(p[0]) + 150 * u32::from(p[1]) + 29 * u32::from(p[2])) >> 8) as u8)
-        .collect();
+    let luma: Vec<u8> =
+        rgba.chunks_exact(4).map(|p| ((77 * u32::from(p[0]) + 150 * u32::from(p[1]) + 29 * u32::from(p[2])) >> 8) as u8).collect();
     scan_frame(width, height, &luma, all)
 }
 
@@ -67,19 +58,10 @@ fn date(iso: &str) -> Result<Date, JsError> {
 impl Verifier {
     /// `root` is the mark's 32-byte root public key; the lists are their signed bytes.
     #[wasm_bindgen(constructor)]
-    pub fn new(
-        root: &[u8],
-        trust_list: &[u8],
-        revocation_list: Option<Vec<u8>>,
-    ) -> Result<Verifier, JsError> {
-        let root: [u8; 32] = root
-            .try_into()
-            .map_err(|_| error("the root key must be 32 bytes"))?;
-        let root = VerifyingKey::from_bytes(&root)
-            .map_err(|_| error("the root key is not an Ed25519 public key"))?;
-        Ok(Verifier {
-            lists: Lists::new(root, trust_list, revocation_list.as_deref()).map_err(error)?,
-        })
+    pub fn new(root: &[u8], trust_list: &[u8], revocation_list: Option<Vec<u8>>) -> Result<Verifier, JsError> {
+        let root: [u8; 32] = root.try_into().map_err(|_| error("the root key must be 32 bytes"))?;
+        let root = VerifyingKey::from_bytes(&root).map_err(|_| error("the root key is not an Ed25519 public key"))?;
+        Ok(Verifier { lists: Lists::new(root, trust_list, revocation_list.as_deref()).map_err(error)? })
     }
 
     /// Takes `bytes` as the trust list if they are signed by the root and newer than the
@@ -106,8 +88,6 @@ impl Verifier {
         let messages = Messages::from_json(language).map_err(error)?;
         let verification = verify(text, &self.lists.context(date(today)?));
         let explanation = explain(&verification, &messages);
-        Ok(json(
-            &serde_json::json!({ "verification": verification, "explanation": explanation }),
-        ))
+        Ok(json(&serde_json::json!({ "verification": verification, "explanation": explanation })))
     }
 }

@@ -59,39 +59,21 @@ pub(crate) fn written<T>(r: Result<T, minicbor::encode::Error<std::convert::Infa
 
 fn protected_header(kid: &KeyId) -> Vec<u8> {
     let mut e = new_encoder();
-    written(
-        e.map(2)
-            .and_then(|e| e.u8(1))
-            .and_then(|e| e.i64(ALG_EDDSA))
-            .and_then(|e| e.u8(4))
-            .and_then(|e| e.bytes(kid)),
-    );
+    written(e.map(2).and_then(|e| e.u8(1)).and_then(|e| e.i64(ALG_EDDSA)).and_then(|e| e.u8(4)).and_then(|e| e.bytes(kid)));
     e.into_writer()
 }
 
 fn sig_structure(protected: &[u8], payload: &[u8]) -> Vec<u8> {
     let mut e = new_encoder();
-    written(
-        e.array(4)
-            .and_then(|e| e.str("Signature1"))
-            .and_then(|e| e.bytes(protected)),
-    );
+    written(e.array(4).and_then(|e| e.str("Signature1")).and_then(|e| e.bytes(protected)));
     written(e.bytes(&[]).and_then(|e| e.bytes(payload)));
     e.into_writer()
 }
 
 fn envelope_bytes(protected: &[u8], payload: &[u8], signature: &[u8]) -> Vec<u8> {
     let mut e = new_encoder();
-    written(
-        e.tag(Tag::new(TAG_SIGN1))
-            .and_then(|e| e.array(4))
-            .and_then(|e| e.bytes(protected)),
-    );
-    written(
-        e.map(0)
-            .and_then(|e| e.bytes(payload))
-            .and_then(|e| e.bytes(signature)),
-    );
+    written(e.tag(Tag::new(TAG_SIGN1)).and_then(|e| e.array(4)).and_then(|e| e.bytes(protected)));
+    written(e.map(0).and_then(|e| e.bytes(payload)).and_then(|e| e.bytes(signature)));
     e.into_writer()
 }
 
@@ -111,10 +93,7 @@ pub(crate) fn cbor_error(e: minicbor::decode::Error) -> FormatError {
     }
 }
 
-fn definite(
-    len: Result<Option<u64>, minicbor::decode::Error>,
-    expected: u64,
-) -> Result<(), FormatError> {
+fn definite(len: Result<Option<u64>, minicbor::decode::Error>, expected: u64) -> Result<(), FormatError> {
     match len.map_err(cbor_error)? {
         Some(n) if n == expected => Ok(()),
         Some(_) => Err(FormatError::BadStructure),
@@ -136,11 +115,7 @@ fn parse_protected(bytes: &[u8]) -> Result<KeyId, FormatError> {
     if entries != 2 || d.u8().map_err(bad)? != 4 {
         return Err(FormatError::BadHeader);
     }
-    let kid: KeyId = d
-        .bytes()
-        .map_err(bad)?
-        .try_into()
-        .map_err(|_| FormatError::BadHeader)?;
+    let kid: KeyId = d.bytes().map_err(bad)?.try_into().map_err(|_| FormatError::BadHeader)?;
     if d.position() != bytes.len() {
         return Err(FormatError::BadHeader);
     }
@@ -150,9 +125,7 @@ fn parse_protected(bytes: &[u8]) -> Result<KeyId, FormatError> {
 /// Parses an envelope strictly: exactly the form [`sign`] writes, nothing before or after.
 pub fn open(bytes: &[u8]) -> Result<Envelope<'_>, FormatError> {
     let mut d = Decoder::new(bytes);
-    if d.datatype().map_err(cbor_error)? != Type::Tag
-        || d.tag().map_err(cbor_error)? != Tag::new(TAG_SIGN1)
-    {
+    if d.datatype().map_err(cbor_error)? != Type::Tag || d.tag().map_err(cbor_error)? != Tag::new(TAG_SIGN1) {
         return Err(FormatError::BadStructure);
     }
     definite(d.array(), 4)?;
@@ -165,29 +138,16 @@ pub fn open(bytes: &[u8]) -> Result<Envelope<'_>, FormatError> {
     }
     let kid = parse_protected(protected)?;
     let signature = Signature::from_slice(signature).map_err(|_| FormatError::BadStructure)?;
-    if envelope_bytes(protected, payload, &signature.to_bytes()) != bytes
-        || protected_header(&kid) != protected
-    {
+    if envelope_bytes(protected, payload, &signature.to_bytes()) != bytes || protected_header(&kid) != protected {
         return Err(FormatError::NonCanonical);
     }
-    Ok(Envelope {
-        kid,
-        protected,
-        payload,
-        signature,
-    })
+    Ok(Envelope { kid, protected, payload, signature })
 }
 
 impl Envelope<'_> {
     /// Whether `key` made the signature (strict Ed25519: canonical S, no weak keys).
     pub fn verify(&self, key: &VerifyingKey) -> bool {
-        key_id(key) == self.kid
-            && key
-                .verify_strict(
-                    &sig_structure(self.protected, self.payload),
-                    &self.signature,
-                )
-                .is_ok()
+        key_id(key) == self.kid && key.verify_strict(&sig_structure(self.protected, self.payload), &self.signature).is_ok()
     }
 }
 
@@ -212,10 +172,7 @@ mod tests {
     fn layout_is_the_documented_one() {
         let bytes = sign(&key(1), b"");
         // tag 18, array(4), bstr(9) { 1: -8, 4: bstr(4) }
-        assert_eq!(
-            &bytes[..8],
-            &[0xD2, 0x84, 0x49, 0xA2, 0x01, 0x27, 0x04, 0x44]
-        );
+        assert_eq!(&bytes[..8], &[0xD2, 0x84, 0x49, 0xA2, 0x01, 0x27, 0x04, 0x44]);
         assert_eq!(bytes.len(), 1 + 1 + 10 + 1 + 1 + 2 + 64);
     }
 

@@ -68,7 +68,9 @@ impl FormatError {
 impl fmt::Display for FormatError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            FormatError::NotALabel => write!(f, "the text is not an iotmark label (it must start with {PREFIX} or be a link ending in #{PREFIX}…)"),
+            FormatError::NotALabel => {
+                write!(f, "the text is not an iotmark label (it must start with {PREFIX} or be a link ending in #{PREFIX}…)")
+            }
             FormatError::BadDigits => write!(f, "the label's digits are damaged"),
             FormatError::Truncated => write!(f, "the label is cut short"),
             FormatError::TrailingData => write!(f, "the label has extra data after its end"),
@@ -133,14 +135,9 @@ fn unpack_statuses(bytes: &[u8], count: usize) -> Option<Vec<Status>> {
     if bytes.len() != count.div_ceil(4) {
         return None;
     }
-    let all: Vec<Status> = (0..bytes.len() * 4)
-        .map(|i| Status::ALL[usize::from(bytes[i / 4] >> (2 * (i % 4)) & 3)])
-        .collect();
+    let all: Vec<Status> = (0..bytes.len() * 4).map(|i| Status::ALL[usize::from(bytes[i / 4] >> (2 * (i % 4)) & 3)]).collect();
     // Padding bits after the last status must be zero (status "met").
-    all[count..]
-        .iter()
-        .all(|s| *s == Status::Met)
-        .then(|| all[..count].to_vec())
+    all[count..].iter().all(|s| *s == Status::Met).then(|| all[..count].to_vec())
 }
 
 /// The claims of a label as canonical CBOR. The label must pass [`Label::check`].
@@ -153,30 +150,21 @@ pub fn encode_claims(label: &Label) -> Vec<u8> {
         None => e.null().map(|_| ()),
     };
     // A GTIN is all digits (checked by Label::check); as a number it takes 9 bytes, not 14.
-    let gtin =
-        |e: &mut Encoder<Vec<u8>>, v: &Option<String>| match v.as_deref().map(str::parse::<u64>) {
-            Some(Ok(n)) => e.u64(n).map(|_| ()),
-            _ => e.null().map(|_| ()),
-        };
+    let gtin = |e: &mut Encoder<Vec<u8>>, v: &Option<String>| match v.as_deref().map(str::parse::<u64>) {
+        Some(Ok(n)) => e.u64(n).map(|_| ()),
+        _ => e.null().map(|_| ()),
+    };
     let r = (|| {
         e.array(CLAIMS)?.u64(label.id.0)?.u16(label.catalogue)?;
         e.str(&p.maker)?.str(&p.name)?.str(&p.model)?;
         gtin(&mut e, &p.gtin)?;
         opt(&mut e, &p.serial)?;
-        e.bytes(&pack_statuses(&label.principles))?
-            .u8(label.grade as u8)?
-            .u8(label.assurance as u8)?;
+        e.bytes(&pack_statuses(&label.principles))?.u8(label.grade as u8)?.u8(label.assurance as u8)?;
         e.u32(label.issued.0)?.u32(label.valid_until.0)?;
         let l = &f.lifecycle;
-        e.u32(l.updates_until.0)?
-            .u8(l.update_delivery as u8)?
-            .u8(l.without_cloud as u8)?
-            .u32(l.repair.bits())?;
+        e.u32(l.updates_until.0)?.u8(l.update_delivery as u8)?.u8(l.without_cloud as u8)?.u32(l.repair.bits())?;
         let pr = &f.privacy;
-        e.u32(pr.sensors.bits())?
-            .u8(pr.processing as u8)?
-            .u32(pr.sharing.bits())?
-            .u32(pr.rights.bits())?;
+        e.u32(pr.sensors.bits())?.u8(pr.processing as u8)?.u32(pr.sharing.bits())?.u32(pr.rights.bits())?;
         e.u32(f.openness.bits())?;
         Ok::<_, minicbor::encode::Error<std::convert::Infallible>>(())
     })();
@@ -191,31 +179,16 @@ struct Claims<'b> {
 
 impl<'b> Claims<'b> {
     fn uint(&mut self, field: &'static str) -> Result<u64, FormatError> {
-        self.d.u64().map_err(|e| {
-            if e.is_end_of_input() {
-                FormatError::Truncated
-            } else {
-                FormatError::BadClaim(field)
-            }
-        })
+        self.d.u64().map_err(|e| if e.is_end_of_input() { FormatError::Truncated } else { FormatError::BadClaim(field) })
     }
 
     fn small(&mut self, field: &'static str, max: u64) -> Result<u32, FormatError> {
         let v = self.uint(field)?;
-        u32::try_from(v)
-            .ok()
-            .filter(|v| u64::from(*v) <= max)
-            .ok_or(FormatError::BadClaim(field))
+        u32::try_from(v).ok().filter(|v| u64::from(*v) <= max).ok_or(FormatError::BadClaim(field))
     }
 
     fn text(&mut self, field: &'static str) -> Result<String, FormatError> {
-        self.d.str().map(str::to_owned).map_err(|e| {
-            if e.is_end_of_input() {
-                FormatError::Truncated
-            } else {
-                FormatError::BadClaim(field)
-            }
-        })
+        self.d.str().map(str::to_owned).map_err(|e| if e.is_end_of_input() { FormatError::Truncated } else { FormatError::BadClaim(field) })
     }
 
     fn optional_text(&mut self, field: &'static str) -> Result<Option<String>, FormatError> {
@@ -234,11 +207,7 @@ impl<'b> Claims<'b> {
         Ok(Some(normalise_gtin(&self.uint("GTIN")?.to_string())))
     }
 
-    fn flags<T>(
-        &mut self,
-        field: &'static str,
-        from_bits: fn(u32) -> Option<T>,
-    ) -> Result<T, FormatError> {
+    fn flags<T>(&mut self, field: &'static str, from_bits: fn(u32) -> Option<T>) -> Result<T, FormatError> {
         let v = self.small(field, u64::from(u32::MAX))?;
         from_bits(v).ok_or(FormatError::BadClaim(field))
     }
@@ -252,9 +221,7 @@ impl<'b> Claims<'b> {
 /// Decodes the claims of a label, strictly: the exact array [`encode_claims`] writes for a
 /// label that passes [`Label::check`], and nothing after it.
 pub fn decode_claims(bytes: &[u8]) -> Result<Label, FormatError> {
-    let mut c = Claims {
-        d: Decoder::new(bytes),
-    };
+    let mut c = Claims { d: Decoder::new(bytes) };
     match c.d.array().map_err(cose::cbor_error)? {
         Some(CLAIMS) => {}
         Some(_) => return Err(FormatError::BadStructure),
@@ -262,8 +229,7 @@ pub fn decode_claims(bytes: &[u8]) -> Result<Label, FormatError> {
     }
     let id = LabelId(c.uint("label id")?);
     let catalogue_version = c.small("catalogue", u64::from(u16::MAX))? as u16;
-    let catalogue = catalogue::by_version(catalogue_version)
-        .ok_or(LabelError::UnknownCatalogue(catalogue_version))?;
+    let catalogue = catalogue::by_version(catalogue_version).ok_or(LabelError::UnknownCatalogue(catalogue_version))?;
     let product = Product {
         maker: c.text("maker")?,
         name: c.text("product name")?,
@@ -271,45 +237,21 @@ pub fn decode_claims(bytes: &[u8]) -> Result<Label, FormatError> {
         gtin: c.optional_gtin()?,
         serial: c.optional_text("serial")?,
     };
-    let packed =
-        c.d.bytes()
-            .map_err(|_| FormatError::BadClaim("principles"))?;
-    let principles =
-        unpack_statuses(packed, catalogue.len()).ok_or(FormatError::BadClaim("principles"))?;
+    let packed = c.d.bytes().map_err(|_| FormatError::BadClaim("principles"))?;
+    let principles = unpack_statuses(packed, catalogue.len()).ok_or(FormatError::BadClaim("principles"))?;
     let grade = Grade::from_wire(c.uint("grade")?).ok_or(FormatError::BadClaim("grade"))?;
     let assurance = c.choice("assurance", &Assurance::ALL)?;
     let issued = Date(c.small("issue date", u64::from(u32::MAX))?);
     let valid_until = Date(c.small("expiry date", u64::from(u32::MAX))?);
     let lifecycle = Lifecycle {
         updates_until: YearMonth(c.small("security updates", 12 * 7980 - 1)?),
-        update_delivery: c.choice(
-            "update delivery",
-            &[
-                UpdateDelivery::Automatic,
-                UpdateDelivery::Prompted,
-                UpdateDelivery::Manual,
-            ],
-        )?,
-        without_cloud: c.choice(
-            "offline use",
-            &[
-                WithoutCloud::Works,
-                WithoutCloud::Partly,
-                WithoutCloud::Fails,
-            ],
-        )?,
+        update_delivery: c.choice("update delivery", &[UpdateDelivery::Automatic, UpdateDelivery::Prompted, UpdateDelivery::Manual])?,
+        without_cloud: c.choice("offline use", &[WithoutCloud::Works, WithoutCloud::Partly, WithoutCloud::Fails])?,
         repair: c.flags("repair", Repair::from_bits)?,
     };
     let privacy = Privacy {
         sensors: c.flags("sensors", Sensors::from_bits)?,
-        processing: c.choice(
-            "processing",
-            &[
-                Processing::OnDevice,
-                Processing::DeviceAndCloud,
-                Processing::Cloud,
-            ],
-        )?,
+        processing: c.choice("processing", &[Processing::OnDevice, Processing::DeviceAndCloud, Processing::Cloud])?,
         sharing: c.flags("sharing", Sharing::from_bits)?,
         rights: c.flags("data rights", DataRights::from_bits)?,
     };
@@ -326,11 +268,7 @@ pub fn decode_claims(bytes: &[u8]) -> Result<Label, FormatError> {
         assurance,
         issued,
         valid_until,
-        facts: Facts {
-            lifecycle,
-            privacy,
-            openness,
-        },
+        facts: Facts { lifecycle, privacy, openness },
     };
     label.check()?;
     if encode_claims(&label) != bytes {

@@ -19,27 +19,12 @@ struct Options {
 
 fn parse() -> Result<(String, String, Options), String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut o = Options {
-        width: 1280,
-        height: 720,
-        frames: 45,
-        rotate: 0.0,
-        tilt: 0.0,
-        dim: 1.0,
-        fill: 0.6,
-    };
+    let mut o = Options { width: 1280, height: 720, frames: 45, rotate: 0.0, tilt: 0.0, dim: 1.0, fill: 0.6 };
     let mut pos = Vec::new();
     let mut i = 0;
     while i < args.len() {
-        let value = || {
-            args.get(i + 1)
-                .cloned()
-                .ok_or(format!("{} needs a value", args[i]))
-        };
-        let num = |v: String| {
-            v.parse::<f64>()
-                .map_err(|_| format!("{v:?} is not a number"))
-        };
+        let value = || args.get(i + 1).cloned().ok_or(format!("{} needs a value", args[i]));
+        let num = |v: String| v.parse::<f64>().map_err(|_| format!("{v:?} is not a number"));
         match args[i].as_str() {
             "--size" => {
                 let v = value()?;
@@ -93,10 +78,7 @@ fn frame(src: &GrayImage, o: &Options, jitter: f64, seed: u32) -> GrayImage {
                     + p(x0 + 1.0, y0 + 1.0) * fx * fy
             } else {
                 // A wooden-shelf-like background.
-                110.0
-                    + 25.0
-                        * ((f64::from(x) * 0.05).sin()
-                            + (f64::from(y) * 0.013 + f64::from(x) * 0.002).cos())
+                110.0 + 25.0 * ((f64::from(x) * 0.05).sin() + (f64::from(y) * 0.013 + f64::from(x) * 0.002).cos())
             };
             // Light falls off towards one corner; plus sensor noise.
             let light = o.dim * (1.0 - 0.25 * f64::from(x + y) / (w + h));
@@ -125,16 +107,10 @@ fn main() {
             std::process::exit(3);
         }
     };
-    let mut y4m = format!(
-        "YUV4MPEG2 W{} H{} F15:1 Ip A1:1 C420jpeg\n",
-        o.width, o.height
-    )
-    .into_bytes();
+    let mut y4m = format!("YUV4MPEG2 W{} H{} F15:1 Ip A1:1 C420jpeg\n", o.width, o.height).into_bytes();
     let chroma = vec![128u8; (o.width as usize / 2) * (o.height as usize / 2)];
     // A few distinct frames, repeated: a hand-held camera drifts a little.
-    let distinct: Vec<GrayImage> = (0..3)
-        .map(|k| frame(&src, &o, f64::from(k) * 3.0, k + 1))
-        .collect();
+    let distinct: Vec<GrayImage> = (0..3).map(|k| frame(&src, &o, f64::from(k) * 3.0, k + 1)).collect();
     for n in 0..o.frames {
         y4m.extend_from_slice(b"FRAME\n");
         y4m.extend_from_slice(distinct[(n % 3) as usize].as_raw());
@@ -142,9 +118,7 @@ fn main() {
         y4m.extend_from_slice(&chroma);
     }
     let tmp = format!("{output}.partial");
-    let written = std::fs::File::create(&tmp)
-        .and_then(|mut f| f.write_all(&y4m))
-        .and_then(|_| std::fs::rename(&tmp, &output));
+    let written = std::fs::File::create(&tmp).and_then(|mut f| f.write_all(&y4m)).and_then(|_| std::fs::rename(&tmp, &output));
     if let Err(e) = written {
         eprintln!("camera-clip: cannot write {output}: {e}");
         std::process::exit(4);
