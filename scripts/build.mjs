@@ -28,6 +28,8 @@ export function build({ link = 'HTTP://LOCALHOST:8080/' } = {}) {
   cpSync(join(root, 'web/src'), dist, { recursive: true });
   cpSync(pkg, join(dist, 'pkg'), { recursive: true, filter: (p) => !/\.(d\.ts|md)$|package\.json$/.test(p) });
   cpSync(join(root, 'core/lang'), join(dist, 'lang'), { recursive: true });
+  const names = Object.fromEntries(readdirSync(join(root, 'core/lang')).map((f) => [f.replace('.json', ''), JSON.parse(readFileSync(join(root, 'core/lang', f), 'utf8'))['language.name']]));
+  writeFileSync(join(dist, 'lang/names.json'), JSON.stringify(names));
   const demo = join(dist, 'demo');
   run(`target/release/iotmark demo --out ${demo} --link ${link}`);
   mkdirSync(join(dist, 'trust'));

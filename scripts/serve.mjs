@@ -1,7 +1,8 @@
 // A static server for the scanner (no dependencies): correct types, the app's
 // Content-Security-Policy as a header, and nothing logged about requests.
 import { createServer } from 'node:http';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { extname, join, normalize } from 'node:path';
 
 const TYPES = {
@@ -19,14 +20,19 @@ export function serve(dir, port = 8080, host = '127.0.0.1') {
     if (!file.startsWith(dir)) { res.writeHead(403).end(); return; }
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
     if (!existsSync(file)) { res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found'); return; }
+    // Compressed as any static host would, so that measured transfer sizes are real.
+    const gzip = /\bgzip\b/.test(req.headers['accept-encoding'] || '') && !/\.(png|pdf)$/.test(file);
+    const body = gzip ? gzipSync(readFileSync(file), { level: 9 }) : readFileSync(file);
     res.writeHead(200, {
       'Content-Type': TYPES[extname(file)] || 'application/octet-stream',
       'Content-Security-Policy': CSP,
       'Referrer-Policy': 'no-referrer',
       'X-Content-Type-Options': 'nosniff',
       'Cache-Control': 'no-cache',
+      'Content-Length': body.length,
+      ...(gzip ? { 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding' } : {}),
     });
-    createReadStream(file).pipe(res);
+    res.end(body);
   });
   return new Promise((resolve) => server.listen(port, host, () => resolve(server)));
 }

@@ -291,3 +291,59 @@ fn principles(label: &Label, m: &Messages) -> Vec<PrincipleGroup> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    const FILES: &[(&str, &str)] = &[
+        ("de", include_str!("../lang/de.json")),
+        ("fr", include_str!("../lang/fr.json")),
+        ("es", include_str!("../lang/es.json")),
+        ("pt", include_str!("../lang/pt.json")),
+        ("sw", include_str!("../lang/sw.json")),
+    ];
+
+    fn placeholders(s: &str) -> BTreeSet<String> {
+        s.split('{').skip(1).filter_map(|p| p.split_once('}').map(|(name, _)| name.to_owned())).collect()
+    }
+
+    #[test]
+    fn every_language_has_every_message_with_the_same_placeholders() {
+        let en = parse(ENGLISH).unwrap();
+        assert_eq!(FILES.len() + 1, LANGUAGES.len());
+        for (tag, json) in FILES {
+            let own = parse(json).unwrap_or_else(|e| panic!("{tag}: {e}"));
+            let missing: Vec<_> = en.keys().filter(|k| !own.contains_key(*k)).collect();
+            let extra: Vec<_> = own.keys().filter(|k| !en.contains_key(*k)).collect();
+            assert!(missing.is_empty() && extra.is_empty(), "{tag}: missing {missing:?}, extra {extra:?}");
+            for (key, text) in &own {
+                assert_eq!(placeholders(text), placeholders(&en[key]), "{tag}: {key}");
+            }
+        }
+    }
+
+    #[test]
+    fn spans_and_dates_read_naturally() {
+        let en = Messages::english();
+        assert_eq!(en.span(55), "4 years and 7 months");
+        assert_eq!(en.span(1), "1 month");
+        assert_eq!(en.span(24), "2 years");
+        assert_eq!(en.date(Date(20_779)), "22 November 2026");
+        let de = Messages::from_json(FILES[0].1).unwrap();
+        assert_eq!(de.span(13), "1 Jahr und 1 Monat");
+        assert_eq!(de.month(YearMonth::new(2031, 6).unwrap()), "Juni 2031");
+        let fr = Messages::from_json(FILES[1].1).unwrap();
+        assert_eq!(fr.plural("span.days", 0), "0 jour");
+        assert!(Messages::from_json("[1]").is_err());
+    }
+
+    #[test]
+    fn a_missing_message_falls_back_to_english_then_to_its_key() {
+        let partial = Messages::from_json(r#"{"grade.gold": "Oro"}"#).unwrap();
+        assert_eq!(partial.say("grade.gold", &[]), "Oro");
+        assert_eq!(partial.say("grade.silver", &[]), "Silver");
+        assert_eq!(partial.say("no.such.key", &[]), "no.such.key");
+    }
+}

@@ -257,6 +257,7 @@ async function explain(text) {
 }
 
 async function show(text, record, captured) {
+  state.scanning = false;
   const result = await explain(text);
   state.current = { text, result };
   const { verification: v, explanation: x } = result;
@@ -397,8 +398,12 @@ async function main() {
   if (location.hash.startsWith('#IM1:')) await show(location.href, true);
   else startCamera();
   window.addEventListener('hashchange', () => location.hash.startsWith('#IM1:') && show(location.href, true));
-  refreshLists();
-  if ('serviceWorker' in navigator) navigator.serviceWorker.register('sw.js').catch(() => {});
+  // Loading ends when the lists are refreshed (online only) and the offline copy is in place;
+  // from then on the app makes no network request at all.
+  await refreshLists();
+  if ('serviceWorker' in navigator) {
+    await navigator.serviceWorker.register('sw.js').then(() => navigator.serviceWorker.ready).catch(() => {});
+  }
   document.body.dataset.ready = 'true';
 }
 
