@@ -97,14 +97,23 @@ pub fn to_svg(code: &QrCode) -> String {
     svg
 }
 
-/// The dark modules as one SVG path, each module a unit square offset by `border`.
+/// The dark modules as one SVG path in module units offset by `border`: each horizontal
+/// run of dark modules is one rectangle, which keeps the path (and PDFs) about a third
+/// of one square a module.
 pub fn svg_path(code: &QrCode, border: i32) -> String {
     let mut d = String::new();
     for y in 0..code.size() {
-        for x in 0..code.size() {
-            if code.get_module(x, y) {
-                let _ = write!(d, "M{},{}h1v1h-1z", x + border, y + border);
+        let mut x = 0;
+        while x < code.size() {
+            if !code.get_module(x, y) {
+                x += 1;
+                continue;
             }
+            let start = x;
+            while x < code.size() && code.get_module(x, y) {
+                x += 1;
+            }
+            let _ = write!(d, "M{},{}h{}v1h-{}z", start + border, y + border, x - start, x - start);
         }
     }
     d

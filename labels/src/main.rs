@@ -1,6 +1,7 @@
 //! `iotmark`: the manufacturers' and operators' tool. Run `iotmark --help`.
 
 mod artwork;
+mod batch;
 mod commands;
 mod demo;
 mod failure;
@@ -41,6 +42,8 @@ enum Command {
     },
     /// Sign a label from a spec and write its text and print-ready artwork (SVG, PDF, PNG).
     Sign(commands::SignArgs),
+    /// Sign one label per unit (from a CSV of serials or a count) as files or PDF sticker sheets.
+    Batch(batch::BatchArgs),
     /// Verify label text (or the QR codes in an image) against a trust list.
     Verify(commands::VerifyArgs),
     /// Print the text of every QR code in each image (any QR code, not only labels).
@@ -72,6 +75,7 @@ fn run(cli: Cli) -> failure::Result<i32> {
         Command::Keygen { out, json } => commands::keygen(&out, json),
         Command::Check { spec, json } => commands::check(&spec, json),
         Command::Sign(args) => commands::sign(&args),
+        Command::Batch(args) => batch::run(&args),
         Command::Verify(args) => commands::verify(&args),
         Command::Scan { images, json } => commands::scan(&images, json),
         Command::Trust(c) => lists::trust(c),
