@@ -265,6 +265,66 @@ fn scales(f: &Frame) -> Vec<usize> {
 
 /// Finds the QR codes in a frame.
 pub fn scan(frame: &Frame, want: Want) -> Vec<Code> {
+    let large = frame.width.max(frame.height) > 1200;
+    let stop = match want {
+        Want::First => Stop::FirstCode,
+        Want::All if large => Stop::FirstAttempt,
+        Want::All => Stop::Never,
+    };
+    let mut found = scan_whole(frame, stop);
+    if want == Want::All && large {
+        scan_tiles(frame, &mut found);
+    }
+    found
+}
+
+/// When the cascade of attempts ends.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    /// At the first code.
+    FirstCode,
+    /// After the first attempt that finds anything, with all it found.
+    FirstAttempt,
+    /// After every attempt.
+    Never,
+}
+
+/// Adds the codes found in overlapping tiles of a large frame. With many codes in one
+/// image (a sheet of labels) rqrr groups finder patterns of neighbouring codes wrongly;
+/// a tile of about four codes' size holds few enough to group right.
+fn scan_tiles(frame: &Frame, found: &mut Vec<Code>) {
+    let side =
+        found.iter().map(|c| (c.corners[1].0 - c.corners[0].0).abs().max((c.corners[3].1 - c.corners[0].1).abs())).max().unwrap_or(0);
+    let tile = usize::try_from(side * 3).unwrap_or(0).clamp(400, 1600).min(frame.width.max(frame.height));
+    let step = tile / 2;
+    let mut y = 0;
+    while y < frame.height {
+        let mut x = 0;
+        while x < frame.width {
+            let (w, h) = (tile.min(frame.width - x), tile.min(frame.height - y));
+            let px: Vec<u8> =
+                (y..y + h).flat_map(|row| frame.luma[row * frame.width + x..row * frame.width + x + w].iter().copied()).collect();
+            if let Ok(t) = Frame::new(w, h, &px) {
+                for mut code in scan_whole(&t, Stop::FirstAttempt) {
+                    code.corners = code.corners.map(|(cx, cy)| (cx + x as i32, cy + y as i32));
+                    if !found.iter().any(|c| c.bytes == code.bytes && near(c, &code)) {
+                        found.push(code);
+                    }
+                }
+            }
+            if x + w >= frame.width {
+                break;
+            }
+            x += step;
+        }
+        if y + tile >= frame.height {
+            break;
+        }
+        y += step;
+    }
+}
+
+fn scan_whole(frame: &Frame, stop: Stop) -> Vec<Code> {
     let original = Gray::of(frame);
     let attempts = [
         Attempt::Native,
@@ -289,7 +349,7 @@ pub fn scan(frame: &Frame, want: Want) -> Vec<Code> {
                     found.push(code);
                 }
             }
-            if want == Want::First && !found.is_empty() {
+            if stop != Stop::Never && !found.is_empty() {
                 return found;
             }
         }

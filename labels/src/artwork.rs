@@ -38,6 +38,21 @@ pub const PANEL: Format = Format { name: "panel", width_mm: 60.0, height_mm: 80.
 
 pub const FORMATS: &[Format] = &[STICKER, PANEL];
 
+impl Format {
+    /// The same layout printed `width_mm` wide (everything scales with it).
+    pub fn scaled_to(&self, width_mm: f64) -> Format {
+        let k = width_mm / self.width_mm;
+        Format {
+            name: self.name,
+            width_mm,
+            height_mm: self.height_mm * k,
+            band_mm: self.band_mm * k,
+            qr_mm: self.qr_mm * k,
+            text_mm: self.text_mm * k,
+        }
+    }
+}
+
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
@@ -207,7 +222,7 @@ pub fn check_decodes(pixmap: &resvg::tiny_skia::Pixmap, expected: &str, what: &s
         Ok(())
     } else {
         Err(Failure::refused(format!(
-            "{what}: the printed QR code did not read back as the label (found {} other codes); nothing was written",
+            "{what}: the printed QR code did not read back as the label (found {} other codes); nothing was written. Use a higher --dpi (300 or more)",
             codes.len()
         )))
     }

@@ -133,8 +133,8 @@ fn state(a: &BatchArgs, spec_text: &str, key: &SigningKey) -> Result<serde_json:
         "sheet": a.sheet, "grid": a.grid, "format": a.format,
     });
     if path.exists() {
-        let old: serde_json::Value = serde_json::from_str(&files::read_text(&path)?)
-            .map_err(|e| Failure::input(format!("{} is damaged: {e}", path.display())))?;
+        let old: serde_json::Value =
+            serde_json::from_str(&files::read_text(&path)?).map_err(|e| Failure::input(format!("{} is damaged: {e}", path.display())))?;
         for field in ["spec_sha256", "kid", "sheet", "grid", "format"] {
             if old[field] != fresh[field] {
                 return Err(Failure::refused(format!(
@@ -193,7 +193,10 @@ impl Progress {
     fn new(total: usize, done: usize) -> Progress {
         let bar = std::io::stderr().is_terminal().then(|| {
             let b = indicatif::ProgressBar::new(total as u64);
-            b.set_style(indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} labels, {per_sec}, {eta} left").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()));
+            b.set_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} labels, {per_sec}, {eta} left")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
             b.set_position(done as u64);
             b
         });
@@ -224,6 +227,10 @@ pub fn run(a: &BatchArgs) -> Result<i32> {
     let key = keys::read_secret(&a.key)?;
     let serials = read_serials(a)?;
     files::create_dir(&a.out)?;
+    // A run that was killed may have left temporary files; they never became outputs.
+    for dir in [a.out.clone(), a.out.join("labels"), a.out.join("sheets")] {
+        files::remove_partials(&dir);
+    }
     let state = state(a, &spec_text, &key)?;
     let issued = state["issued"].as_str().and_then(|d| d.parse().ok()).unwrap_or_else(today);
     let seed = format!("{}\n{}", state["spec_sha256"].as_str().unwrap_or(""), state["kid"].as_str().unwrap_or(""));
@@ -234,7 +241,11 @@ pub fn run(a: &BatchArgs) -> Result<i32> {
     let label_of = |serial: &str| spec.label(unit_id(&seed, serial), issued, Some(serial));
     match &a.sheet {
         None => {
-            let format = artwork::FORMATS.iter().copied().find(|f| f.name == a.format).ok_or_else(|| Failure::input(format!("{:?} is not a format (sticker, panel)", a.format)))?;
+            let format = artwork::FORMATS
+                .iter()
+                .copied()
+                .find(|f| f.name == a.format)
+                .ok_or_else(|| Failure::input(format!("{:?} is not a format (sticker, panel)", a.format)))?;
             let dir = a.out.join("labels");
             for serial in todo {
                 let label = label_of(serial)?;
@@ -288,7 +299,13 @@ pub fn run(a: &BatchArgs) -> Result<i32> {
     if a.json {
         println!("{}", json!({"labels": journal.done.len(), "sheets": sheets, "manifest": a.out.join("manifest.csv")}));
     } else {
-        println!("{} labels in {} ({} sheets); manifest: {}", journal.done.len(), a.out.display(), sheets, a.out.join("manifest.csv").display());
+        println!(
+            "{} labels in {} ({} sheets); manifest: {}",
+            journal.done.len(),
+            a.out.display(),
+            sheets,
+            a.out.join("manifest.csv").display()
+        );
     }
     Ok(0)
 }
@@ -343,7 +360,8 @@ fn sheet_pdf(units: &[(String, Label)], key: &SigningKey, link: Option<&str>, pa
     svg.push_str("</svg>");
     let tree = artwork::tree(&svg)?;
     check_sheet(&tree, grid, &texts)?;
-    let (chunk, svg_ref) = svg2pdf::to_chunk(&tree, svg2pdf::ConversionOptions::default()).map_err(|e| Failure::refused(format!("the PDF could not be made: {e}")))?;
+    let (chunk, svg_ref) = svg2pdf::to_chunk(&tree, svg2pdf::ConversionOptions::default())
+        .map_err(|e| Failure::refused(format!("the PDF could not be made: {e}")))?;
     let mut alloc = Ref::new(1);
     let (catalog, pages, page_id, content_id) = (alloc.bump(), alloc.bump(), alloc.bump(), alloc.bump());
     let mut map = HashMap::new();
@@ -393,7 +411,10 @@ fn check_sheet(tree: &resvg::usvg::Tree, grid: &Grid, codes: &[(String, usize)])
             ok = scan(&crop, Want::First).iter().any(|c| &c.text == text);
         }
         if !ok {
-            return Err(Failure::refused(format!("sticker {} of a sheet did not read back at {CHECK_DPI} dpi; nothing was written", i + 1)));
+            return Err(Failure::refused(format!(
+                "sticker {} of a sheet did not read back at {CHECK_DPI} dpi; nothing was written",
+                i + 1
+            )));
         }
     }
     Ok(())

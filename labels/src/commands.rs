@@ -101,6 +101,10 @@ pub struct SignArgs {
     /// PNG resolution in dots per inch.
     #[arg(long, default_value_t = 600.0)]
     dpi: f64,
+    /// Print width in millimetres (the layout scales); refused when QR modules would be
+    /// smaller than 0.4 mm.
+    #[arg(long)]
+    width_mm: Option<f64>,
     /// File name stem; the label id when absent.
     #[arg(long)]
     name: Option<String>,
@@ -201,7 +205,11 @@ pub fn sign(a: &SignArgs) -> Result<i32> {
     };
     let label = spec.label(id, issued, a.serial.as_deref())?;
     let stem = a.name.clone().unwrap_or_else(|| id.to_string());
-    let w = sign_label(&label, &key, spec.link(), &a.out, &stem, &formats(&a.format)?, a.dpi)?;
+    let formats: Vec<Format> = formats(&a.format)?.iter().map(|f| a.width_mm.map_or(*f, |w| f.scaled_to(w))).collect();
+    if !(a.dpi > 0.0 && a.dpi <= 2400.0) {
+        return Err(Failure::input(format!("a resolution of {} dpi is not between 1 and 2400", a.dpi)));
+    }
+    let w = sign_label(&label, &key, spec.link(), &a.out, &stem, &formats, a.dpi)?;
     if a.json {
         println!(
             "{}",

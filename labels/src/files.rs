@@ -59,3 +59,14 @@ fn temporary(path: &Path) -> PathBuf {
 pub fn create_dir(path: &Path) -> Result<()> {
     fs::create_dir_all(path).map_err(|e| Failure::output(path, &e))
 }
+
+/// Removes the temporary files an interrupted run left in `dir` (see [`write`]).
+pub fn remove_partials(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') && name.ends_with(".partial") {
+            let _ = fs::remove_file(e.path());
+        }
+    }
+}

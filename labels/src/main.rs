@@ -1,6 +1,7 @@
 //! `iotmark`: the manufacturers' and operators' tool. Run `iotmark --help`.
 
 mod artwork;
+mod assess;
 mod batch;
 mod commands;
 mod demo;
@@ -34,6 +35,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// A plain-language self-assessment, one question per principle and fact, writing a spec.
+    Assess(assess::AssessArgs),
     /// Check a label spec: is it valid, what grade it earns, and what the next grade needs.
     Check {
         spec: PathBuf,
@@ -73,6 +76,7 @@ enum Command {
 fn run(cli: Cli) -> failure::Result<i32> {
     match cli.command {
         Command::Keygen { out, json } => commands::keygen(&out, json),
+        Command::Assess(args) => assess::run(&args),
         Command::Check { spec, json } => commands::check(&spec, json),
         Command::Sign(args) => commands::sign(&args),
         Command::Batch(args) => batch::run(&args),

@@ -1,0 +1,486 @@
+//! The `iotmark` command end to end: real files, real exit codes, and an independent
+//! decoder (zbarimg, from Debian's zbar-tools) reading what it prints.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_iotmark");
+const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples");
+
+fn iotmark(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).output().expect("iotmark runs")
+}
+
+fn ok(args: &[&str]) -> String {
+    let out = iotmark(args);
+    assert!(out.status.success(), "iotmark {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn fails(args: &[&str], code: i32) -> String {
+    let out = iotmark(args);
+    assert_eq!(out.status.code(), Some(code), "iotmark {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stdout.is_empty() || code == 5 || code == 6, "no output on failure");
+    String::from_utf8(out.stderr).unwrap()
+}
+
+fn example(name: &str) -> String {
+    format!("{EXAMPLES}/{name}.toml")
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// A root, an issuer, and lists: what an operator sets up first.
+struct Setup {
+    dir: tempfile::TempDir,
+}
+
+impl Setup {
+    fn new() -> Setup {
+        let dir = tempfile::tempdir().unwrap();
+        let p = |n: &str| dir.path().join(n);
+        ok(&["keygen", "--out", s(&p("root.key"))]);
+        ok(&["keygen", "--out", s(&p("lab.key"))]);
+        ok(&["trust", "new", "--root", s(&p("root.key")), "--out", s(&p("trust.cose"))]);
+        ok(&[
+            "trust",
+            "add-issuer",
+            s(&p("trust.cose")),
+            "--root",
+            s(&p("root.key")),
+            "--key",
+            s(&p("lab.key.pub")),
+            "--name",
+            "Test Lab",
+            "--assurance",
+            "self-declared,reviewed,audited",
+            "--from",
+            "2020-01-01",
+        ]);
+        ok(&["revoke", "new", "--root", s(&p("root.key")), "--out", s(&p("revoked.cose"))]);
+        Setup { dir }
+    }
+
+    fn p(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn verify(&self, extra: &[&str]) -> Output {
+        let (root, trust, revoked) = (self.p("root.key.pub"), self.p("trust.cose"), self.p("revoked.cose"));
+        let mut args = vec!["verify", "--root", s(&root), "--trust", s(&trust), "--revoked", s(&revoked), "--json"];
+        args.extend_from_slice(extra);
+        iotmark(&args)
+    }
+}
+
+fn zbar(path: &Path) -> Vec<String> {
+    let out = Command::new("zbarimg").args(["-q", "--raw", s(path)]).output().expect("zbarimg is installed (npm test installs zbar-tools)");
+    String::from_utf8_lossy(&out.stdout).lines().map(str::to_owned).collect()
+}
+
+#[test]
+fn keygen_writes_an_owner_only_key_and_never_prints_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("k.key");
+    let out = ok(&["keygen", "--out", s(&key), "--json"]);
+    let secret = std::fs::read_to_string(&key).unwrap();
+    let hex = secret.lines().find_map(|l| l.strip_prefix("iotmark-secret-key-1:")).unwrap();
+    assert!(!out.contains(hex), "the private key is never printed");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&key).unwrap().permissions().mode() & 0o777, 0o600);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["kid"].as_str().unwrap().len(), 8);
+    assert!(std::fs::read_to_string(dir.path().join("k.key.pub")).unwrap().contains(v["public_key"].as_str().unwrap()));
+}
+
+#[test]
+fn check_grades_the_examples_and_says_what_is_missing() {
+    let grade = |n: &str| serde_json::from_str::<serde_json::Value>(&ok(&["check", &example(n), "--json"])).unwrap()["grade"].clone();
+    assert_eq!(grade("smart-speaker"), "silver");
+    assert_eq!(grade("video-doorbell"), "bronze");
+    assert_eq!(grade("open-thermostat"), "gold");
+    let text = ok(&["check", &example("smart-speaker")]);
+    assert!(text.contains("for gold:") && text.contains("meet principle 10."), "{text}");
+}
+
+#[test]
+fn an_invalid_spec_names_file_line_column_and_what_was_expected() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    let original = std::fs::read_to_string(example("smart-speaker")).unwrap();
+    let text = original.replace("processing = \"device-and-cloud\"", "processing = \"somewhere\"");
+    std::fs::write(&bad, &text).unwrap();
+    let line = text.lines().position(|l| l.contains("somewhere")).unwrap() + 1;
+    let err = fails(&["check", s(&bad)], 3);
+    assert!(err.contains(&format!("bad.toml:{line}:14")) && err.contains("on-device"), "{err}");
+    let missing = original.replace("17 = \"met\"\n", "");
+    std::fs::write(&bad, missing).unwrap();
+    assert!(fails(&["check", s(&bad)], 3).contains("no status for principle 17"));
+    assert!(fails(&["check", "/no/such/spec.toml"], 3).contains("cannot read /no/such/spec.toml: no such file"));
+}
+
+#[test]
+fn the_examples_follow_the_json_schema_and_the_schema_rejects_what_the_parser_rejects() {
+    let schema: serde_json::Value = serde_json::from_str(include_str!("../spec.schema.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    for name in ["smart-speaker", "video-doorbell", "open-thermostat"] {
+        let spec: serde_json::Value = toml::from_str(&std::fs::read_to_string(example(name)).unwrap()).unwrap();
+        let errors: Vec<String> = validator.iter_errors(&spec).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{name}: {errors:?}");
+        let mut extra = spec.clone();
+        extra["product"]["colour"] = "red".into();
+        assert!(!validator.is_valid(&extra));
+        let mut wrong = spec.clone();
+        wrong["principles"]["5"] = "perhaps".into();
+        assert!(!validator.is_valid(&wrong));
+    }
+}
+
+#[test]
+fn sign_writes_artwork_that_an_independent_decoder_reads() {
+    let k = Setup::new();
+    let out = k.p("out");
+    let json: serde_json::Value = serde_json::from_str(&ok(&[
+        "sign",
+        &example("open-thermostat"),
+        "--key",
+        s(&k.p("lab.key")),
+        "--out",
+        s(&out),
+        "--name",
+        "t",
+        "--dpi",
+        "300",
+        "--json",
+    ]))
+    .unwrap();
+    let text = json["text"].as_str().unwrap();
+    assert!(json["qr_version"].as_u64().unwrap() <= 10);
+    for f in
+        ["t.txt", "t.qr.svg", "t.qr.png", "t-sticker.svg", "t-sticker.pdf", "t-sticker.png", "t-panel.svg", "t-panel.pdf", "t-panel.png"]
+    {
+        assert!(out.join(f).metadata().unwrap().len() > 100, "{f}");
+    }
+    assert_eq!(zbar(&out.join("t-sticker.png")), vec![text.to_owned()]);
+    assert_eq!(zbar(&out.join("t.qr.png")), vec![text.to_owned()]);
+    // The PDF, rendered by poppler, also reads back.
+    let ppm = k.p("pdf");
+    assert!(Command::new("pdftoppm")
+        .args(["-r", "300", "-png", "-singlefile", s(&out.join("t-panel.pdf")), s(&ppm)])
+        .status()
+        .unwrap()
+        .success());
+    assert_eq!(zbar(&k.p("pdf.png")), vec![text.to_owned()]);
+    let svg = std::fs::read_to_string(out.join("t-sticker.svg")).unwrap();
+    assert!(
+        svg.contains("GOLD") && svg.contains("Security updates until 01/2034") && svg.contains("OpenTherm One") && svg.contains("Audited")
+    );
+    let v = k.verify(&["--image", s(&out.join("t-sticker.png"))]);
+    assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&v.stdout).unwrap();
+    assert_eq!(v["verification"]["verdict"], "valid");
+    assert_eq!(v["verification"]["signer"]["name"], "Test Lab");
+}
+
+#[test]
+fn print_rules_refuse_modules_under_0_4_mm() {
+    let k = Setup::new();
+    let err = fails(
+        &["sign", &example("smart-speaker"), "--key", s(&k.p("lab.key")), "--out", s(&k.p("o")), "--format", "sticker", "--width-mm", "25"],
+        5,
+    );
+    assert!(err.contains("below the 0.4 mm minimum"), "{err}");
+    assert!(!k.p("o").exists(), "nothing is written when a rule refuses");
+    ok(&[
+        "sign",
+        &example("smart-speaker"),
+        "--key",
+        s(&k.p("lab.key")),
+        "--out",
+        s(&k.p("o")),
+        "--format",
+        "sticker",
+        "--width-mm",
+        "40",
+        "--dpi",
+        "200",
+    ]);
+}
+
+#[test]
+fn operators_manage_issuers_and_strike_labels_off() {
+    let k = Setup::new();
+    let out = k.p("out");
+    let signed: serde_json::Value = serde_json::from_str(&ok(&[
+        "sign",
+        &example("smart-speaker"),
+        "--key",
+        s(&k.p("lab.key")),
+        "--out",
+        s(&out),
+        "--format",
+        "sticker",
+        "--dpi",
+        "200",
+        "--json",
+    ]))
+    .unwrap();
+    let text = signed["text"].as_str().unwrap();
+    let id = signed["label_id"].as_str().unwrap();
+    assert!(k.verify(&[text]).status.success());
+    let shown: serde_json::Value =
+        serde_json::from_str(&ok(&["trust", "show", s(&k.p("trust.cose")), "--root", s(&k.p("root.key.pub")), "--json"])).unwrap();
+    assert_eq!(shown["sequence"], 2);
+    assert_eq!(shown["issuers"][0]["name"], "Test Lab");
+    ok(&["revoke", "add", s(&k.p("revoked.cose")), "--root", s(&k.p("root.key")), id]);
+    let v = k.verify(&[text]);
+    assert_eq!(v.status.code(), Some(5));
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&v.stdout).unwrap()["verification"]["verdict"], "revoked");
+    // Lists must be signed by the root: another key's signature is refused.
+    ok(&["keygen", "--out", s(&k.p("other.key"))]);
+    let err = fails(&["trust", "show", s(&k.p("trust.cose")), "--root", s(&k.p("other.key.pub"))], 5);
+    assert!(err.contains("not signed by the trusted root key"), "{err}");
+    // A retired issuer's later labels stop verifying.
+    let kid = shown["issuers"][0]["kid"].as_str().unwrap();
+    ok(&["trust", "retire-issuer", s(&k.p("trust.cose")), "--root", s(&k.p("root.key")), "--kid", kid, "--on", "2021-01-01"]);
+    let v: serde_json::Value = serde_json::from_slice(&k.verify(&[text]).stdout).unwrap();
+    assert_eq!(v["verification"]["verdict"], "issuer-not-valid");
+}
+
+#[test]
+fn bad_keys_and_unwritable_outputs_are_clear_errors() {
+    let k = Setup::new();
+    std::fs::write(k.p("junk.key"), "hello").unwrap();
+    let err = fails(&["sign", &example("smart-speaker"), "--key", s(&k.p("junk.key")), "--out", s(&k.p("o"))], 3);
+    assert!(err.contains("junk.key is not an iotmark private key file"), "{err}");
+    let err = fails(
+        &[
+            "sign",
+            &example("smart-speaker"),
+            "--key",
+            s(&k.p("lab.key")),
+            "--out",
+            "/proc/iotmark-cannot-write",
+            "--format",
+            "sticker",
+            "--dpi",
+            "300",
+        ],
+        4,
+    );
+    assert!(err.contains("cannot write /proc/iotmark-cannot-write"), "{err}");
+    let err = fails(
+        &["sign", &example("smart-speaker"), "--key", s(&k.p("lab.key")), "--out", s(&k.p("low")), "--format", "sticker", "--dpi", "40"],
+        5,
+    );
+    assert!(err.contains("did not read back") && err.contains("--dpi"), "{err}");
+    let err = fails(&["scan", s(&k.p("junk.key"))], 3);
+    assert!(err.contains("is not a readable image"), "{err}");
+}
+
+#[test]
+fn specs_and_label_text_can_come_from_stdin() {
+    use std::io::Write;
+    let k = Setup::new();
+    let mut child = Command::new(BIN)
+        .args(["check", "-", "--json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(std::fs::read(example("video-doorbell")).unwrap().as_slice()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["grade"], "bronze");
+    let signed: serde_json::Value = serde_json::from_str(&ok(&[
+        "sign",
+        &example("video-doorbell"),
+        "--key",
+        s(&k.p("lab.key")),
+        "--out",
+        s(&k.p("o")),
+        "--format",
+        "sticker",
+        "--dpi",
+        "150",
+        "--json",
+    ]))
+    .unwrap();
+    let (root, trust) = (k.p("root.key.pub"), k.p("trust.cose"));
+    let mut child = Command::new(BIN)
+        .args(["verify", "-", "--root", s(&root), "--trust", s(&trust), "--json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(signed["text"].as_str().unwrap().as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["verification"]["verdict"], "valid");
+}
+
+#[test]
+fn assess_writes_a_spec_from_answers_or_from_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("spec.toml");
+    ok(&["assess", "--answers", &example("open-thermostat"), "--out", s(&out)]);
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&ok(&["check", s(&out), "--json"])).unwrap()["grade"], "gold");
+    let partial = dir.path().join("partial.toml");
+    std::fs::write(&partial, "assurance = \"reviewed\"\n").unwrap();
+    assert!(fails(&["assess", "--answers", s(&partial), "--out", s(&dir.path().join("x.toml"))], 3).contains("no answer for product.maker"));
+    // Interactive: answers typed line by line (one wrong answer is asked again).
+    let mut lines = vec!["Tiny Things Ltd", "Tiny Plug", "TP-1", "", "", "reviewed", "12"];
+    let statuses = ["maybe", "met"];
+    lines.extend_from_slice(&statuses);
+    lines.extend(std::iter::repeat_n("met", 32));
+    lines.extend(["2030-05", "automatic", "works", "repair_docs", "usage", "on-device", "", "see,delete", ""]);
+    use std::io::Write;
+    let typed = dir.path().join("typed.toml");
+    let mut child = Command::new(BIN)
+        .args(["assess", "--out", s(&typed)])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all((lines.join("\n") + "\n").as_bytes()).unwrap();
+    let done = child.wait_with_output().unwrap();
+    let asked = String::from_utf8_lossy(&done.stderr);
+    assert!(done.status.success(), "{asked}");
+    assert!(asked.contains("Evidence to keep") && asked.contains("please answer again"));
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&ok(&["check", s(&typed), "--json"])).unwrap()["grade"], "gold");
+}
+
+#[test]
+fn batches_make_sheets_and_resume_without_signing_a_serial_twice() {
+    let k = Setup::new();
+    let out = k.p("batch");
+    let serials = k.p("serials.csv");
+    let list: Vec<String> = (1..=90).map(|i| format!("HS2-{i:05}")).collect();
+    std::fs::write(&serials, format!("serial\n{}\n", list.join("\n"))).unwrap();
+    let key = k.p("lab.key");
+    let args = [
+        "batch",
+        &example("smart-speaker"),
+        "--key",
+        s(&key),
+        "--out",
+        s(&out),
+        "--serials",
+        s(&serials),
+        "--sheet",
+        "a4",
+        "--grid",
+        "5x6",
+    ];
+    ok(&args);
+    let manifest = std::fs::read_to_string(out.join("manifest.csv")).unwrap();
+    assert_eq!(manifest.lines().count(), 91);
+    // A whole sheet read from one image: by our scanner (every sticker), and by zbar as
+    // an independent check (it misses a few on a full sheet, but never reads a wrong text).
+    let codes_of = |pdf: &Path, name: &str| {
+        let png = k.p(name);
+        assert!(Command::new("pdftoppm").args(["-r", "300", "-png", "-singlefile", s(pdf), s(&png)]).status().unwrap().success());
+        let png = k.p(&format!("{name}.png"));
+        let line: serde_json::Value = serde_json::from_str(&ok(&["scan", s(&png), "--json"])).unwrap();
+        let mut ours: Vec<String> = line["codes"].as_array().unwrap().iter().map(|c| c["text"].as_str().unwrap().to_owned()).collect();
+        ours.sort();
+        let theirs = zbar(&png);
+        assert!(theirs.len() * 10 >= ours.len() * 9, "zbar read {} of {}", theirs.len(), ours.len());
+        assert!(theirs.iter().all(|t| ours.contains(t)));
+        ours
+    };
+    let last_sheet = codes_of(&out.join("sheets/sheet-00003.pdf"), "before");
+    assert_eq!(last_sheet.len(), 30);
+    // Interrupt: the last sheet and its journal lines are gone, a temporary file is left.
+    std::fs::remove_file(out.join("sheets/sheet-00003.pdf")).unwrap();
+    let journal = std::fs::read_to_string(out.join("batch.journal")).unwrap();
+    let kept: Vec<&str> = journal.lines().take(60).collect();
+    std::fs::write(out.join("batch.journal"), kept.join("\n") + "\n").unwrap();
+    std::fs::write(out.join("sheets/.sheet-00003.pdf.999.partial"), "half").unwrap();
+    ok(&args);
+    assert_eq!(std::fs::read_to_string(out.join("manifest.csv")).unwrap(), manifest, "the resumed run gives the same labels");
+    assert_eq!(codes_of(&out.join("sheets/sheet-00003.pdf"), "after"), last_sheet, "the re-made sheet holds the same labels");
+    let journal = std::fs::read_to_string(out.join("batch.journal")).unwrap();
+    let mut signed: Vec<&str> = journal.lines().map(|l| l.split('\t').next().unwrap()).collect();
+    signed.sort();
+    signed.dedup();
+    assert_eq!(signed.len(), 90, "each serial is in the journal once");
+    assert!(!out.join("sheets/.sheet-00003.pdf.999.partial").exists());
+    // Every sticker of a sheet reads back with an independent decoder.
+    let mut read = codes_of(&out.join("sheets/sheet-00001.pdf"), "first");
+    read.dedup();
+    assert_eq!(read.len(), 30, "a 5x6 sheet holds 30 readable stickers");
+    // The same folder with another spec is refused.
+    let other = ["batch", &example("video-doorbell"), "--key", s(&key), "--out", s(&out), "--count", "3", "--sheet", "a4"];
+    assert!(fails(&other, 5).contains("another spec_sha256"));
+    let err = fails(
+        &[
+            "batch",
+            &example("smart-speaker"),
+            "--key",
+            s(&k.p("lab.key")),
+            "--out",
+            s(&k.p("b2")),
+            "--count",
+            "3",
+            "--sheet",
+            "a4",
+            "--grid",
+            "9x9",
+        ],
+        5,
+    );
+    assert!(err.contains("does not fit the sheet"), "{err}");
+}
+
+#[test]
+fn batches_of_separate_files_have_a_manifest() {
+    let k = Setup::new();
+    let out = k.p("files");
+    let json: serde_json::Value = serde_json::from_str(&ok(&[
+        "batch",
+        &example("video-doorbell"),
+        "--key",
+        s(&k.p("lab.key")),
+        "--out",
+        s(&out),
+        "--count",
+        "3",
+        "--dpi",
+        "150",
+        "--json",
+    ]))
+    .unwrap();
+    assert_eq!(json["labels"], 3);
+    let rows: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 3);
+    assert_eq!(rows[0]["serial"], "SN-000001");
+    assert!(out.join(rows[0]["file"].as_str().unwrap()).exists());
+    let ids: std::collections::HashSet<_> = rows.as_array().unwrap().iter().map(|r| r["label_id"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(ids.len(), 3, "every unit has its own label id");
+}
+
+#[test]
+fn scan_prints_every_code_as_json_lines() {
+    let k = Setup::new();
+    ok(&[
+        "sign",
+        &example("smart-speaker"),
+        "--key",
+        s(&k.p("lab.key")),
+        "--out",
+        s(&k.p("o")),
+        "--name",
+        "a",
+        "--format",
+        "sticker",
+        "--dpi",
+        "200",
+    ]);
+    let out = ok(&["scan", s(&k.p("o/a-sticker.png")), s(&k.p("o/a.qr.png")), "--json"]);
+    let lines: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2);
+    let text = std::fs::read_to_string(k.p("o/a.txt")).unwrap();
+    assert_eq!(lines[0]["codes"][0]["text"], text.trim());
+    std::fs::write(k.p("blank.png"), []).unwrap();
+}
