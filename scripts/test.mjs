@@ -10,6 +10,8 @@ const run = (cmd, env = {}) => { console.log(`[test] ${cmd}`); execSync(cmd, { s
 
 setup({ browser: true });
 build({ link: 'HTTP://LOCALHOST:8181/' });
+run('cargo fmt --all -- --check');
+run('cargo clippy --release --locked --all-targets --workspace -- -D warnings');
 run('cargo test --release --locked --workspace');
 run('cargo build --release --locked -p iotmark-tests --bin camera-clip');
 mkdirSync(`${root}/target/clips`, { recursive: true });

@@ -24,7 +24,7 @@ pub struct DateError(pub String);
 
 impl fmt::Display for DateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?} is not a date in the form {}", self.0, "YYYY-MM-DD (or YYYY-MM for a month)")
+        write!(f, "{:?} is not a date in the form YYYY-MM-DD (or YYYY-MM for a month)", self.0)
     }
 }
 

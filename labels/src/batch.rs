@@ -268,7 +268,7 @@ pub fn run(a: &BatchArgs) -> Result<i32> {
             let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
             let sheets: Vec<&[&String]> = todo.chunks(per_sheet).collect();
             for (round, group) in sheets.chunks(threads).enumerate() {
-                let made: Vec<Result<(String, Vec<(String, Label)>)>> = std::thread::scope(|scope| {
+                let made: Vec<Result<Sheet>> = std::thread::scope(|scope| {
                     let handles: Vec<_> = group
                         .iter()
                         .enumerate()
@@ -309,6 +309,9 @@ pub fn run(a: &BatchArgs) -> Result<i32> {
     }
     Ok(0)
 }
+
+/// A written sheet: its file, and the serials and labels on it.
+type Sheet = (String, Vec<(String, Label)>);
 
 fn sheet_number(file: &str) -> Option<usize> {
     file.strip_prefix("sheets/sheet-")?.strip_suffix(".pdf")?.parse().ok()

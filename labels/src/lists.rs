@@ -128,8 +128,11 @@ fn hex_kid(s: &str) -> String {
     s.to_ascii_lowercase()
 }
 
+/// An edit to a trust list, applied before it is signed again.
+type Change = Box<dyn FnOnce(&mut TrustList) -> Result<()>>;
+
 pub fn trust(c: TrustCommand) -> Result<i32> {
-    let (path, root, valid_days, change): (PathBuf, PathBuf, u32, Box<dyn FnOnce(&mut TrustList) -> Result<()>>) = match c {
+    let (path, root, valid_days, change): (PathBuf, PathBuf, u32, Change) = match c {
         TrustCommand::Show { list, root, json } => return show_trust(&list, &root, json),
         TrustCommand::New { root, out, valid_days } => {
             let key = keys::read_secret(&root)?;

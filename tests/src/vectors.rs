@@ -168,7 +168,7 @@ pub fn generate() -> String {
     add(&mut v, "empty text", String::new(), "not-a-label");
     add(&mut v, "a web address", "https://example.com/product".into(), "not-a-label");
     add(&mut v, "plain text", "HELLO WORLD".into(), "not-a-label");
-    add(&mut v, "prefix in lower case", t.to_lowercase().replacen("im1:", "im1:", 1), "not-a-label");
+    add(&mut v, "prefix in lower case", t.to_lowercase(), "not-a-label");
     add(&mut v, "URL with another fragment", "https://iotmark.org/s#about".into(), "not-a-label");
     add(&mut v, "a future format version", t.replacen("IM1:", "IM2:", 1), "not-a-label");
 
