@@ -8,7 +8,8 @@ use crate::wire::{self, cose};
 use ed25519_dalek::SigningKey;
 use std::fmt;
 
-/// The largest QR version a label may need at error-correction level M. At 0.4 mm modules a
+/// The largest QR version a label may need at error-correction level M (checked by
+/// [`qr::fits_version_10`]). At 0.4 mm modules a
 /// version 10 symbol (57 modules) is 22.8 mm wide, 26 mm with its quiet zone.
 pub const MAX_QR_VERSION: u8 = 10;
 
@@ -26,7 +27,6 @@ pub enum IssueError {
     /// The text would need a QR code larger than [`MAX_QR_VERSION`].
     TooLarge {
         bytes: usize,
-        version: u8,
     },
 }
 
@@ -37,9 +37,9 @@ impl fmt::Display for IssueError {
             IssueError::GradeMismatch { stated, earned: Some(g) } => write!(f, "the label states {stated} but the assessment earns {g}"),
             IssueError::GradeMismatch { stated, earned: None } => write!(f, "the label states {stated} but the assessment earns no mark"),
             IssueError::NoMark => write!(f, "the assessment earns no mark: an applicable essential principle is not met"),
-            IssueError::TooLarge { bytes, version } => write!(
+            IssueError::TooLarge { bytes } => write!(
                 f,
-                "the signed label is {bytes} bytes and needs QR version {version}, above the limit of {MAX_QR_VERSION}: shorten the product name, maker, model or serial"
+                "the signed label is {bytes} bytes and needs a QR code above version {MAX_QR_VERSION}: shorten the product name, maker, model or serial"
             ),
         }
     }
@@ -52,7 +52,6 @@ impl std::error::Error for IssueError {}
 pub struct Issued {
     pub envelope: Vec<u8>,
     pub text: String,
-    pub qr_version: u8,
 }
 
 /// Checks `label` and signs it. `link` is the scanner address for the URL form.
@@ -66,9 +65,8 @@ pub fn issue(label: &Label, key: &SigningKey, link: Option<&str>) -> Result<Issu
     }
     let envelope = cose::sign(key, &wire::encode_claims(label));
     let text = wire::to_text(&envelope, link);
-    let qr_version = qr::encode(&text).map(|c| c.version().value()).unwrap_or(u8::MAX);
-    if qr_version > MAX_QR_VERSION {
-        return Err(IssueError::TooLarge { bytes: envelope.len(), version: qr_version });
+    if !qr::fits_version_10(&text) {
+        return Err(IssueError::TooLarge { bytes: envelope.len() });
     }
-    Ok(Issued { envelope, text, qr_version })
+    Ok(Issued { envelope, text })
 }

@@ -5,7 +5,7 @@
 //! and anything else byte mode; the text read back is identical.
 
 pub use qrcodegen::QrCode;
-use qrcodegen::{QrCodeEcc, QrSegment, Version};
+use qrcodegen::{Mask, QrCodeEcc, QrSegment, QrSegmentMode, Version};
 use std::fmt::Write;
 
 /// Modules of light margin on every side, as ISO/IEC 18004 requires.
@@ -85,6 +85,34 @@ pub fn encode(text: &str) -> Result<QrCode, TooLong> {
     QrCode::encode_segments_advanced(&segments(text), QrCodeEcc::Medium, Version::MIN, Version::MAX, None, true).map_err(|_| TooLong)
 }
 
+/// The version (size) of the symbol [`encode`] makes for `text`. Cheaper than encoding:
+/// the version does not depend on the mask, so one fixed mask is tried instead of eight.
+pub fn version(text: &str) -> Result<u8, TooLong> {
+    QrCode::encode_segments_advanced(&segments(text), QrCodeEcc::Medium, Version::MIN, Version::MAX, Some(Mask::new(0)), true)
+        .map(|c| c.version().value())
+        .map_err(|_| TooLong)
+}
+
+/// Data codewords of a version 10 symbol at level M (ISO/IEC 18004, table 7).
+const V10_M_DATA_BITS: usize = 216 * 8;
+
+/// Whether `text` fits a version 10 symbol at level M, by counting its segment bits (mode
+/// indicator, character count of the width versions 10 to 26 use, data): no encoding.
+pub fn fits_version_10(text: &str) -> bool {
+    let bits: usize = segments(text)
+        .iter()
+        .map(|s| {
+            let count = match s.mode() {
+                QrSegmentMode::Numeric => 12,
+                QrSegmentMode::Alphanumeric => 11,
+                _ => 16,
+            };
+            4 + count + s.data().len()
+        })
+        .sum();
+    bits <= V10_M_DATA_BITS
+}
+
 /// The symbol as an SVG document, one unit a module, quiet zone included, black on white.
 pub fn to_svg(code: &QrCode) -> String {
     let size = code.size() + 2 * QUIET_ZONE;
@@ -153,6 +181,25 @@ mod tests {
         let code = encode(text).unwrap();
         assert!(code.version().value() <= 3);
         assert!(to_svg(&code).starts_with("<svg"));
+    }
+
+    #[test]
+    fn version_matches_the_encoded_symbol() {
+        for n in [1, 40, 150, 300, 500, 1200] {
+            let text = format!("HTTPS://IOTMARK.ORG#IM1:{}", "7".repeat(n));
+            assert_eq!(version(&text), Ok(encode(&text).unwrap().version().value()), "{n} digits");
+        }
+        assert_eq!(version(&"9".repeat(8000)), Err(TooLong));
+    }
+
+    #[test]
+    fn the_version_10_bit_count_agrees_with_the_encoder() {
+        for prefix in ["HTTPS://IOTMARK.ORG#IM1:", "IM1:", "http://localhost:8080/#IM1:"] {
+            for n in 380..520 {
+                let text = format!("{prefix}{}", "3".repeat(n));
+                assert_eq!(fits_version_10(&text), version(&text).unwrap() <= 10, "{prefix} {n}");
+            }
+        }
     }
 
     #[test]

@@ -213,10 +213,15 @@ pub fn sign(a: &SignArgs) -> Result<i32> {
     if a.json {
         println!(
             "{}",
-            json!({"label_id": id.to_string(), "grade": label.grade, "bytes": w.issued.envelope.len(), "qr_version": w.issued.qr_version, "text": w.issued.text, "files": w.files})
+            json!({"label_id": id.to_string(), "grade": label.grade, "bytes": w.issued.envelope.len(), "qr_version": iotmark_core::qr::version(&w.issued.text).unwrap_or(0), "text": w.issued.text, "files": w.files})
         );
     } else {
-        println!("signed label {id}: {} ({} bytes, QR version {})", label.grade, w.issued.envelope.len(), w.issued.qr_version);
+        println!(
+            "signed label {id}: {} ({} bytes, QR version {})",
+            label.grade,
+            w.issued.envelope.len(),
+            iotmark_core::qr::version(&w.issued.text).unwrap_or(0)
+        );
         for f in &w.files {
             println!("  {}", f.display());
         }

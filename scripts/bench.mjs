@@ -1,0 +1,75 @@
+// `npm run bench`: prints the figures the issues ask for, measured on this machine.
+// Browser: scanner first-load transfer, camera ready, frame-to-verdict time; our wasm
+// decoder against jsQR and @zxing/library on the same frames; label verification in wasm.
+// Native: label verification, signing against raw Ed25519, frame decoding, PDF sheets for
+// 10,000 labels, and the QR photo corpus (with zxing-cpp beside it when Python has it).
+import { execSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { chromium as playwright } from '@playwright/test';
+import { serve } from './serve.mjs';
+import { setup } from './setup.mjs';
+import { build } from './build.mjs';
+
+const root = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
+const sh = (cmd) => execSync(cmd, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+const chromium = sh('command -v chromium').trim();
+const args = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'];
+
+setup({ browser: true });
+if (!existsSync(`${root}/web/dist/demo/manifest.json`)) build({ link: 'HTTP://LOCALHOST:8291/' });
+sh('cargo build --release --locked -p iotmark-tests --bin camera-clip --bin bench --bin qr-corpus');
+mkdirSync(`${root}/target/clips`, { recursive: true });
+if (!existsSync(`${root}/target/clips/straight.y4m`)) sh('target/release/camera-clip web/dist/demo/labels/smart-speaker-sticker.png target/clips/straight.y4m --size 1280x720 --fill 0.8');
+
+const app = await serve(`${root}/web/dist`, 8291);
+const repo = await serve(root, 8292);
+
+// The scanner as a shopper meets it: a fresh phone, the camera pointed at a label.
+let browser = await playwright.launch({ executablePath: chromium, args: [...args, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${root}/target/clips/straight.y4m`] });
+let transfer = 0;
+const context = await browser.newContext();
+context.on('requestfinished', async (r) => { const s = await r.sizes(); transfer += s.responseBodySize + s.responseHeadersSize; });
+const page = await context.newPage();
+await page.goto('http://localhost:8291/');
+await page.waitForSelector('body[data-ready=true]', { timeout: 30000 });
+await page.waitForSelector('#verdict[data-verdict]', { timeout: 30000 });
+const timing = await page.evaluate(() => window.iotmark.timing);
+console.log(`scanner first load (page, wasm, all six languages, lists, icons; gzip as served): ${(transfer / 1024).toFixed(1)} KB transferred`);
+console.log(`camera ready: ${timing.cameraReadyMs.toFixed(0)} ms after navigation start (fake camera, permission granted)`);
+console.log(`label in view to verdict on screen: ${timing.verdictMs.toFixed(0)} ms (frame capture, decode in worker, verify, render); frames decoded: ${timing.frames}`);
+await browser.close();
+
+browser = await playwright.launch({ executablePath: chromium, args });
+const bench = await browser.newPage();
+await bench.goto('http://localhost:8292/tests/bench/decoders.html');
+await bench.waitForFunction(() => window.results, null, { timeout: 300000 });
+const r = await bench.evaluate(() => window.results);
+if (r.error) throw new Error(r.error);
+console.log(`verify one label in WebAssembly: ${r.verify.microsecondsEach.toFixed(1)} µs (${r.verify.verdict})`);
+console.log('decoders in one headless Chromium run, same frames (label artwork rotated 0/12/30°, dimmed, blurred, noisy):');
+for (const d of r.decoders) console.log(`  ${d.size} ${d.decoder.padEnd(14)} detected ${d.detected}/${d.frames}, wrong ${d.wrong}, median ${d.medianMs.toFixed(2)} ms/frame`);
+await browser.close();
+app.close();
+repo.close();
+
+console.log('\nnative:');
+process.stdout.write(sh('target/release/bench 100000'));
+const out = '/tmp/iotmark-bench-sheets';
+rmSync(out, { recursive: true, force: true });
+const key = `${root}/target/bench-lab.key`;
+sh(`target/release/iotmark keygen --out ${key} >/dev/null && rm -f ${key}.pub`);
+const t0 = Date.now();
+sh(`target/release/iotmark batch labels/examples/smart-speaker.toml --key ${key} --out ${out} --count 10000 --sheet a4 2>/dev/null`);
+console.log(`PDF sticker sheets for 10,000 serialised labels (A4, 6x7): ${((Date.now() - t0) / 1000).toFixed(1)} s, ${sh(`du -sh ${out}/sheets`).split('\t')[0]}`);
+rmSync(out, { recursive: true, force: true });
+rmSync(key, { force: true });
+const corpus = `${root}/../shared/qr-corpus`;
+if (existsSync(corpus)) {
+  console.log('\nQR photo corpus (ours):');
+  process.stdout.write(sh(`target/release/qr-corpus ${corpus}`));
+  try {
+    process.stdout.write(sh(`python3 scripts/zxing-corpus.py ${corpus}`));
+  } catch {
+    console.log('(zxing-cpp not available to Python: pip install zxing-cpp pillow)');
+  }
+}
