@@ -63,14 +63,18 @@ pub enum TrustCommand {
         valid_days: u32,
     },
     /// Show a trust list in readable form, after checking its signature.
-    Show {
-        list: PathBuf,
-        /// Root public (or private) key file.
-        #[arg(long)]
-        root: PathBuf,
-        #[arg(long)]
-        json: bool,
-    },
+    Show(ShowArgs),
+}
+
+/// Which list to show, and the root key that must have signed it.
+#[derive(clap::Args)]
+pub struct ShowArgs {
+    list: PathBuf,
+    /// Root public (or private) key file.
+    #[arg(long)]
+    root: PathBuf,
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Subcommand)]
@@ -96,13 +100,7 @@ pub enum RevokeCommand {
         valid_days: u32,
     },
     /// Show a revocation list, after checking its signature.
-    Show {
-        list: PathBuf,
-        #[arg(long)]
-        root: PathBuf,
-        #[arg(long)]
-        json: bool,
-    },
+    Show(ShowArgs),
 }
 
 fn date(s: &str) -> Result<Date> {
@@ -133,7 +131,7 @@ type Change = Box<dyn FnOnce(&mut TrustList) -> Result<()>>;
 
 pub fn trust(c: TrustCommand) -> Result<i32> {
     let (path, root, valid_days, change): (PathBuf, PathBuf, u32, Change) = match c {
-        TrustCommand::Show { list, root, json } => return show_trust(&list, &root, json),
+        TrustCommand::Show(ShowArgs { list, root, json }) => return show_trust(&list, &root, json),
         TrustCommand::New { root, out, valid_days } => {
             let key = keys::read_secret(&root)?;
             let list = TrustList { sequence: 1, issued: today(), expires: Date(today().0 + valid_days), issuers: vec![] };
@@ -207,7 +205,7 @@ fn show_trust(path: &Path, root: &Path, json_out: bool) -> Result<i32> {
 
 pub fn revoke(c: RevokeCommand) -> Result<i32> {
     match c {
-        RevokeCommand::Show { list, root, json } => {
+        RevokeCommand::Show(ShowArgs { list, root, json }) => {
             let l = open_revocation(&list, &keys::read_public(&root)?)?;
             let ids: Vec<String> = l.labels.iter().map(LabelId::to_string).collect();
             if json {
