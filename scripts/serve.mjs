@@ -3,6 +3,7 @@
 import { createServer } from 'node:http';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
 import { extname, join, normalize } from 'node:path';
 
 const TYPES = {
@@ -20,15 +21,20 @@ export function serve(dir, port = 8080, host = '127.0.0.1') {
     if (!file.startsWith(dir)) { res.writeHead(403).end(); return; }
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
     if (!existsSync(file)) { res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found'); return; }
-    // Compressed as any static host would, so that measured transfer sizes are real.
+    // Revalidation by ETag and compression, as any static host does, so that measured
+    // transfer sizes are real (the service worker revalidates what the page just loaded).
+    const content = readFileSync(file);
+    const etag = `"${createHash('sha1').update(content).digest('base64url')}"`;
+    if (req.headers['if-none-match'] === etag) { res.writeHead(304, { ETag: etag, 'Cache-Control': 'no-cache' }).end(); return; }
     const gzip = /\bgzip\b/.test(req.headers['accept-encoding'] || '') && !/\.(png|pdf)$/.test(file);
-    const body = gzip ? gzipSync(readFileSync(file), { level: 9 }) : readFileSync(file);
+    const body = gzip ? gzipSync(content, { level: 9 }) : content;
     res.writeHead(200, {
       'Content-Type': TYPES[extname(file)] || 'application/octet-stream',
       'Content-Security-Policy': CSP,
       'Referrer-Policy': 'no-referrer',
       'X-Content-Type-Options': 'nosniff',
       'Cache-Control': 'no-cache',
+      ETag: etag,
       'Content-Length': body.length,
       ...(gzip ? { 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding' } : {}),
     });

@@ -32,16 +32,28 @@ pub fn scan_frame(width: usize, height: usize, luma: &[u8], all: bool) -> Result
     Ok(json(&scan(&frame, if all { Want::All } else { Want::First })))
 }
 
-/// Finds QR codes in an RGBA frame, as a canvas's `ImageData` holds it.
-#[wasm_bindgen(js_name = scanRgba)]
-pub fn scan_rgba(width: usize, height: usize, rgba: &[u8], all: bool) -> Result<String, JsError> {
+/// Finds QR codes in frame number `seq` of a camera stream (RGBA), within a per-frame
+/// budget: the likeliest attempt on every frame and the others in turn (see the core's
+/// `scan_camera`). Returns a JSON array like `scanFrame`.
+#[wasm_bindgen(js_name = scanCameraFrame)]
+pub fn scan_camera_frame(width: usize, height: usize, rgba: &[u8], seq: u32) -> Result<String, JsError> {
+    let luma = luma_of(width, height, rgba)?;
+    let frame = Frame::new(width, height, &luma).map_err(error)?;
+    Ok(json(&iotmark_core::scan::scan_camera(&frame, seq)))
+}
+
+fn luma_of(width: usize, height: usize, rgba: &[u8]) -> Result<Vec<u8>, JsError> {
     if rgba.len() != width.saturating_mul(height).saturating_mul(4) {
         return Err(error(format!("an RGBA {width}x{height} frame needs {} bytes, not {}", width * height * 4, rgba.len())));
     }
     // ITU-R BT.601 luma in integer arithmetic.
-    let luma: Vec<u8> =
-        rgba.chunks_exact(4).map(|p| ((77 * u32::from(p[0]) + 150 * u32::from(p[1]) + 29 * u32::from(p[2])) >> 8) as u8).collect();
-    scan_frame(width, height, &luma, all)
+    Ok(rgba.chunks_exact(4).map(|p| ((77 * u32::from(p[0]) + 150 * u32::from(p[1]) + 29 * u32::from(p[2])) >> 8) as u8).collect())
+}
+
+/// Finds QR codes in an RGBA frame, as a canvas's `ImageData` holds it.
+#[wasm_bindgen(js_name = scanRgba)]
+pub fn scan_rgba(width: usize, height: usize, rgba: &[u8], all: bool) -> Result<String, JsError> {
+    scan_frame(width, height, &luma_of(width, height, rgba)?, all)
 }
 
 /// Verifies labels against a root key, a trust list and an optional revocation list.

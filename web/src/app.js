@@ -212,8 +212,9 @@ async function scanFrame() {
   const captured = performance.now();
   try {
     const bitmap = await createImageBitmap(video);
-    const r = await engine.call({ type: 'frame', bitmap }, [bitmap]);
-    state.timing.frames = (state.timing.frames || 0) + 1;
+    const seq = state.timing.frames || 0;
+    const r = await engine.call({ type: 'frame', bitmap, seq }, [bitmap]);
+    state.timing.frames = seq + 1;
     state.timing.lastFrameMs = r.ms;
     if (r.codes.length && state.scanning) {
       state.scanning = false;

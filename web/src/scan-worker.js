@@ -1,7 +1,7 @@
 // The scanner's worker: every piece of WebAssembly work (decoding frames, verifying,
 // explaining) happens here, so the page stays smooth. A panic in the decoder traps the
 // instance; the worker then reports "trapped" and the page starts a fresh worker.
-import init, { scanRgba, Verifier } from './pkg/iotmark_wasm.js';
+import init, { scanCameraFrame, scanRgba, Verifier } from './pkg/iotmark_wasm.js';
 
 let verifier = null;
 let canvas = null;
@@ -36,7 +36,9 @@ async function decode(msg) {
   }
   const img = msg.bitmap ? pixels(msg.bitmap) : msg.image;
   msg.bitmap?.close();
-  const codes = JSON.parse(scanRgba(img.width, img.height, new Uint8Array(img.data.buffer), !!msg.all));
+  const rgba = new Uint8Array(img.data.buffer);
+  // Camera frames get a per-frame budget (attempts taken in turn); a photo gets everything.
+  const codes = JSON.parse(msg.seq === undefined ? scanRgba(img.width, img.height, rgba, !!msg.all) : scanCameraFrame(img.width, img.height, rgba, msg.seq));
   return { codes, engine: 'wasm', ms: performance.now() - started };
 }
 
