@@ -36,8 +36,9 @@ export function build({ link = 'HTTP://LOCALHOST:8080/' } = {}) {
   for (const f of ['config.json', 'trust.cose', 'revocation.cose']) cpSync(join(demo, f), join(dist, 'trust', f));
   for (const f of ['root.key', 'lab.key', 'registry.key']) rmSync(join(demo, f));
 
-  // Everything but the demo labels is precached: the app, the wasm, every language, the lists.
-  const files = walk(dist).filter((f) => !f.startsWith('demo/') && f !== 'sw.js');
+  // Precached: the app, the wasm, every language, the lists. Not the demo labels, and not
+  // the PNG icons, which the browser fetches itself when the app is installed.
+  const files = walk(dist).filter((f) => !f.startsWith('demo/') && f !== 'sw.js' && !/^icons\/.*\.png$/.test(f));
   const hash = createHash('sha256');
   for (const f of files) hash.update(f).update(readFileSync(join(dist, f)));
   const precache = ['./', ...files.filter((f) => f !== 'index.html')];

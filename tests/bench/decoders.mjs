@@ -1,6 +1,6 @@
 // Runs the same camera-like frames through our WebAssembly decoder, jsQR and
 // @zxing/library, and times label verification in WebAssembly. Results go to window.results.
-import init, { scanCameraFrame, Verifier } from '/wasm/pkg/iotmark_wasm.js';
+import init, { scanCameraFrame, scanRgba, Verifier } from '/wasm/pkg/iotmark_wasm.js';
 
 const LABELS = ['smart-speaker-sticker', 'video-doorbell-sticker', 'open-thermostat-panel'];
 const SIZES = [[1280, 720], [640, 480]];
@@ -39,7 +39,9 @@ function frame(img, w, h, rotate, fill, seed) {
 
 const decoders = {
   // As the scanner calls it: one frame of a stream, within the per-frame budget.
-  iotmark: (d) => { const c = JSON.parse(scanCameraFrame(d.width, d.height, new Uint8Array(d.data.buffer), 0)); return c[0]?.text; },
+  'iotmark-camera': (d) => { const c = JSON.parse(scanCameraFrame(d.width, d.height, new Uint8Array(d.data.buffer), 0)); return c[0]?.text; },
+  // Every attempt on the one frame, as for a photo.
+  'iotmark-full': (d) => { const c = JSON.parse(scanRgba(d.width, d.height, new Uint8Array(d.data.buffer), false)); return c[0]?.text; },
   jsQR: (d) => window.jsQR(d.data, d.width, d.height)?.data,
   'zxing-library': (d) => {
     const grey = new Uint8ClampedArray(d.width * d.height);
