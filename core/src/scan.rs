@@ -236,10 +236,89 @@ fn shift_jis(bytes: &[u8]) -> Option<String> {
     (!had_errors && japanese >= 2).then(|| text.into_owned())
 }
 
+/// Most finder patterns an image may hold before it is not handed to rqrr: its grouping of
+/// finder patterns grows faster than their number, and an image full of finder-like
+/// shapes would take minutes. A sheet of 42 labels holds 126.
+const MAX_FINDERS: usize = 400;
+
+/// Whether five run lengths are in the ratio 1:1:3:1:1 of a finder pattern, within 60 %
+/// of a module; returns the module size.
+fn finder_ratio(r: [usize; 5]) -> Option<f64> {
+    let unit = r.iter().sum::<usize>() as f64 / 7.0;
+    let near = |n: usize, k: f64| (n as f64 - k * unit).abs() <= 0.6 * unit * k.max(1.0);
+    (near(r[0], 1.0) && near(r[1], 1.0) && near(r[2], 3.0) && near(r[3], 1.0) && near(r[4], 1.0)).then_some(unit)
+}
+
+/// The runs of a column through `(x, y)`: the run holding `y`, and two runs above and below.
+fn column_runs(h: usize, x: usize, y: usize, dark: &dyn Fn(usize, usize) -> bool) -> Option<[usize; 5]> {
+    let run = |from: usize, up: bool, want: bool| {
+        let mut n = 0;
+        let mut at = from;
+        loop {
+            if dark(x, at) != want {
+                break n;
+            }
+            n += 1;
+            match if up { at.checked_sub(1) } else { Some(at + 1).filter(|a| *a < h) } {
+                Some(a) => at = a,
+                None => break n,
+            }
+        }
+    };
+    let up = run(y, true, true);
+    let down = run(y, false, true);
+    let (top, bottom) = (y.checked_sub(up)?, y + down);
+    let light_up = run(top, true, false);
+    let dark_up = run(top.checked_sub(light_up)?, true, true);
+    let light_down = run(bottom.min(h - 1), false, false);
+    let dark_down = run((bottom + light_down).min(h - 1), false, true);
+    Some([dark_up, light_up, up + down - 1, light_down, dark_down])
+}
+
+/// Estimates how many finder patterns a bitmap holds: 1:1:3:1:1 dark and light runs
+/// across the centre, on every other row, confirmed down the column (as ZXing checks).
+fn finder_count(w: usize, h: usize, dark: &dyn Fn(usize, usize) -> bool) -> usize {
+    let mut weight = 0.0f64;
+    let mut runs: Vec<(bool, usize, usize)> = Vec::with_capacity(w);
+    for y in (0..h).step_by(2) {
+        runs.clear();
+        for x in 0..w {
+            let d = dark(x, y);
+            match runs.last_mut() {
+                Some((c, _, n)) if *c == d => *n += 1,
+                _ => runs.push((d, x, 1)),
+            }
+        }
+        for r in runs.windows(5) {
+            if !r[0].0 {
+                continue;
+            }
+            let Some(unit) = finder_ratio([r[0].2, r[1].2, r[2].2, r[3].2, r[4].2]) else { continue };
+            let centre = r[2].1 + r[2].2 / 2;
+            if column_runs(h, centre, y, dark).and_then(finder_ratio).is_some() {
+                // The centre stripe is three modules tall and every other row is read.
+                weight += 2.0 / (3.0 * unit).max(1.0);
+            }
+        }
+    }
+    weight as usize
+}
+
 fn run(img: &Gray, attempt: Attempt, scale: f32) -> Vec<Code> {
-    let bitmap = |dark: &dyn Fn(usize, usize) -> bool| detect!(rqrr::PreparedImage::prepare_from_bitmap(img.w, img.h, dark), scale);
+    let bitmap = |dark: &dyn Fn(usize, usize) -> bool| {
+        if finder_count(img.w, img.h, dark) > MAX_FINDERS {
+            return Vec::new();
+        }
+        detect!(rqrr::PreparedImage::prepare_from_bitmap(img.w, img.h, dark), scale)
+    };
     match attempt {
-        Attempt::Native => detect!(rqrr::PreparedImage::prepare_from_greyscale(img.w, img.h, |x, y| img.px[y * img.w + x]), scale),
+        Attempt::Native => {
+            let t = img.otsu();
+            if finder_count(img.w, img.h, &|x, y| img.px[y * img.w + x] <= t) > MAX_FINDERS {
+                return Vec::new();
+            }
+            detect!(rqrr::PreparedImage::prepare_from_greyscale(img.w, img.h, |x, y| img.px[y * img.w + x]), scale)
+        }
         Attempt::Local { div, invert } => {
             let dark = img.binarise((img.w.min(img.h) / div).max(4), invert);
             bitmap(&|x, y| dark[y * img.w + x])
@@ -272,7 +351,9 @@ pub fn scan(frame: &Frame, want: Want) -> Vec<Code> {
         Want::All => Stop::Never,
     };
     let mut found = scan_whole(frame, stop);
-    if want == Want::All && large {
+    // Tiles separate codes the whole frame showed too many of at once; a frame that showed
+    // none is not searched tile by tile (that would also defeat the finder-pattern limit).
+    if want == Want::All && large && !found.is_empty() {
         scan_tiles(frame, &mut found);
     }
     found
@@ -469,6 +550,33 @@ mod tests {
         let q = f64::from(qr::QUIET_ZONE * 5);
         assert_eq!(decode_grid(&frame, q, q, 5.0, code.size() as usize).as_deref(), Some("GRID 42"));
         assert_eq!(decode_grid(&frame, q + 10.0, q, 5.0, code.size() as usize), None, "a misplaced grid fails error correction");
+    }
+
+    /// A field of finder patterns, each 7 modules of 3 pixels with 2 modules between.
+    fn finder_field(side: usize) -> Vec<u8> {
+        let ring = |m: usize| m == 0 || m == 6;
+        (0..side * side)
+            .map(|i| {
+                let (mx, my) = ((i % side) / 3 % 9, (i / side) / 3 % 9);
+                let dark = mx < 7 && my < 7 && (ring(mx) || ring(my) || ((2..=4).contains(&mx) && (2..=4).contains(&my)));
+                if dark {
+                    0
+                } else {
+                    255
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_image_full_of_finder_patterns_is_given_up_on() {
+        let px = finder_field(700);
+        assert!(finder_count(700, 700, &|x, y| px[y * 700 + x] < 128) > MAX_FINDERS);
+        assert!(scan(&Frame::new(700, 700, &px).unwrap(), Want::All).is_empty());
+        // A real symbol's three finders count as about three.
+        let (side, px) = frame_of("COUNT", 4, false);
+        let n = finder_count(side, side, &|x, y| px[y * side + x] < 128);
+        assert!((2..=5).contains(&n), "{n}");
     }
 
     #[test]
