@@ -27,6 +27,14 @@ function pixels(bitmap) {
 }
 
 async function decode(msg) {
+  try {
+    return await decodeFrame(msg);
+  } finally {
+    msg.bitmap?.close(); // frees the frame's memory at once, whichever decoder read it
+  }
+}
+
+async function decodeFrame(msg) {
   const started = performance.now();
   if (detector && msg.bitmap) {
     try {
@@ -35,7 +43,6 @@ async function decode(msg) {
     } catch { /* fall through to our decoder */ }
   }
   const img = msg.bitmap ? pixels(msg.bitmap) : msg.image;
-  msg.bitmap?.close();
   const rgba = new Uint8Array(img.data.buffer);
   // Camera frames get a per-frame budget (attempts taken in turn); a photo gets everything.
   const codes = JSON.parse(msg.seq === undefined ? scanRgba(img.width, img.height, rgba, !!msg.all) : scanCameraFrame(img.width, img.height, rgba, msg.seq));
