@@ -213,17 +213,21 @@ pub fn luma(pixmap: &resvg::tiny_skia::Pixmap) -> Vec<u8> {
     pixmap.pixels().iter().map(|p| ((77 * u32::from(p.red()) + 150 * u32::from(p.green()) + 29 * u32::from(p.blue())) >> 8) as u8).collect()
 }
 
-/// Decodes the rasterised artwork with our own decoder and checks it reads `expected`.
-pub fn check_decodes(pixmap: &resvg::tiny_skia::Pixmap, expected: &str, what: &str) -> Result<()> {
-    let px = luma(pixmap);
-    let frame = Frame::new(pixmap.width() as usize, pixmap.height() as usize, &px).map_err(|e| Failure::refused(format!("{what}: {e}")))?;
+/// Decodes grey pixels with our own decoder and checks they read `expected`.
+pub fn check_luma(width: usize, height: usize, px: &[u8], expected: &str, what: &str) -> Result<()> {
+    let frame = Frame::new(width, height, px).map_err(|e| Failure::refused(format!("{what}: {e}")))?;
     let codes = scan::scan(&frame, Want::All);
     if codes.iter().any(|c| c.text == expected) {
-        Ok(())
-    } else {
-        Err(Failure::refused(format!(
-            "{what}: the printed QR code did not read back as the label (found {} other codes); nothing was written. Use a higher --dpi (300 or more)",
-            codes.len()
-        )))
+        return Ok(());
     }
+    Err(Failure::refused(format!(
+        "{what}: the printed QR code did not read back as the label (found {} other codes); nothing was written",
+        codes.len()
+    )))
+}
+
+/// Decodes the rasterised artwork with our own decoder and checks it reads `expected`.
+pub fn check_decodes(pixmap: &resvg::tiny_skia::Pixmap, expected: &str, what: &str) -> Result<()> {
+    check_luma(pixmap.width() as usize, pixmap.height() as usize, &luma(pixmap), expected, what)
+        .map_err(|f| Failure::refused(format!("{f}. Use a higher --dpi (300 or more)")))
 }

@@ -160,7 +160,7 @@ pub fn write_artwork(label: &Label, text: &str, out: &Path, stem: &str, formats:
         (out.join(format!("{stem}.qr.svg")), qr::to_svg(&code).into_bytes()),
     ];
     let (side, px) = qr::to_luma(&code, 8);
-    artwork_check_luma(side, &px, text)?;
+    artwork::check_luma(side, side, &px, text, "the QR image")?;
     let qr_png =
         image::GrayImage::from_raw(side as u32, side as u32, px).ok_or_else(|| Failure::refused("the QR image has the wrong size"))?;
     let mut png = Vec::new();
@@ -184,12 +184,6 @@ pub fn write_artwork(label: &Label, text: &str, out: &Path, stem: &str, formats:
         written.push(path);
     }
     Ok(written)
-}
-
-fn artwork_check_luma(side: usize, px: &[u8], expected: &str) -> Result<()> {
-    let frame = Frame::new(side, side, px).map_err(|e| Failure::refused(e.to_string()))?;
-    let ok = qrscan::scan(&frame, Want::First).iter().any(|c| c.text == expected);
-    ok.then_some(()).ok_or_else(|| Failure::refused("the QR code did not read back as the label; nothing was written"))
 }
 
 pub fn sign(a: &SignArgs) -> Result<i32> {
