@@ -12,6 +12,11 @@
 //! that attempt counts as finding nothing; in WebAssembly a panic traps the instance, so
 //! the scanner runs the decoder in a worker that starts a fresh instance after a trap.
 
+mod finder;
+mod gray;
+mod locate;
+
+use gray::Gray;
 use serde::Serialize;
 use std::fmt;
 
@@ -84,104 +89,6 @@ impl<'a> Frame<'a> {
     }
 }
 
-/// An owned grey image, the working copy of one attempt.
-#[derive(Clone)]
-struct Gray {
-    w: usize,
-    h: usize,
-    px: Vec<u8>,
-}
-
-impl Gray {
-    fn of(f: &Frame) -> Gray {
-        Gray { w: f.width, h: f.height, px: f.luma.to_vec() }
-    }
-
-    /// Box-filter downscale by an integer factor.
-    fn shrink(&self, k: usize) -> Gray {
-        let (w, h) = (self.w / k, self.h / k);
-        let mut px = Vec::with_capacity(w * h);
-        for y in 0..h {
-            for x in 0..w {
-                let mut sum = 0u32;
-                for dy in 0..k {
-                    let row = &self.px[(y * k + dy) * self.w + x * k..][..k];
-                    sum += row.iter().map(|v| u32::from(*v)).sum::<u32>();
-                }
-                px.push((sum / (k * k) as u32) as u8);
-            }
-        }
-        Gray { w, h, px }
-    }
-
-    /// Bilinear upscale by two, for codes whose modules are only a pixel or two wide.
-    fn grow(&self) -> Gray {
-        let (w, h) = (self.w * 2, self.h * 2);
-        let at = |x: usize, y: usize| u32::from(self.px[y.min(self.h - 1) * self.w + x.min(self.w - 1)]);
-        let mut px = Vec::with_capacity(w * h);
-        for y in 0..h {
-            for x in 0..w {
-                let (sx, sy) = (x / 2, y / 2);
-                let (fx, fy) = ((x % 2) as u32, (y % 2) as u32);
-                let top = at(sx, sy) * (2 - fx) + at(sx + 1, sy) * fx;
-                let bottom = at(sx, sy + 1) * (2 - fx) + at(sx + 1, sy + 1) * fx;
-                px.push(((top * (2 - fy) + bottom * fy) / 4) as u8);
-            }
-        }
-        Gray { w, h, px }
-    }
-
-    /// Otsu's threshold: the grey level that best separates dark from light.
-    fn otsu(&self) -> u8 {
-        let mut hist = [0u64; 256];
-        self.px.iter().for_each(|p| hist[usize::from(*p)] += 1);
-        let total = self.px.len() as f64;
-        let sum: f64 = hist.iter().enumerate().map(|(i, n)| i as f64 * *n as f64).sum();
-        let (mut best, mut best_t, mut w0, mut sum0) = (0.0, 127u8, 0.0, 0.0);
-        for (t, n) in hist.iter().enumerate() {
-            w0 += *n as f64;
-            sum0 += t as f64 * *n as f64;
-            let w1 = total - w0;
-            if w0 == 0.0 || w1 == 0.0 {
-                continue;
-            }
-            let between = w0 * w1 * (sum0 / w0 - (sum - sum0) / w1).powi(2);
-            if between > best {
-                (best, best_t) = (between, t as u8);
-            }
-        }
-        best_t
-    }
-
-    /// Dark pixels under a local-mean threshold: a pixel is dark when it is darker than
-    /// the mean of a window around it by a small margin. `window` is the half side.
-    fn binarise(&self, window: usize, invert: bool) -> Vec<bool> {
-        let (w, h) = (self.w, self.h);
-        let mut integral = vec![0u64; (w + 1) * (h + 1)];
-        for y in 0..h {
-            let mut row = 0u64;
-            for x in 0..w {
-                row += u64::from(self.px[y * w + x]);
-                integral[(y + 1) * (w + 1) + x + 1] = integral[y * (w + 1) + x + 1] + row;
-            }
-        }
-        let mut out = Vec::with_capacity(w * h);
-        for y in 0..h {
-            let (y0, y1) = (y.saturating_sub(window), (y + window + 1).min(h));
-            for x in 0..w {
-                let (x0, x1) = (x.saturating_sub(window), (x + window + 1).min(w));
-                let sum =
-                    integral[y1 * (w + 1) + x1] + integral[y0 * (w + 1) + x0] - integral[y0 * (w + 1) + x1] - integral[y1 * (w + 1) + x0];
-                let n = ((x1 - x0) * (y1 - y0)) as u64;
-                let v = u64::from(self.px[y * w + x]) * n * 100;
-                let dark = if invert { v > sum * 107 } else { v < sum * 93 };
-                out.push(dark);
-            }
-        }
-        out
-    }
-}
-
 /// One way of preparing the image for rqrr.
 #[derive(Clone, Copy, Debug)]
 enum Attempt {
@@ -236,98 +143,29 @@ fn shift_jis(bytes: &[u8]) -> Option<String> {
     (!had_errors && japanese >= 2).then(|| text.into_owned())
 }
 
-/// Most finder patterns an image may hold before it is not handed to rqrr: its grouping of
-/// finder patterns grows faster than their number, and an image full of finder-like
-/// shapes would take minutes. A sheet of 42 labels holds 126.
-const MAX_FINDERS: usize = 400;
-
-/// Whether five run lengths are in the ratio 1:1:3:1:1 of a finder pattern, within 60 %
-/// of a module; returns the module size.
-fn finder_ratio(r: [usize; 5]) -> Option<f64> {
-    let unit = r.iter().sum::<usize>() as f64 / 7.0;
-    let near = |n: usize, k: f64| (n as f64 - k * unit).abs() <= 0.6 * unit * k.max(1.0);
-    (near(r[0], 1.0) && near(r[1], 1.0) && near(r[2], 3.0) && near(r[3], 1.0) && near(r[4], 1.0)).then_some(unit)
-}
-
-/// The runs of a column through `(x, y)`: the run holding `y`, and two runs above and below.
-fn column_runs(h: usize, x: usize, y: usize, dark: &dyn Fn(usize, usize) -> bool) -> Option<[usize; 5]> {
-    let run = |from: usize, up: bool, want: bool| {
-        let mut n = 0;
-        let mut at = from;
-        loop {
-            if dark(x, at) != want {
-                break n;
-            }
-            n += 1;
-            match if up { at.checked_sub(1) } else { Some(at + 1).filter(|a| *a < h) } {
-                Some(a) => at = a,
-                None => break n,
-            }
-        }
+/// One attempt: binarise, find the finder patterns and read the symbols they outline;
+/// when that reads nothing, rqrr's own detection on the same pixels.
+fn run(img: &Gray, attempt: Attempt, scale: f32, all: bool) -> Vec<Code> {
+    let bits = match attempt {
+        Attempt::Native => img.hybrid(),
+        Attempt::Local { div, invert } => img.binarise((img.w.min(img.h) / div).max(4), invert),
+        Attempt::Global => img.global(img.otsu()),
     };
-    let up = run(y, true, true);
-    let down = run(y, false, true);
-    let (top, bottom) = (y.checked_sub(up)?, y + down);
-    let light_up = run(top, true, false);
-    let dark_up = run(top.checked_sub(light_up)?, true, true);
-    let light_down = run(bottom.min(h - 1), false, false);
-    let dark_down = run((bottom + light_down).min(h - 1), false, true);
-    Some([dark_up, light_up, up + down - 1, light_down, dark_down])
-}
-
-/// Estimates how many finder patterns a bitmap holds: 1:1:3:1:1 dark and light runs
-/// across the centre, on every other row, confirmed down the column (as ZXing checks).
-fn finder_count(w: usize, h: usize, dark: &dyn Fn(usize, usize) -> bool) -> usize {
-    let mut weight = 0.0f64;
-    let mut runs: Vec<(bool, usize, usize)> = Vec::with_capacity(w);
-    for y in (0..h).step_by(2) {
-        runs.clear();
-        for x in 0..w {
-            let d = dark(x, y);
-            match runs.last_mut() {
-                Some((c, _, n)) if *c == d => *n += 1,
-                _ => runs.push((d, x, 1)),
-            }
-        }
-        for r in runs.windows(5) {
-            if !r[0].0 {
-                continue;
-            }
-            let Some(unit) = finder_ratio([r[0].2, r[1].2, r[2].2, r[3].2, r[4].2]) else { continue };
-            let centre = r[2].1 + r[2].2 / 2;
-            if column_runs(h, centre, y, dark).and_then(finder_ratio).is_some() {
-                // The centre stripe is three modules tall and every other row is read.
-                weight += 2.0 / (3.0 * unit).max(1.0);
-            }
+    let Ok(finders) = finder::find(&bits) else { return Vec::new() };
+    let mut found = locate::read(&bits, &finders, scale, all);
+    if !found.is_empty() && !all {
+        return found;
+    }
+    let more = match attempt {
+        Attempt::Native => detect!(rqrr::PreparedImage::prepare_from_greyscale(img.w, img.h, |x, y| img.px[y * img.w + x]), scale),
+        _ => detect!(rqrr::PreparedImage::prepare_from_bitmap(img.w, img.h, |x, y| bits.dark[y * img.w + x]), scale),
+    };
+    for code in more {
+        if !found.iter().any(|c| c.bytes == code.bytes && near(c, &code)) {
+            found.push(code);
         }
     }
-    weight as usize
-}
-
-fn run(img: &Gray, attempt: Attempt, scale: f32) -> Vec<Code> {
-    let bitmap = |dark: &dyn Fn(usize, usize) -> bool| {
-        if finder_count(img.w, img.h, dark) > MAX_FINDERS {
-            return Vec::new();
-        }
-        detect!(rqrr::PreparedImage::prepare_from_bitmap(img.w, img.h, dark), scale)
-    };
-    match attempt {
-        Attempt::Native => {
-            let t = img.otsu();
-            if finder_count(img.w, img.h, &|x, y| img.px[y * img.w + x] <= t) > MAX_FINDERS {
-                return Vec::new();
-            }
-            detect!(rqrr::PreparedImage::prepare_from_greyscale(img.w, img.h, |x, y| img.px[y * img.w + x]), scale)
-        }
-        Attempt::Local { div, invert } => {
-            let dark = img.binarise((img.w.min(img.h) / div).max(4), invert);
-            bitmap(&|x, y| dark[y * img.w + x])
-        }
-        Attempt::Global => {
-            let t = img.otsu();
-            bitmap(&|x, y| img.px[y * img.w + x] <= t)
-        }
-    }
+    found
 }
 
 /// The scales to try, most likely first: a large frame is first shrunk (fast, and it
@@ -437,7 +275,7 @@ pub fn scan_camera(frame: &Frame, seq: u32) -> Vec<Code> {
         if img.w < 21 || img.h < 21 {
             continue;
         }
-        let found = run(&img, attempt, scale);
+        let found = run(&img, attempt, scale, false);
         if !found.is_empty() {
             return found;
         }
@@ -454,7 +292,7 @@ fn scan_whole(frame: &Frame, stop: Stop) -> Vec<Code> {
             continue;
         }
         for attempt in ATTEMPTS {
-            for code in run(&img, attempt, scale) {
+            for code in run(&img, attempt, scale, stop == Stop::Never) {
                 if !found.iter().any(|c| c.bytes == code.bytes && near(c, &code)) {
                     found.push(code);
                 }
@@ -571,12 +409,9 @@ mod tests {
     #[test]
     fn an_image_full_of_finder_patterns_is_given_up_on() {
         let px = finder_field(700);
-        assert!(finder_count(700, 700, &|x, y| px[y * 700 + x] < 128) > MAX_FINDERS);
+        let bits = gray::Gray { w: 700, h: 700, px: px.clone() }.hybrid();
+        assert!(finder::find(&bits).is_err(), "more than {} finders", finder::MAX_FINDERS);
         assert!(scan(&Frame::new(700, 700, &px).unwrap(), Want::All).is_empty());
-        // A real symbol's three finders count as about three.
-        let (side, px) = frame_of("COUNT", 4, false);
-        let n = finder_count(side, side, &|x, y| px[y * side + x] < 128);
-        assert!((2..=5).contains(&n), "{n}");
     }
 
     #[test]

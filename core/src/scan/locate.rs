@@ -1,0 +1,337 @@
+//! From finder patterns to symbols: pairing finders into symbols, the perspective that
+//! maps the module grid onto the image, and sampling the grid for rqrr's decoder.
+//!
+//! Three finders that form a right isosceles triangle are a candidate symbol. The module
+//! size measured along each side gives the symbol's size; the alignment pattern near the
+//! fourth corner (versions 2 and up), found by matching its 5x5 template, fixes the
+//! perspective. The sampled grid decodes only if it passes the symbol's error correction.
+
+use super::finder::Finder;
+use super::gray::Bits;
+use super::{text_of, Code};
+
+type Point = (f64, f64);
+
+fn dist(a: Point, b: Point) -> f64 {
+    (a.0 - b.0).hypot(a.1 - b.1)
+}
+
+/// A plane projective transform: `(x, y)` maps to `(X / W, Y / W)` with
+/// `[X, Y, W] = m · [x, y, 1]`.
+#[derive(Clone, Copy, Debug)]
+struct Perspective {
+    m: [[f64; 3]; 3],
+}
+
+impl Perspective {
+    /// The transform taking the unit square's corners (0,0), (1,0), (1,1), (0,1) to `q`.
+    fn from_square(q: [Point; 4]) -> Perspective {
+        let [(x0, y0), (x1, y1), (x2, y2), (x3, y3)] = q;
+        let (dx3, dy3) = (x0 - x1 + x2 - x3, y0 - y1 + y2 - y3);
+        let (dx1, dx2, dy1, dy2) = (x1 - x2, x3 - x2, y1 - y2, y3 - y2);
+        let den = dx1 * dy2 - dx2 * dy1;
+        let (g, h) = if den.abs() < 1e-12 { (0.0, 0.0) } else { ((dx3 * dy2 - dx2 * dy3) / den, (dx1 * dy3 - dx3 * dy1) / den) };
+        Perspective { m: [[x1 - x0 + g * x1, x3 - x0 + h * x3, x0], [y1 - y0 + g * y1, y3 - y0 + h * y3, y0], [g, h, 1.0]] }
+    }
+
+    /// The transform taking quadrilateral `from` to quadrilateral `to`, corner by corner.
+    fn between(from: [Point; 4], to: [Point; 4]) -> Perspective {
+        let a = Perspective::from_square(from).m;
+        // The adjugate inverts a projective transform up to scale.
+        let inv = [
+            [a[1][1] * a[2][2] - a[1][2] * a[2][1], a[0][2] * a[2][1] - a[0][1] * a[2][2], a[0][1] * a[1][2] - a[0][2] * a[1][1]],
+            [a[1][2] * a[2][0] - a[1][0] * a[2][2], a[0][0] * a[2][2] - a[0][2] * a[2][0], a[0][2] * a[1][0] - a[0][0] * a[1][2]],
+            [a[1][0] * a[2][1] - a[1][1] * a[2][0], a[0][1] * a[2][0] - a[0][0] * a[2][1], a[0][0] * a[1][1] - a[0][1] * a[1][0]],
+        ];
+        let b = Perspective::from_square(to).m;
+        let mut m = [[0.0; 3]; 3];
+        for (i, row) in m.iter_mut().enumerate() {
+            for (j, v) in row.iter_mut().enumerate() {
+                *v = (0..3).map(|k| b[i][k] * inv[k][j]).sum();
+            }
+        }
+        Perspective { m }
+    }
+
+    fn map(&self, (x, y): Point) -> Point {
+        let m = &self.m;
+        let w = m[2][0] * x + m[2][1] * y + m[2][2];
+        ((m[0][0] * x + m[0][1] * y + m[0][2]) / w, (m[1][0] * x + m[1][1] * y + m[1][2]) / w)
+    }
+}
+
+/// Three finders as a symbol's top-left, top-right and bottom-left corners.
+#[derive(Clone, Copy, Debug)]
+struct Corners {
+    tl: Point,
+    tr: Point,
+    bl: Point,
+}
+
+impl Corners {
+    /// Orders three finders: the top-left is opposite the longest side, and the turn from
+    /// top-right to bottom-left around it is clockwise on screen.
+    fn of(a: &Finder, b: &Finder, c: &Finder) -> Corners {
+        let (a, b, c) = ((a.x, a.y), (b.x, b.y), (c.x, c.y));
+        let (ab, bc, ac) = (dist(a, b), dist(b, c), dist(a, c));
+        let (tl, mut p, mut q) = if bc >= ab && bc >= ac {
+            (a, b, c)
+        } else if ac >= ab {
+            (b, a, c)
+        } else {
+            (c, a, b)
+        };
+        if (p.0 - tl.0) * (q.1 - tl.1) - (p.1 - tl.1) * (q.0 - tl.0) < 0.0 {
+            std::mem::swap(&mut p, &mut q);
+        }
+        Corners { tl, tr: p, bl: q }
+    }
+}
+
+/// How far from the centre `from`, walking towards `to`, the finder's outer dark ring
+/// ends: three and a half modules.
+fn ring_edge(bits: &Bits, from: Point, dir: Point, limit: f64) -> Option<f64> {
+    let mut state = 0;
+    let mut t = 0.0;
+    while t < limit {
+        let dark = bits.at((from.0 + dir.0 * t) as i64, (from.1 + dir.1 * t) as i64);
+        state = match (state, dark) {
+            (0, false) => 1,
+            (1, true) => 2,
+            (2, false) => return Some(t),
+            (s, _) => s,
+        };
+        t += 0.5;
+    }
+    None
+}
+
+/// The module size along the line from finder `a` to finder `b`, measured across both.
+fn module_along(bits: &Bits, a: Point, b: Point, guess: f64) -> Option<f64> {
+    let d = dist(a, b);
+    let u = ((b.0 - a.0) / d, (b.1 - a.1) / d);
+    let back = (-u.0, -u.1);
+    let limit = guess * 8.0;
+    let across = |p: Point, dir: Point| Some(ring_edge(bits, p, dir, limit)? + ring_edge(bits, p, (-dir.0, -dir.1), limit)?);
+    let sizes = [across(a, u), across(b, back)];
+    let known: Vec<f64> = sizes.iter().flatten().copied().collect();
+    (!known.is_empty()).then(|| known.iter().sum::<f64>() / known.len() as f64 / 7.0)
+}
+
+/// Symbol sizes to try for an estimated size: the nearest valid size, then the next nearest.
+fn sizes_near(estimate: f64) -> Vec<usize> {
+    let v = ((estimate - 17.0) / 4.0).round().clamp(1.0, 40.0) as usize;
+    let other = if estimate > (17 + 4 * v) as f64 { v + 1 } else { v.saturating_sub(1) };
+    [v, other].into_iter().filter(|v| (1..=40).contains(v)).map(|v| 17 + 4 * v).collect()
+}
+
+/// The 5x5-module alignment pattern: a dark ring, a light ring and a dark centre.
+fn alignment_dark(du: i32, dv: i32) -> bool {
+    du.abs() == 2 || dv.abs() == 2 || (du == 0 && dv == 0)
+}
+
+/// Finds the alignment pattern near where the three finders put it, by matching its
+/// template with the module vectors `ex`, `ey`; `None` when nothing matches well.
+fn alignment(bits: &Bits, estimate: Point, ex: Point, ey: Point, module: f64) -> Option<Point> {
+    let score = |c: Point| {
+        let mut n = 0;
+        for dv in -2..=2 {
+            for du in -2..=2 {
+                let (x, y) = (c.0 + f64::from(du) * ex.0 + f64::from(dv) * ey.0, c.1 + f64::from(du) * ex.1 + f64::from(dv) * ey.1);
+                n += i32::from(bits.at(x as i64, y as i64) == alignment_dark(du, dv));
+            }
+        }
+        n
+    };
+    let search = |centre: Point, reach: f64, step: f64| {
+        let steps = (reach / step).ceil() as i32;
+        let mut best = (i32::MIN, f64::MAX, centre);
+        for j in -steps..=steps {
+            for i in -steps..=steps {
+                let c = (centre.0 + f64::from(i) * step, centre.1 + f64::from(j) * step);
+                let (s, d) = (score(c), dist(c, estimate));
+                if s > best.0 || (s == best.0 && d < best.1) {
+                    best = (s, d, c);
+                }
+            }
+        }
+        best
+    };
+    let (s, _, coarse) = search(estimate, module * 6.0, module / 3.0);
+    if s < 22 {
+        return None;
+    }
+    Some(search(coarse, module / 3.0, module / 8.0).2)
+}
+
+/// Tries to read the symbol whose finders are `c`, `size` modules a side.
+fn read_at(bits: &Bits, c: &Corners, size: usize) -> Option<(Vec<u8>, usize, Perspective)> {
+    let s = size as f64;
+    let span = s - 7.0;
+    let ex = ((c.tr.0 - c.tl.0) / span, (c.tr.1 - c.tl.1) / span);
+    let ey = ((c.bl.0 - c.tl.0) / span, (c.bl.1 - c.tl.1) / span);
+    let affine = |u: f64, v: f64| (c.tl.0 + (u - 3.5) * ex.0 + (v - 3.5) * ey.0, c.tl.1 + (u - 3.5) * ex.1 + (v - 3.5) * ey.1);
+    let module = dist((0.0, 0.0), ex).min(dist((0.0, 0.0), ey));
+    let fourth = if size > 21 { alignment(bits, affine(s - 6.5, s - 6.5), ex, ey, module).map(|p| ((s - 6.5, s - 6.5), p)) } else { None };
+    let (grid_point, image_point) = fourth.unwrap_or(((s - 3.5, s - 3.5), affine(s - 3.5, s - 3.5)));
+    let from = [(3.5, 3.5), (s - 3.5, 3.5), grid_point, (3.5, s - 3.5)];
+    let to = [c.tl, c.tr, image_point, c.bl];
+    let p = Perspective::between(from, to);
+    let grid = rqrr::SimpleGrid::from_func(size, |x, y| {
+        let (px, py) = p.map((x as f64 + 0.5, y as f64 + 0.5));
+        bits.at(px.floor() as i64, py.floor() as i64)
+    });
+    let decoded = std::panic::catch_unwind(|| {
+        let mut bytes = Vec::new();
+        rqrr::Grid::new(grid).decode_to(&mut bytes).map(|meta| (bytes, meta.version.0))
+    });
+    let (bytes, version) = decoded.ok()?.ok()?;
+    Some((bytes, version, p))
+}
+
+/// A candidate symbol: three finders and how far they are from a right isosceles triangle.
+struct Candidate {
+    finders: [usize; 3],
+    distortion: f64,
+    side: f64,
+}
+
+/// Triples of finders of similar module size that could be one symbol, likeliest first.
+fn candidates(f: &[Finder]) -> Vec<Candidate> {
+    let similar = |a: &Finder, b: &Finder| a.module.max(b.module) <= 1.5 * a.module.min(b.module);
+    let apart = |a: &Finder, b: &Finder| {
+        let (d, m) = (dist((a.x, a.y), (b.x, b.y)), a.module.min(b.module));
+        // Between centres: 14 modules (version 1) to 170 (version 40), allowing for tilt.
+        (10.0 * m..=250.0 * m).contains(&d)
+    };
+    let mut out = Vec::new();
+    for i in 0..f.len() {
+        for j in i + 1..f.len() {
+            if !similar(&f[i], &f[j]) || !apart(&f[i], &f[j]) {
+                continue;
+            }
+            for k in j + 1..f.len() {
+                if !similar(&f[i], &f[k]) || !similar(&f[j], &f[k]) || !apart(&f[i], &f[k]) || !apart(&f[j], &f[k]) {
+                    continue;
+                }
+                let d2 = |a: &Finder, b: &Finder| (a.x - b.x).powi(2) + (a.y - b.y).powi(2);
+                let mut s = [d2(&f[i], &f[j]), d2(&f[j], &f[k]), d2(&f[i], &f[k])];
+                s.sort_by(f64::total_cmp);
+                let distortion = ((s[2] - 2.0 * s[1]).abs() + (s[2] - 2.0 * s[0]).abs()) / s[2];
+                if distortion < 0.6 {
+                    out.push(Candidate { finders: [i, j, k], distortion, side: s[0].sqrt() });
+                }
+            }
+        }
+    }
+    out.sort_by(|a, b| a.distortion.total_cmp(&b.distortion).then(a.side.total_cmp(&b.side)));
+    out
+}
+
+/// Reads the symbols the finders outline. With `all`, every symbol (each finder belongs to
+/// one); otherwise the first that decodes. Decoding is tried a bounded number of times.
+pub(super) fn read(bits: &Bits, finders: &[Finder], scale: f32, all: bool) -> Vec<Code> {
+    let mut used = vec![false; finders.len()];
+    let mut found = Vec::new();
+    let mut tries = if all { 16 + 3 * finders.len() } else { 12 };
+    for cand in candidates(finders) {
+        if tries == 0 || (!all && !found.is_empty()) {
+            break;
+        }
+        if cand.finders.iter().any(|i| used[*i]) {
+            continue;
+        }
+        tries -= 1;
+        let [a, b, c] = cand.finders.map(|i| &finders[i]);
+        let corners = Corners::of(a, b, c);
+        let guess = (a.module + b.module + c.module) / 3.0;
+        let (Some(mh), Some(mv)) = (module_along(bits, corners.tl, corners.tr, guess), module_along(bits, corners.tl, corners.bl, guess))
+        else {
+            continue;
+        };
+        let estimate = (dist(corners.tl, corners.tr) / mh + dist(corners.tl, corners.bl) / mv) / 2.0 + 7.0;
+        let Some((bytes, version, p)) = sizes_near(estimate).into_iter().find_map(|size| read_at(bits, &corners, size)) else {
+            continue;
+        };
+        cand.finders.iter().for_each(|i| used[*i] = true);
+        let s = (17 + 4 * version) as f64;
+        let corners = [(0.0, 0.0), (s, 0.0), (s, s), (0.0, s)].map(|q| {
+            let (x, y) = p.map(q);
+            ((x * f64::from(scale)) as i32, (y * f64::from(scale)) as i32)
+        });
+        found.push(Code { text: text_of(&bytes), bytes, version, corners });
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::qr;
+    use crate::scan::finder;
+    use crate::scan::gray::Gray;
+
+    /// A symbol drawn with its corners at `quad` on a mid-grey 400x400 frame.
+    fn warped(text: &str, quad: [Point; 4]) -> Gray {
+        let code = qr::encode(text).unwrap();
+        let n = code.size() as f64;
+        let to_grid = Perspective::between(quad, [(0.0, 0.0), (n, 0.0), (n, n), (0.0, n)]);
+        let mut px = vec![180u8; 400 * 400];
+        for (i, p) in px.iter_mut().enumerate() {
+            let (x, y) = to_grid.map(((i % 400) as f64 + 0.5, (i / 400) as f64 + 0.5));
+            if (0.0..n).contains(&x) && (0.0..n).contains(&y) {
+                *p = if code.get_module(x as i32, y as i32) { 20 } else { 235 };
+            } else if (-4.0..n + 4.0).contains(&x) && (-4.0..n + 4.0).contains(&y) {
+                *p = 235;
+            }
+        }
+        Gray { w: 400, h: 400, px }
+    }
+
+    fn read_text(img: &Gray) -> Option<String> {
+        let bits = img.hybrid();
+        read(&bits, &finder::find(&bits).unwrap(), 1.0, false).pop().map(|c| c.text)
+    }
+
+    #[test]
+    fn reads_symbols_under_rotation_and_perspective() {
+        let label = "HTTPS://EXAMPLE.ORG/#IM1:".to_owned() + &"0123456789".repeat(30);
+        let quads = [
+            [(60.0, 60.0), (340.0, 60.0), (340.0, 340.0), (60.0, 340.0)],
+            [(200.0, 20.0), (380.0, 200.0), (200.0, 380.0), (20.0, 200.0)],
+            [(80.0, 50.0), (330.0, 90.0), (310.0, 320.0), (60.0, 360.0)],
+        ];
+        for (i, quad) in quads.into_iter().enumerate() {
+            // Version 1 has no alignment pattern to fix a strong perspective (as in ZXing).
+            let v1 = if i < 2 { "V1" } else { "VERSION 2 ALIGNED" };
+            for text in [v1, "VERSION 4 WITH ALIGNMENT PATTERN 0123456789", label.as_str()] {
+                assert_eq!(read_text(&warped(text, quad)).as_deref(), Some(text), "{quad:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_mirrored_symbol_is_read() {
+        let quad = [(340.0, 60.0), (60.0, 60.0), (60.0, 340.0), (340.0, 340.0)];
+        assert_eq!(read_text(&warped("MIRRORED", quad)).as_deref(), Some("MIRRORED"));
+    }
+
+    #[test]
+    fn a_perspective_maps_corners_to_corners() {
+        let from = [(3.5, 3.5), (53.5, 3.5), (50.5, 50.5), (3.5, 53.5)];
+        let to = [(100.0, 120.0), (400.0, 90.0), (380.0, 390.0), (130.0, 420.0)];
+        let p = Perspective::between(from, to);
+        for (a, b) in from.iter().zip(to) {
+            let m = p.map(*a);
+            assert!(dist(m, b) < 1e-6, "{m:?} != {b:?}");
+        }
+    }
+
+    #[test]
+    fn sizes_near_an_estimate() {
+        assert_eq!(sizes_near(57.3), vec![57, 61]);
+        assert_eq!(sizes_near(55.6), vec![57, 53]);
+        assert_eq!(sizes_near(12.0), vec![21]);
+        assert_eq!(sizes_near(400.0), vec![177]);
+    }
+}
