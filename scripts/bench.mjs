@@ -15,8 +15,10 @@ const sh = (cmd) => execSync(cmd, { cwd: root, encoding: 'utf8', stdio: ['ignore
 const chromium = sh('command -v chromium').trim();
 const args = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'];
 
+// `npm run bench -- decoders` runs only the browser decoder comparison.
+const only = process.argv[2];
 setup({ browser: true });
-if (!existsSync(`${root}/web/dist/demo/manifest.json`)) build({ link: 'HTTP://LOCALHOST:8291/' });
+if (only === 'decoders' || !existsSync(`${root}/web/dist/demo/manifest.json`)) build({ link: 'HTTP://LOCALHOST:8291/' });
 sh('cargo build --release --locked -p iotmark-tests --bin camera-clip --bin bench --bin qr-corpus');
 mkdirSync(`${root}/target/clips`, { recursive: true });
 if (!existsSync(`${root}/target/clips/straight.y4m`)) sh('target/release/camera-clip web/dist/demo/labels/smart-speaker-sticker.png target/clips/straight.y4m --size 1280x720 --fill 0.8');
@@ -25,7 +27,9 @@ const app = await serve(`${root}/web/dist`, 8291);
 const repo = await serve(root, 8292);
 
 // The scanner as a shopper meets it: a fresh phone, the camera pointed at a label.
-let browser = await playwright.launch({ executablePath: chromium, args: [...args, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${root}/target/clips/straight.y4m`] });
+let browser;
+if (only !== 'decoders') {
+browser = await playwright.launch({ executablePath: chromium, args: [...args, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${root}/target/clips/straight.y4m`] });
 let transfer = 0;
 const context = await browser.newContext();
 context.on('requestfinished', async (r) => { const s = await r.sizes(); transfer += s.responseBodySize + s.responseHeadersSize; });
@@ -38,6 +42,7 @@ console.log(`scanner first load (page, wasm, all six languages, lists, icons; gz
 console.log(`camera ready: ${timing.cameraReadyMs.toFixed(0)} ms after navigation start (fake camera, permission granted)`);
 console.log(`label in view to verdict on screen: ${timing.verdictMs.toFixed(0)} ms (frame capture, decode in worker, verify, render); frames decoded: ${timing.frames}`);
 await browser.close();
+}
 
 browser = await playwright.launch({ executablePath: chromium, args });
 const bench = await browser.newPage();
@@ -51,6 +56,7 @@ for (const d of r.decoders) console.log(`  ${d.size} ${d.decoder.padEnd(14)} det
 await browser.close();
 app.close();
 repo.close();
+if (only === 'decoders') process.exit(0);
 
 console.log('\nnative:');
 process.stdout.write(sh('target/release/bench 100000'));

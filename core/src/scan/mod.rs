@@ -436,3 +436,42 @@ mod tests {
         assert!(scan(&Frame::new(1, 1, &[0]).unwrap(), Want::All).is_empty());
     }
 }
+#[cfg(test)]
+mod timing {
+    use super::*;
+    #[test]
+    #[ignore]
+    fn stages() {
+        let text = "HTTP://LOCALHOST:8080/#IM1:".to_owned() + &"0123456789".repeat(38);
+        let code = crate::qr::encode(&text).unwrap();
+        let (w, h) = (1280usize, 720usize);
+        let (side, px) = crate::qr::to_luma(&code, 3);
+        let mut frame: Vec<u8> = (0..w * h).map(|i| 110 + ((i as u32).wrapping_mul(2_654_435_761) >> 28) as u8).collect();
+        let (ox, oy) = ((w - side) / 2, (h - side) / 2);
+        for y in 0..side {
+            for x in 0..side {
+                frame[(oy + y) * w + ox + x] = px[y * side + x] / 2 + 40 + ((x * 7 + y * 13) % 16) as u8;
+            }
+        }
+        let f = Frame::new(w, h, &frame).unwrap();
+        let n = 50;
+        let t = std::time::Instant::now();
+        for _ in 0..n { std::hint::black_box(Gray::of(&f)); }
+        eprintln!("copy {:?}", t.elapsed() / n);
+        let g = Gray::of(&f);
+        let t = std::time::Instant::now();
+        for _ in 0..n { std::hint::black_box(g.hybrid()); }
+        eprintln!("hybrid {:?}", t.elapsed() / n);
+        let bits = g.hybrid();
+        let t = std::time::Instant::now();
+        for _ in 0..n { std::hint::black_box(finder::find(&bits).unwrap()); }
+        eprintln!("find {:?} {:?}", t.elapsed() / n, finder::find(&bits).unwrap());
+        let fs = finder::find(&bits).unwrap();
+        let t = std::time::Instant::now();
+        for _ in 0..n { assert_eq!(locate::read(&bits, &fs, 1.0, false).len(), 1); }
+        eprintln!("read {:?}", t.elapsed() / n);
+        let t = std::time::Instant::now();
+        for s in 0..n { assert_eq!(scan_camera(&f, s).len(), 1); }
+        eprintln!("camera {:?}", t.elapsed() / n);
+    }
+}
