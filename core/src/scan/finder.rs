@@ -129,11 +129,10 @@ pub(super) fn find(bits: &Bits) -> Result<Vec<Finder>, TooMany> {
     // A symbol of up to 97 modules filling the height leaves a finder centre three rows tall.
     let skip = (3 * bits.h / (4 * 97)).max(2);
     for y in (skip - 1..bits.h).step_by(skip) {
-        let row = &bits.dark[y * bits.w..(y + 1) * bits.w];
         let mut c = [0u32; 5];
         let mut state = 0;
-        for (x, dark) in row.iter().enumerate() {
-            if *dark {
+        for x in 0..bits.w {
+            if bits.dark(x, y) {
                 if state % 2 == 1 {
                     state += 1;
                 }
@@ -155,7 +154,7 @@ pub(super) fn find(bits: &Bits) -> Result<Vec<Finder>, TooMany> {
             }
         }
         if state == 4 && ratio(c).is_some() {
-            if let Some(centre) = confirm(bits, c, row.len(), y) {
+            if let Some(centre) = confirm(bits, c, bits.w, y) {
                 add(&mut found, centre)?;
             }
         }
@@ -167,12 +166,12 @@ pub(super) fn find(bits: &Bits) -> Result<Vec<Finder>, TooMany> {
 mod tests {
     use super::*;
     use crate::qr;
-    use crate::scan::gray::Gray;
+    use crate::scan::gray::hybrid;
 
     #[test]
     fn finds_the_three_finders_of_a_symbol() {
         let (side, px) = qr::to_luma(&qr::encode("FINDERS").unwrap(), 4);
-        let bits = Gray { w: side, h: side, px }.hybrid();
+        let bits = hybrid(side, side, &px);
         let mut f = find(&bits).unwrap();
         f.sort_by(|a, b| (a.y + a.x).total_cmp(&(b.y + b.x)));
         assert_eq!(f.len(), 3, "{f:?}");

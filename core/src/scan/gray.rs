@@ -73,7 +73,7 @@ impl Gray {
 
     /// Dark pixels under a local-mean threshold: a pixel is dark when it is darker than
     /// the mean of a window around it by a small margin. `window` is the half side.
-    pub fn binarise(&self, window: usize, invert: bool) -> Bits {
+    pub fn binarise(&self, window: usize, invert: bool) -> Bits<'_> {
         let (w, h) = (self.w, self.h);
         let mut integral = vec![0u64; (w + 1) * (h + 1)];
         for y in 0..h {
@@ -83,7 +83,7 @@ impl Gray {
                 integral[(y + 1) * (w + 1) + x + 1] = integral[y * (w + 1) + x + 1] + row;
             }
         }
-        let mut out = Vec::with_capacity(w * h);
+        let mut threshold = Vec::with_capacity(w * h);
         for y in 0..h {
             let (y0, y1) = (y.saturating_sub(window), (y + window + 1).min(h));
             for x in 0..w {
@@ -91,90 +91,102 @@ impl Gray {
                 let sum =
                     integral[y1 * (w + 1) + x1] + integral[y0 * (w + 1) + x0] - integral[y0 * (w + 1) + x1] - integral[y1 * (w + 1) + x0];
                 let n = ((x1 - x0) * (y1 - y0)) as u64;
-                let v = u64::from(self.px[y * w + x]) * n * 100;
-                let dark = if invert { v > sum * 107 } else { v < sum * 93 };
-                out.push(dark);
+                // Dark below 93 % of the mean; light-on-dark, light above 107 %.
+                let t = if invert { sum * 107 / (n * 100) } else { (sum * 93).div_ceil(n * 100).saturating_sub(1) };
+                threshold.push(t.min(255) as u8);
             }
         }
-        Bits { w, h, dark: out }
+        Bits { w, h, px: &self.px, shift: 0, bw: w, threshold, invert }
     }
 
-    /// Dark pixels under a threshold per 8x8 block: the mean of the 5x5 blocks around it,
-    /// as ZXing's hybrid binariser does. Cheap (one pass over the pixels) and it follows
-    /// shadows and glare; a block with too little contrast to hold an edge takes its
-    /// neighbours' level, so flat paper inside a symbol is not read as noise.
-    pub fn hybrid(&self) -> Bits {
-        const B: usize = 8;
-        let (w, h) = (self.w, self.h);
-        let (bw, bh) = (w.div_ceil(B), h.div_ceil(B));
-        let mut level = vec![0u32; bw * bh];
-        for by in 0..bh {
-            let y0 = (by * B).min(h.saturating_sub(B));
-            for bx in 0..bw {
-                let x0 = (bx * B).min(w.saturating_sub(B));
-                let (mut sum, mut min, mut max, mut n) = (0u32, 255u32, 0u32, 0u32);
-                for row in self.px[y0 * w..].chunks(w).take(B) {
-                    for p in &row[x0..(x0 + B).min(w)] {
-                        let p = u32::from(*p);
-                        (sum, min, max, n) = (sum + p, min.min(p), max.max(p), n + 1);
-                    }
-                }
-                let mut avg = sum / n.max(1);
-                if max - min <= 24 {
-                    // Flat: assume light paper unless the neighbours say this is darker.
-                    avg = min / 2;
-                    if bx > 0 && by > 0 {
-                        let i = by * bw + bx;
-                        let around = (level[i - bw] + 2 * level[i - 1] + level[i - bw - 1]) / 4;
-                        if min < around {
-                            avg = around;
-                        }
-                    }
-                }
-                level[by * bw + bx] = avg;
-            }
-        }
-        let mut dark = vec![false; w * h];
-        for by in 0..bh {
-            let cy = by.clamp(2.min(bh - 1), bh.saturating_sub(3).max(2.min(bh - 1)));
-            let y0 = (by * B).min(h.saturating_sub(B));
-            for bx in 0..bw {
-                let cx = bx.clamp(2.min(bw - 1), bw.saturating_sub(3).max(2.min(bw - 1)));
-                let (mut sum, mut n) = (0u32, 0u32);
-                for ny in cy.saturating_sub(2)..(cy + 3).min(bh) {
-                    for nx in cx.saturating_sub(2)..(cx + 3).min(bw) {
-                        (sum, n) = (sum + level[ny * bw + nx], n + 1);
-                    }
-                }
-                let t = sum / n;
-                let x0 = (bx * B).min(w.saturating_sub(B));
-                for y in y0..(y0 + B).min(h) {
-                    for x in x0..(x0 + B).min(w) {
-                        dark[y * w + x] = u32::from(self.px[y * w + x]) <= t;
-                    }
-                }
-            }
-        }
-        Bits { w, h, dark }
+    /// Dark pixels under a threshold per block (see [`hybrid`]).
+    pub fn hybrid(&self) -> Bits<'_> {
+        hybrid(self.w, self.h, &self.px)
     }
 
     /// Dark pixels under one threshold for the whole image.
-    pub fn global(&self, t: u8) -> Bits {
-        Bits { w: self.w, h: self.h, dark: self.px.iter().map(|p| *p <= t).collect() }
+    pub fn global(&self, t: u8) -> Bits<'_> {
+        Bits { w: self.w, h: self.h, px: &self.px, shift: usize::BITS - 1, bw: 1, threshold: vec![t], invert: false }
     }
 }
 
-/// A binarised image: `dark[y * w + x]`.
-pub(super) struct Bits {
-    pub w: usize,
-    pub h: usize,
-    pub dark: Vec<bool>,
+/// Side of a block of [`hybrid`] binarisation, in pixels.
+const BLOCK: usize = 8;
+
+/// Dark pixels under a threshold per 8x8 block: the mean of the 5x5 blocks around it, as
+/// ZXing's hybrid binariser does. One pass over the pixels, and it follows shadows and
+/// glare. A block with too little contrast to hold an edge takes its neighbours' level, so
+/// flat paper inside a symbol is not read as noise.
+pub(super) fn hybrid(w: usize, h: usize, px: &[u8]) -> Bits<'_> {
+    let (bw, bh) = (w.div_ceil(BLOCK), h.div_ceil(BLOCK));
+    let (mut sum, mut min, mut max) = (vec![0u32; bw * bh], vec![255u8; bw * bh], vec![0u8; bw * bh]);
+    for (y, row) in px.chunks_exact(w).enumerate() {
+        let base = (y / BLOCK) * bw;
+        for (i, chunk) in row.chunks(BLOCK).enumerate() {
+            let (mut s, mut lo, mut hi) = (0u32, 255u8, 0u8);
+            for p in chunk {
+                (s, lo, hi) = (s + u32::from(*p), lo.min(*p), hi.max(*p));
+            }
+            let b = base + i;
+            (sum[b], min[b], max[b]) = (sum[b] + s, min[b].min(lo), max[b].max(hi));
+        }
+    }
+    let mut level = vec![0u32; bw * bh];
+    for by in 0..bh {
+        let rows = (h - by * BLOCK).min(BLOCK);
+        for bx in 0..bw {
+            let b = by * bw + bx;
+            let n = (rows * (w - bx * BLOCK).min(BLOCK)) as u32;
+            level[b] = if max[b] - min[b] > 24 {
+                sum[b] / n
+            } else {
+                // Flat: light paper unless the neighbours say this is darker.
+                let around = if bx > 0 && by > 0 { (level[b - bw] + 2 * level[b - 1] + level[b - bw - 1]) / 4 } else { 0 };
+                if u32::from(min[b]) < around {
+                    around
+                } else {
+                    u32::from(min[b]) / 2
+                }
+            };
+        }
+    }
+    let mut threshold = vec![0u8; bw * bh];
+    for by in 0..bh {
+        let (y0, y1) = (by.saturating_sub(2), (by + 3).min(bh));
+        for bx in 0..bw {
+            let (x0, x1) = (bx.saturating_sub(2), (bx + 3).min(bw));
+            let total: u32 = (y0..y1).map(|y| level[y * bw + x0..y * bw + x1].iter().sum::<u32>()).sum();
+            threshold[by * bw + bx] = (total / ((y1 - y0) * (x1 - x0)) as u32) as u8;
+        }
+    }
+    Bits { w, h, px, shift: BLOCK.trailing_zeros(), bw, threshold, invert: false }
 }
 
-impl Bits {
+/// A binarised image: a pixel is dark when it is at most the threshold of its block
+/// (`2^shift` pixels a side), or above it for light-on-dark symbols. Pixels are compared
+/// when read, because the finder scan reads only every few rows.
+pub(super) struct Bits<'a> {
+    pub w: usize,
+    pub h: usize,
+    px: &'a [u8],
+    shift: u32,
+    /// Blocks per row of `threshold`.
+    bw: usize,
+    threshold: Vec<u8>,
+    invert: bool,
+}
+
+impl Bits<'_> {
+    /// Whether the pixel at `(x, y)`, inside the image, is dark.
+    #[inline]
+    pub fn dark(&self, x: usize, y: usize) -> bool {
+        let t = self.threshold[(y >> self.shift) * self.bw + (x >> self.shift)];
+        (self.px[y * self.w + x] <= t) != self.invert
+    }
+
     /// Whether the pixel at `(x, y)` is dark; outside the image is light.
     #[inline]
     pub fn at(&self, x: i64, y: i64) -> bool {
-        x >= 0 && y >= 0 && (x as usize) < self.w && (y as usize) < self.h && self.dark[y as usize * self.w + x as usize]
+        x >= 0 && y >= 0 && (x as usize) < self.w && (y as usize) < self.h && self.dark(x as usize, y as usize)
     }
 }

@@ -158,7 +158,7 @@ fn run(img: &Gray, attempt: Attempt, scale: f32, all: bool) -> Vec<Code> {
     }
     let more = match attempt {
         Attempt::Native => detect!(rqrr::PreparedImage::prepare_from_greyscale(img.w, img.h, |x, y| img.px[y * img.w + x]), scale),
-        _ => detect!(rqrr::PreparedImage::prepare_from_bitmap(img.w, img.h, |x, y| bits.dark[y * img.w + x]), scale),
+        _ => detect!(rqrr::PreparedImage::prepare_from_bitmap(img.w, img.h, |x, y| bits.dark(x, y)), scale),
     };
     for code in more {
         if !found.iter().any(|c| c.bytes == code.bytes && near(c, &code)) {
@@ -261,31 +261,37 @@ fn at_scale(original: &Gray, k: usize) -> (Gray, f32) {
     }
 }
 
-/// Scans one frame of a camera stream within a per-frame budget: the most likely attempt
-/// (rqrr's own threshold at the first scale) on every frame, plus one other pair of scale
-/// and attempt, taken in turn by frame number `seq`. Over consecutive frames of a held
-/// camera this runs the whole cascade at a fraction of its cost per frame.
+/// The fast path, first for every frame: finder patterns on the block-threshold
+/// binarisation of the frame as it is, with no copy and no rescaling.
+fn locate_fast(frame: &Frame, all: bool) -> Vec<Code> {
+    let bits = gray::hybrid(frame.width, frame.height, frame.luma);
+    finder::find(&bits).map(|f| locate::read(&bits, &f, 1.0, all)).unwrap_or_default()
+}
+
+/// Scans one frame of a camera stream within a per-frame budget: the fast path on every
+/// frame, then one pair of scale and attempt from the cascade, taken in turn by frame
+/// number `seq`. Over consecutive frames of a held camera this runs the whole cascade at
+/// a fraction of its cost per frame.
 pub fn scan_camera(frame: &Frame, seq: u32) -> Vec<Code> {
-    let original = Gray::of(frame);
-    let scales = scales(frame);
-    let pairs: Vec<(usize, Attempt)> = scales.iter().flat_map(|k| ATTEMPTS.iter().map(move |a| (*k, *a))).skip(1).collect();
-    let extra = pairs[seq as usize % pairs.len()];
-    for (k, attempt) in [(scales[0], Attempt::Native), extra] {
-        let (img, scale) = at_scale(&original, k);
-        if img.w < 21 || img.h < 21 {
-            continue;
-        }
-        let found = run(&img, attempt, scale, false);
-        if !found.is_empty() {
-            return found;
-        }
+    let found = locate_fast(frame, false);
+    if !found.is_empty() {
+        return found;
     }
-    Vec::new()
+    let pairs: Vec<(usize, Attempt)> = scales(frame).iter().flat_map(|k| ATTEMPTS.iter().map(move |a| (*k, *a))).collect();
+    let (k, attempt) = pairs[seq as usize % pairs.len()];
+    let (img, scale) = at_scale(&Gray::of(frame), k);
+    if img.w < 21 || img.h < 21 {
+        return Vec::new();
+    }
+    run(&img, attempt, scale, false)
 }
 
 fn scan_whole(frame: &Frame, stop: Stop) -> Vec<Code> {
+    let mut found = locate_fast(frame, stop == Stop::Never);
+    if stop != Stop::Never && !found.is_empty() {
+        return found;
+    }
     let original = Gray::of(frame);
-    let mut found: Vec<Code> = Vec::new();
     for k in scales(frame) {
         let (img, scale) = at_scale(&original, k);
         if img.w < 21 || img.h < 21 {
@@ -409,7 +415,7 @@ mod tests {
     #[test]
     fn an_image_full_of_finder_patterns_is_given_up_on() {
         let px = finder_field(700);
-        let bits = gray::Gray { w: 700, h: 700, px: px.clone() }.hybrid();
+        let bits = gray::hybrid(700, 700, &px);
         assert!(finder::find(&bits).is_err(), "more than {} finders", finder::MAX_FINDERS);
         assert!(scan(&Frame::new(700, 700, &px).unwrap(), Want::All).is_empty());
     }
@@ -456,22 +462,32 @@ mod timing {
         let f = Frame::new(w, h, &frame).unwrap();
         let n = 50;
         let t = std::time::Instant::now();
-        for _ in 0..n { std::hint::black_box(Gray::of(&f)); }
+        for _ in 0..n {
+            std::hint::black_box(Gray::of(&f));
+        }
         eprintln!("copy {:?}", t.elapsed() / n);
         let g = Gray::of(&f);
         let t = std::time::Instant::now();
-        for _ in 0..n { std::hint::black_box(g.hybrid()); }
+        for _ in 0..n {
+            std::hint::black_box(g.hybrid());
+        }
         eprintln!("hybrid {:?}", t.elapsed() / n);
         let bits = g.hybrid();
         let t = std::time::Instant::now();
-        for _ in 0..n { std::hint::black_box(finder::find(&bits).unwrap()); }
+        for _ in 0..n {
+            std::hint::black_box(finder::find(&bits).unwrap());
+        }
         eprintln!("find {:?} {:?}", t.elapsed() / n, finder::find(&bits).unwrap());
         let fs = finder::find(&bits).unwrap();
         let t = std::time::Instant::now();
-        for _ in 0..n { assert_eq!(locate::read(&bits, &fs, 1.0, false).len(), 1); }
+        for _ in 0..n {
+            assert_eq!(locate::read(&bits, &fs, 1.0, false).len(), 1);
+        }
         eprintln!("read {:?}", t.elapsed() / n);
         let t = std::time::Instant::now();
-        for s in 0..n { assert_eq!(scan_camera(&f, s).len(), 1); }
+        for s in 0..n {
+            assert_eq!(scan_camera(&f, s).len(), 1);
+        }
         eprintln!("camera {:?}", t.elapsed() / n);
     }
 }

@@ -6,7 +6,6 @@ use crate::gf::{GaloisField, GF16, GF256};
 use crate::version_db::{RSParameters, VERSION_DATA_BASE};
 use crate::{BitGrid, DeQRError, DeQRResult};
 
-
 pub const MAX_PAYLOAD_SIZE: usize = 8896;
 
 /// Version of a QR Code which determines its size
@@ -200,9 +199,7 @@ where
         } else {
             (intermediate + 0xc140) as u16
         };
-        writer
-            .write_all(&[(sjw >> 8) as u8, (sjw & 0xff) as u8])
-            .map_err(|_| DeQRError::IoError)?;
+        writer.write_all(&[(sjw >> 8) as u8, (sjw & 0xff) as u8]).map_err(|_| DeQRError::IoError)?;
     }
     Ok(())
 }
@@ -248,20 +245,13 @@ where
 
     if count == 1 {
         alpha_tuple(&mut buf, ds, 6, 1)?;
-        writer
-            .write_all(&buf[..1])
-            .map_err(|_| DeQRError::IoError)?;
+        writer.write_all(&buf[..1]).map_err(|_| DeQRError::IoError)?;
     }
 
     Ok(())
 }
 
-fn alpha_tuple(
-    buf: &mut [u8; 2],
-    ds: &mut CorrectedDataStream,
-    nbits: usize,
-    digits: usize,
-) -> DeQRResult<()> {
+fn alpha_tuple(buf: &mut [u8; 2], ds: &mut CorrectedDataStream, nbits: usize, digits: usize) -> DeQRResult<()> {
     let mut tuple = ds.take_bits_checked(nbits)?;
     for i in (0..digits).rev() {
         const ALPHA_MAP: &[u8; 46] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:\x00";
@@ -291,27 +281,18 @@ where
 
     if count == 2 {
         numeric_tuple(&mut buf, ds, 7, 2)?;
-        writer
-            .write_all(&buf[..2])
-            .map_err(|_| DeQRError::IoError)?;
+        writer.write_all(&buf[..2]).map_err(|_| DeQRError::IoError)?;
         count -= 2;
     }
     if count == 1 {
         numeric_tuple(&mut buf, ds, 4, 1)?;
-        writer
-            .write_all(&buf[..1])
-            .map_err(|_| DeQRError::IoError)?;
+        writer.write_all(&buf[..1]).map_err(|_| DeQRError::IoError)?;
     }
 
     Ok(())
 }
 
-fn numeric_tuple(
-    buf: &mut [u8; 3],
-    ds: &mut CorrectedDataStream,
-    nbits: usize,
-    digits: usize,
-) -> DeQRResult<()> {
+fn numeric_tuple(buf: &mut [u8; 3], ds: &mut CorrectedDataStream, nbits: usize, digits: usize) -> DeQRResult<()> {
     let mut tuple = ds.take_bits_checked(nbits)?;
     for i in (0..digits).rev() {
         buf[i] = (tuple % 10) as u8 + b'0';
@@ -321,19 +302,11 @@ fn numeric_tuple(
 }
 
 fn codestream_ecc(meta: &MetaData, ds: RawData) -> DeQRResult<CorrectedDataStream> {
-    let mut out = CorrectedDataStream {
-        data: [0; MAX_PAYLOAD_SIZE],
-        ptr: 0,
-        bit_len: 0,
-    };
+    let mut out = CorrectedDataStream { data: [0; MAX_PAYLOAD_SIZE], ptr: 0, bit_len: 0 };
 
     let ver = &VERSION_DATA_BASE[meta.version.0];
     let sb_ecc = &ver.ecc[meta.ecc_level as usize];
-    let lb_ecc = RSParameters {
-        bs: sb_ecc.bs + 1,
-        dw: sb_ecc.dw + 1,
-        ns: sb_ecc.ns,
-    };
+    let lb_ecc = RSParameters { bs: sb_ecc.bs + 1, dw: sb_ecc.dw + 1, ns: sb_ecc.ns };
 
     let lb_count = (ver.data_bytes - sb_ecc.bs * sb_ecc.ns) / (sb_ecc.bs + 1);
     let bc = lb_count + sb_ecc.ns;
@@ -526,10 +499,7 @@ where
 
 /// Reads the code in the "zigzag" pattern, optionally removing the mask
 fn read_data(code: &dyn BitGrid, meta: &MetaData, remove_mask: bool) -> RawData {
-    let mut ds = RawData {
-        data: [0; MAX_PAYLOAD_SIZE],
-        len: 0,
-    };
+    let mut ds = RawData { data: [0; MAX_PAYLOAD_SIZE], len: 0 };
 
     let mut y = code.size() - 1;
     let mut x = code.size() - 1;
@@ -700,11 +670,7 @@ fn read_format(code: &dyn BitGrid) -> DeQRResult<MetaData> {
     let mask = fdata & 7;
     let version = Version::from_size(code.size())?;
 
-    Ok(MetaData {
-        version,
-        ecc_level,
-        mask,
-    })
+    Ok(MetaData { version, ecc_level, mask })
 }
 /* ***********************************************************************
  * Format value error correction
@@ -922,11 +888,7 @@ mod tests {
     /// one long block by exactly as many codewords as its error correction can
     /// repair, and check that every data codeword comes back in order.
     fn check_damaged_long_block(version: usize, ecc_level: u16) {
-        let meta = MetaData {
-            version: Version(version),
-            ecc_level,
-            mask: 0,
-        };
+        let meta = MetaData { version: Version(version), ecc_level, mask: 0 };
         let ver = &VERSION_DATA_BASE[version];
         let sb_ecc = &ver.ecc[ecc_level as usize];
         let lb_count = (ver.data_bytes - sb_ecc.bs * sb_ecc.ns) / (sb_ecc.bs + 1);
@@ -938,11 +900,7 @@ mod tests {
         let mut data = Vec::new();
         let mut ecc = Vec::new();
         for i in 0..bc {
-            let dw = if i < sb_ecc.ns {
-                sb_ecc.dw
-            } else {
-                sb_ecc.dw + 1
-            };
+            let dw = if i < sb_ecc.ns { sb_ecc.dw } else { sb_ecc.dw + 1 };
             let block: Vec<u8> = (0..dw).map(|j| (i * 251 + j * 97 + 1) as u8).collect();
             ecc.push(rs_encode(&block, npar));
             data.push(block);
@@ -953,10 +911,7 @@ mod tests {
         // blocks' final data codewords form a compact run at the end of the
         // data codewords - then the same over the error correction codewords.
         // Note where the first long block's codewords land as we go.
-        let mut raw = RawData {
-            data: [0; MAX_PAYLOAD_SIZE],
-            len: 0,
-        };
+        let mut raw = RawData { data: [0; MAX_PAYLOAD_SIZE], len: 0 };
         let mut target = Vec::new();
         let mut pos = 0;
         for j in 0..=sb_ecc.dw {
@@ -987,16 +942,10 @@ mod tests {
             raw.data[p] ^= 0xff;
         }
 
-        let out = codestream_ecc(&meta, raw).unwrap_or_else(|e| {
-            panic!("version {version} level {ecc_level} damaged to its limit: {e:?}")
-        });
+        let out = codestream_ecc(&meta, raw).unwrap_or_else(|e| panic!("version {version} level {ecc_level} damaged to its limit: {e:?}"));
         let expected: Vec<u8> = data.concat();
         assert_eq!(out.bit_len, expected.len() * 8);
-        assert_eq!(
-            &out.data[..expected.len()],
-            &expected[..],
-            "version {version} level {ecc_level}"
-        );
+        assert_eq!(&out.data[..expected.len()], &expected[..], "version {version} level {ecc_level}");
     }
 
     #[test]
@@ -1020,18 +969,12 @@ mod tests {
     }
     /// The `nbits` wide big endian representation of `value`, one entry per bit.
     fn bits_of(value: usize, nbits: usize) -> Vec<u8> {
-        (0..nbits)
-            .map(|i| ((value >> (nbits - 1 - i)) & 1) as u8)
-            .collect()
+        (0..nbits).map(|i| ((value >> (nbits - 1 - i)) & 1) as u8).collect()
     }
 
     /// A corrected stream holding exactly `bits` and nothing more.
     fn stream_of(bits: &[u8]) -> CorrectedDataStream {
-        let mut ds = CorrectedDataStream {
-            data: [0; MAX_PAYLOAD_SIZE],
-            ptr: 0,
-            bit_len: bits.len(),
-        };
+        let mut ds = CorrectedDataStream { data: [0; MAX_PAYLOAD_SIZE], ptr: 0, bit_len: bits.len() };
         for (i, &bit) in bits.iter().enumerate() {
             if bit != 0 {
                 ds.data[i >> 3] |= 0x80 >> (i & 7);
@@ -1042,11 +985,7 @@ mod tests {
 
     #[test]
     fn test_truncated_count_indicator() {
-        let meta = MetaData {
-            version: Version(1),
-            ecc_level: 0,
-            mask: 0,
-        };
+        let meta = MetaData { version: Version(1), ecc_level: 0, mask: 0 };
 
         // A mode indicator followed by a character count indicator one bit
         // short of complete, for each of the four data modes. At version 1 the
@@ -1066,11 +1005,7 @@ mod tests {
 
     #[test]
     fn test_truncated_count_indicator_after_valid_segment() {
-        let meta = MetaData {
-            version: Version(1),
-            ecc_level: 0,
-            mask: 0,
-        };
+        let meta = MetaData { version: Version(1), ecc_level: 0, mask: 0 };
 
         // A well formed byte segment carrying "A", then a second byte mode
         // indicator whose 8 bit count indicator is cut off after 4 bits.
@@ -1090,11 +1025,7 @@ mod tests {
 
     #[test]
     fn test_count_indicator_ends_stream() {
-        let meta = MetaData {
-            version: Version(1),
-            ecc_level: 0,
-            mask: 0,
-        };
+        let meta = MetaData { version: Version(1), ecc_level: 0, mask: 0 };
 
         // The stream ends on the last bit of the count indicator. That is a
         // complete - if empty - segment and must still decode.

@@ -114,13 +114,7 @@ impl LineScanner {
     /// Initialize a new CapStoneFinder with the value of the first pixel in a
     /// line
     fn new(initial_col: PixelColor) -> Self {
-        LineScanner {
-            lookbehind_buf: [0; 5],
-            last_color: initial_col,
-            run_length: 1,
-            color_changes: 0,
-            current_position: 0,
-        }
+        LineScanner { lookbehind_buf: [0; 5], last_color: initial_col, run_length: 1, color_changes: 0, current_position: 0 }
     }
 
     /// Advance the position of the finder with the given color.
@@ -165,17 +159,11 @@ impl LineScanner {
         // changes and only if the newly observed color is white
         if PixelColor::White == self.last_color && self.color_changes >= 5 {
             const CHECK: [usize; 5] = [1, 1, 3, 1, 1];
-            let avg = (self.lookbehind_buf[0]
-                + self.lookbehind_buf[1]
-                + self.lookbehind_buf[3]
-                + self.lookbehind_buf[4])
-                / 4;
+            let avg = (self.lookbehind_buf[0] + self.lookbehind_buf[1] + self.lookbehind_buf[3] + self.lookbehind_buf[4]) / 4;
             let err = avg * 3 / 4;
             #[allow(clippy::needless_range_loop)]
             for i in 0..5 {
-                if self.lookbehind_buf[i] < CHECK[i] * avg - err
-                    || self.lookbehind_buf[i] > CHECK[i] * avg + err
-                {
+                if self.lookbehind_buf[i] < CHECK[i] * avg - err || self.lookbehind_buf[i] > CHECK[i] * avg + err {
                     return false;
                 }
             }
@@ -210,16 +198,8 @@ where
 
     match (ring_reg, stone_reg) {
         (
-            ColoredRegion::Unclaimed {
-                color: ring_color,
-                pixel_count: ring_count,
-                ..
-            },
-            ColoredRegion::Unclaimed {
-                color: stone_color,
-                pixel_count: stone_count,
-                ..
-            },
+            ColoredRegion::Unclaimed { color: ring_color, pixel_count: ring_count, .. },
+            ColoredRegion::Unclaimed { color: stone_color, pixel_count: stone_count, .. },
         ) => {
             let ratio = stone_count * 100 / ring_count;
             // Verify that left is connected to right, and that stone is not connected
@@ -238,25 +218,16 @@ where
 ///   not be detected again
 ///
 /// Returns the `CapStone` at the given position
-fn create_capstone<S>(
-    img: &mut PreparedImage<S>,
-    linepos: &LinePosition,
-    y: usize,
-) -> Option<CapStone>
+fn create_capstone<S>(img: &mut PreparedImage<S>, linepos: &LinePosition, y: usize) -> Option<CapStone>
 where
     S: ImageBuffer,
 {
     /* Find the corners of the ring */
-    let start_point = Point {
-        x: linepos.right as i32,
-        y: y as i32,
-    };
+    let start_point = Point { x: linepos.right as i32, y: y as i32 };
     let first_corner_finder = FirstCornerFinder::new(start_point);
-    let first_corner_finder =
-        img.repaint_and_apply((linepos.right, y), PixelColor::Tmp1, first_corner_finder);
+    let first_corner_finder = img.repaint_and_apply((linepos.right, y), PixelColor::Tmp1, first_corner_finder);
     let all_corner_finder = AllCornerFinder::new(start_point, first_corner_finder.best());
-    let all_corner_finder =
-        img.repaint_and_apply((linepos.right, y), PixelColor::CapStone, all_corner_finder);
+    let all_corner_finder = img.repaint_and_apply((linepos.right, y), PixelColor::CapStone, all_corner_finder);
     let corners = all_corner_finder.best();
 
     /* Set up the perspective transform and find the center */
@@ -279,11 +250,7 @@ struct FirstCornerFinder {
 
 impl FirstCornerFinder {
     pub fn new(initial: Point) -> Self {
-        FirstCornerFinder {
-            initial,
-            best: Default::default(),
-            score: -1,
-        }
+        FirstCornerFinder { initial, best: Default::default(), score: -1 }
     }
 
     pub fn best(self) -> Point {
@@ -302,18 +269,12 @@ impl AreaFiller for FirstCornerFinder {
 
         if l_dist > self.score {
             self.score = l_dist;
-            self.best = Point {
-                x: row.left as i32,
-                y: row.y as i32,
-            }
+            self.best = Point { x: row.left as i32, y: row.y as i32 }
         }
 
         if r_dist > self.score {
             self.score = r_dist;
-            self.best = Point {
-                x: row.right as i32,
-                y: row.y as i32,
-            }
+            self.best = Point { x: row.right as i32, y: row.y as i32 }
         }
     }
 }
@@ -335,24 +296,12 @@ struct AllCornerFinder {
 
 impl AllCornerFinder {
     pub fn new(initial: Point, corner: Point) -> Self {
-        let baseline = Point {
-            x: corner.x - initial.x,
-            y: corner.y - initial.y,
-        };
+        let baseline = Point { x: corner.x - initial.x, y: corner.y - initial.y };
 
         let parallel_score = initial.x * baseline.x + initial.y * baseline.y;
         let orthogonal_score = -initial.x * baseline.y + initial.y * baseline.x;
 
-        AllCornerFinder {
-            baseline,
-            best: [initial; 4],
-            scores: [
-                parallel_score,
-                orthogonal_score,
-                -parallel_score,
-                -orthogonal_score,
-            ],
-        }
+        AllCornerFinder { baseline, best: [initial; 4], scores: [parallel_score, orthogonal_score, -parallel_score, -orthogonal_score] }
     }
 
     pub fn best(self) -> [Point; 4] {
@@ -373,18 +322,12 @@ impl AreaFiller for AllCornerFinder {
         for j in 0..4 {
             if l_scores[j] > self.scores[j] {
                 self.scores[j] = l_scores[j];
-                self.best[j] = Point {
-                    x: row.left as i32,
-                    y: row.y as i32,
-                }
+                self.best[j] = Point { x: row.left as i32, y: row.y as i32 }
             }
 
             if r_scores[j] > self.scores[j] {
                 self.scores[j] = r_scores[j];
-                self.best[j] = Point {
-                    x: row.right as i32,
-                    y: row.y as i32,
-                }
+                self.best[j] = Point { x: row.right as i32, y: row.y as i32 }
             }
         }
     }
@@ -400,42 +343,14 @@ mod tests {
         let mut line = [1, 0, 1, 1, 1, 0, 1, 0].iter();
 
         let mut finder = LineScanner::new(PixelColor::White);
-        assert_eq!(
-            None,
-            finder.advance(PixelColor::from(*line.next().unwrap()))
-        );
-        assert_eq!(
-            None,
-            finder.advance(PixelColor::from(*line.next().unwrap()))
-        );
-        assert_eq!(
-            None,
-            finder.advance(PixelColor::from(*line.next().unwrap()))
-        );
-        assert_eq!(
-            None,
-            finder.advance(PixelColor::from(*line.next().unwrap()))
-        );
-        assert_eq!(
-            None,
-            finder.advance(PixelColor::from(*line.next().unwrap()))
-        );
-        assert_eq!(
-            None,
-            finder.advance(PixelColor::from(*line.next().unwrap()))
-        );
-        assert_eq!(
-            None,
-            finder.advance(PixelColor::from(*line.next().unwrap()))
-        );
-        assert_eq!(
-            Some(LinePosition {
-                left: 1,
-                stone: 3,
-                right: 7,
-            }),
-            finder.advance(PixelColor::from(*line.next().unwrap()))
-        );
+        assert_eq!(None, finder.advance(PixelColor::from(*line.next().unwrap())));
+        assert_eq!(None, finder.advance(PixelColor::from(*line.next().unwrap())));
+        assert_eq!(None, finder.advance(PixelColor::from(*line.next().unwrap())));
+        assert_eq!(None, finder.advance(PixelColor::from(*line.next().unwrap())));
+        assert_eq!(None, finder.advance(PixelColor::from(*line.next().unwrap())));
+        assert_eq!(None, finder.advance(PixelColor::from(*line.next().unwrap())));
+        assert_eq!(None, finder.advance(PixelColor::from(*line.next().unwrap())));
+        assert_eq!(Some(LinePosition { left: 1, stone: 3, right: 7 }), finder.advance(PixelColor::from(*line.next().unwrap())));
     }
 
     #[test]
@@ -443,38 +358,13 @@ mod tests {
         let mut line = [0, 1, 1, 1, 0, 1, 0].iter();
 
         let mut finder = LineScanner::new(PixelColor::Black);
-        assert_eq!(
-            None,
-            finder.advance(PixelColor::from(*line.next().unwrap()))
-        );
-        assert_eq!(
-            None,
-            finder.advance(PixelColor::from(*line.next().unwrap()))
-        );
-        assert_eq!(
-            None,
-            finder.advance(PixelColor::from(*line.next().unwrap()))
-        );
-        assert_eq!(
-            None,
-            finder.advance(PixelColor::from(*line.next().unwrap()))
-        );
-        assert_eq!(
-            None,
-            finder.advance(PixelColor::from(*line.next().unwrap()))
-        );
-        assert_eq!(
-            None,
-            finder.advance(PixelColor::from(*line.next().unwrap()))
-        );
-        assert_eq!(
-            Some(LinePosition {
-                left: 0,
-                stone: 2,
-                right: 6,
-            }),
-            finder.advance(PixelColor::from(*line.next().unwrap()))
-        );
+        assert_eq!(None, finder.advance(PixelColor::from(*line.next().unwrap())));
+        assert_eq!(None, finder.advance(PixelColor::from(*line.next().unwrap())));
+        assert_eq!(None, finder.advance(PixelColor::from(*line.next().unwrap())));
+        assert_eq!(None, finder.advance(PixelColor::from(*line.next().unwrap())));
+        assert_eq!(None, finder.advance(PixelColor::from(*line.next().unwrap())));
+        assert_eq!(None, finder.advance(PixelColor::from(*line.next().unwrap())));
+        assert_eq!(Some(LinePosition { left: 0, stone: 2, right: 6 }), finder.advance(PixelColor::from(*line.next().unwrap())));
     }
 
     #[test]
@@ -482,66 +372,19 @@ mod tests {
         let mut line = [0, 1, 1, 1, 0, 1, 0, 1, 1, 1, 0, 1, 0].iter();
 
         let mut finder = LineScanner::new(PixelColor::Black);
-        assert_eq!(
-            None,
-            finder.advance(PixelColor::from(*line.next().unwrap()))
-        );
-        assert_eq!(
-            None,
-            finder.advance(PixelColor::from(*line.next().unwrap()))
-        );
-        assert_eq!(
-            None,
-            finder.advance(PixelColor::from(*line.next().unwrap()))
-        );
-        assert_eq!(
-            None,
-            finder.advance(PixelColor::from(*line.next().unwrap()))
-        );
-        assert_eq!(
-            None,
-            finder.advance(PixelColor::from(*line.next().unwrap()))
-        );
-        assert_eq!(
-            None,
-            finder.advance(PixelColor::from(*line.next().unwrap()))
-        );
-        assert_eq!(
-            Some(LinePosition {
-                left: 0,
-                stone: 2,
-                right: 6,
-            }),
-            finder.advance(PixelColor::from(*line.next().unwrap()))
-        );
-        assert_eq!(
-            None,
-            finder.advance(PixelColor::from(*line.next().unwrap()))
-        );
-        assert_eq!(
-            None,
-            finder.advance(PixelColor::from(*line.next().unwrap()))
-        );
-        assert_eq!(
-            None,
-            finder.advance(PixelColor::from(*line.next().unwrap()))
-        );
-        assert_eq!(
-            None,
-            finder.advance(PixelColor::from(*line.next().unwrap()))
-        );
-        assert_eq!(
-            None,
-            finder.advance(PixelColor::from(*line.next().unwrap()))
-        );
-        assert_eq!(
-            Some(LinePosition {
-                left: 6,
-                stone: 8,
-                right: 12,
-            }),
-            finder.advance(PixelColor::from(*line.next().unwrap()))
-        );
+        assert_eq!(None, finder.advance(PixelColor::from(*line.next().unwrap())));
+        assert_eq!(None, finder.advance(PixelColor::from(*line.next().unwrap())));
+        assert_eq!(None, finder.advance(PixelColor::from(*line.next().unwrap())));
+        assert_eq!(None, finder.advance(PixelColor::from(*line.next().unwrap())));
+        assert_eq!(None, finder.advance(PixelColor::from(*line.next().unwrap())));
+        assert_eq!(None, finder.advance(PixelColor::from(*line.next().unwrap())));
+        assert_eq!(Some(LinePosition { left: 0, stone: 2, right: 6 }), finder.advance(PixelColor::from(*line.next().unwrap())));
+        assert_eq!(None, finder.advance(PixelColor::from(*line.next().unwrap())));
+        assert_eq!(None, finder.advance(PixelColor::from(*line.next().unwrap())));
+        assert_eq!(None, finder.advance(PixelColor::from(*line.next().unwrap())));
+        assert_eq!(None, finder.advance(PixelColor::from(*line.next().unwrap())));
+        assert_eq!(None, finder.advance(PixelColor::from(*line.next().unwrap())));
+        assert_eq!(Some(LinePosition { left: 6, stone: 8, right: 12 }), finder.advance(PixelColor::from(*line.next().unwrap())));
     }
 
     #[test]
@@ -549,70 +392,21 @@ mod tests {
         let mut line = [1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 0, 1, 1, 0].iter();
 
         let mut finder = LineScanner::new(PixelColor::White);
-        assert_eq!(
-            None,
-            finder.advance(PixelColor::from(*line.next().unwrap()))
-        );
-        assert_eq!(
-            None,
-            finder.advance(PixelColor::from(*line.next().unwrap()))
-        );
-        assert_eq!(
-            None,
-            finder.advance(PixelColor::from(*line.next().unwrap()))
-        );
-        assert_eq!(
-            None,
-            finder.advance(PixelColor::from(*line.next().unwrap()))
-        );
-        assert_eq!(
-            None,
-            finder.advance(PixelColor::from(*line.next().unwrap()))
-        );
-        assert_eq!(
-            None,
-            finder.advance(PixelColor::from(*line.next().unwrap()))
-        );
-        assert_eq!(
-            None,
-            finder.advance(PixelColor::from(*line.next().unwrap()))
-        );
-        assert_eq!(
-            None,
-            finder.advance(PixelColor::from(*line.next().unwrap()))
-        );
-        assert_eq!(
-            None,
-            finder.advance(PixelColor::from(*line.next().unwrap()))
-        );
-        assert_eq!(
-            None,
-            finder.advance(PixelColor::from(*line.next().unwrap()))
-        );
-        assert_eq!(
-            None,
-            finder.advance(PixelColor::from(*line.next().unwrap()))
-        );
-        assert_eq!(
-            None,
-            finder.advance(PixelColor::from(*line.next().unwrap()))
-        );
-        assert_eq!(
-            None,
-            finder.advance(PixelColor::from(*line.next().unwrap()))
-        );
-        assert_eq!(
-            None,
-            finder.advance(PixelColor::from(*line.next().unwrap()))
-        );
-        assert_eq!(
-            Some(LinePosition {
-                left: 1,
-                stone: 6,
-                right: 13,
-            }),
-            finder.advance(PixelColor::from(*line.next().unwrap()))
-        );
+        assert_eq!(None, finder.advance(PixelColor::from(*line.next().unwrap())));
+        assert_eq!(None, finder.advance(PixelColor::from(*line.next().unwrap())));
+        assert_eq!(None, finder.advance(PixelColor::from(*line.next().unwrap())));
+        assert_eq!(None, finder.advance(PixelColor::from(*line.next().unwrap())));
+        assert_eq!(None, finder.advance(PixelColor::from(*line.next().unwrap())));
+        assert_eq!(None, finder.advance(PixelColor::from(*line.next().unwrap())));
+        assert_eq!(None, finder.advance(PixelColor::from(*line.next().unwrap())));
+        assert_eq!(None, finder.advance(PixelColor::from(*line.next().unwrap())));
+        assert_eq!(None, finder.advance(PixelColor::from(*line.next().unwrap())));
+        assert_eq!(None, finder.advance(PixelColor::from(*line.next().unwrap())));
+        assert_eq!(None, finder.advance(PixelColor::from(*line.next().unwrap())));
+        assert_eq!(None, finder.advance(PixelColor::from(*line.next().unwrap())));
+        assert_eq!(None, finder.advance(PixelColor::from(*line.next().unwrap())));
+        assert_eq!(None, finder.advance(PixelColor::from(*line.next().unwrap())));
+        assert_eq!(Some(LinePosition { left: 1, stone: 6, right: 13 }), finder.advance(PixelColor::from(*line.next().unwrap())));
     }
 
     fn img_from_array(array: [[u8; 3]; 3]) -> PreparedImage<BasicImageBuffer> {
@@ -655,8 +449,7 @@ mod tests {
             [1, 1, 1, 1, 1, 1, 1],
         ];
 
-        let mut prep_image =
-            crate::PreparedImage::prepare_from_bitmap(7, 7, |x, y| array[y][x] == 1);
+        let mut prep_image = crate::PreparedImage::prepare_from_bitmap(7, 7, |x, y| array[y][x] == 1);
 
         let caps = crate::capstones_from_image(&mut prep_image);
         assert_eq!(1, caps.len());
@@ -667,9 +460,7 @@ mod tests {
         let img = image::load_from_memory(img).unwrap().to_luma8();
         let w = img.width() as usize;
         let h = img.height() as usize;
-        let mut img = crate::PreparedImage::prepare_from_greyscale(w, h, |x, y| {
-            img.get_pixel(x as u32, y as u32).0[0]
-        });
+        let mut img = crate::PreparedImage::prepare_from_greyscale(w, h, |x, y| img.get_pixel(x as u32, y as u32).0[0]);
         crate::capstones_from_image(&mut img)
     }
 

@@ -21,22 +21,11 @@ impl Perspective {
             return None;
         }
 
-        c[0] = (x1 * (x2 * y3 - x3 * y2)
-            + x0 * (-x2 * y3 + x3 * y2 + (x2 - x3) * y1)
-            + x1 * (x3 - x2) * y0)
-            / wden;
-        c[1] = -(x0 * (x2 * y3 + x1 * (y2 - y3) - x2 * y1) - x1 * x3 * y2
-            + x2 * x3 * y1
-            + (x1 * x3 - x2 * x3) * y0)
-            / hden;
+        c[0] = (x1 * (x2 * y3 - x3 * y2) + x0 * (-x2 * y3 + x3 * y2 + (x2 - x3) * y1) + x1 * (x3 - x2) * y0) / wden;
+        c[1] = -(x0 * (x2 * y3 + x1 * (y2 - y3) - x2 * y1) - x1 * x3 * y2 + x2 * x3 * y1 + (x1 * x3 - x2 * x3) * y0) / hden;
         c[2] = x0;
-        c[3] = (y0 * (x1 * (y3 - y2) - x2 * y3 + x3 * y2)
-            + y1 * (x2 * y3 - x3 * y2)
-            + x0 * y1 * (y2 - y3))
-            / wden;
-        c[4] = (x0 * (y1 * y3 - y2 * y3) + x1 * y2 * y3 - x2 * y1 * y3
-            + y0 * (x3 * y2 - x1 * y2 + (x2 - x3) * y1))
-            / hden;
+        c[3] = (y0 * (x1 * (y3 - y2) - x2 * y3 + x3 * y2) + y1 * (x2 * y3 - x3 * y2) + x0 * y1 * (y2 - y3)) / wden;
+        c[4] = (x0 * (y1 * y3 - y2 * y3) + x1 * y2 * y3 - x2 * y1 * y3 + y0 * (x3 * y2 - x1 * y2 + (x2 - x3) * y1)) / hden;
         c[5] = y0;
         c[6] = (x1 * (y3 - y2) + x0 * (y2 - y3) + (x2 - x3) * y1 + (x3 - x2) * y0) / wden;
         c[7] = (-x2 * y3 + x1 * y3 + x3 * y2 + x0 * (y1 - y2) - x3 * y1 + (x2 - x1) * y0) / hden;
@@ -56,10 +45,7 @@ impl Perspective {
         assert!(x >= i32::MIN as f64);
         assert!(y <= i32::MAX as f64);
         assert!(y >= i32::MIN as f64);
-        Point {
-            x: x as i32,
-            y: y as i32,
-        }
+        Point { x: x as i32, y: y as i32 }
     }
 
     pub fn unmap(&self, p: &Point) -> (f64, f64) {
@@ -70,13 +56,10 @@ impl Perspective {
             + (self.0[3] * self.0[7] - self.0[4] * self.0[6]) * x
             + self.0[0] * self.0[4]
             - self.0[1] * self.0[3];
-        let u = -(self.0[1] * (y - self.0[5]) - self.0[2] * self.0[7] * y
-            + (self.0[5] * self.0[7] - self.0[4]) * x
-            + self.0[2] * self.0[4])
-            / den;
-        let v = (self.0[0] * (y - self.0[5]) - self.0[2] * self.0[6] * y
-            + (self.0[5] * self.0[6] - self.0[3]) * x
-            + self.0[2] * self.0[3])
+        let u =
+            -(self.0[1] * (y - self.0[5]) - self.0[2] * self.0[7] * y + (self.0[5] * self.0[7] - self.0[4]) * x + self.0[2] * self.0[4])
+                / den;
+        let v = (self.0[0] * (y - self.0[5]) - self.0[2] * self.0[6] * y + (self.0[5] * self.0[6] - self.0[3]) * x + self.0[2] * self.0[3])
             / den;
 
         (u, v)
@@ -105,10 +88,7 @@ pub fn line_intersect(p0: &Point, p1: &Point, q0: &Point, q1: &Point) -> Option<
     if det == 0 {
         None
     } else {
-        Some(Point {
-            x: (d * e - b * f) / det,
-            y: (-c * e + a * f) / det,
-        })
+        Some(Point { x: (d * e - b * f) / det, y: (-c * e + a * f) / det })
     }
 }
 
@@ -132,27 +112,13 @@ impl BresenhamScan {
         let x = from.x;
         let y = from.y;
 
-        let (x_dom, n, d) = if n.abs() > d.abs() {
-            (true, d, n)
-        } else {
-            (false, n, d)
-        };
+        let (x_dom, n, d) = if n.abs() > d.abs() { (true, d, n) } else { (false, n, d) };
 
         let (n, non_step) = if n < 0 { (-n, -1) } else { (n, 1) };
 
         let (d, dom_step) = if d < 0 { (-d, -1) } else { (d, 1) };
 
-        BresenhamScan {
-            x,
-            y,
-            dom_step,
-            non_step,
-            i: 0,
-            d,
-            n,
-            a: n,
-            x_dom,
-        }
+        BresenhamScan { x, y, dom_step, non_step, i: 0, d, n, a: n, x_dom }
     }
 }
 
@@ -164,10 +130,7 @@ impl Iterator for BresenhamScan {
             return None;
         }
 
-        let ret = Point {
-            x: self.x,
-            y: self.y,
-        };
+        let ret = Point { x: self.x, y: self.y };
 
         self.a += self.n;
         let (dom, non) = match (self.x_dom, &mut self.x, &mut self.y) {
@@ -301,21 +264,9 @@ mod tests {
         let q1 = Point { x: 10, y: -9 };
 
         // Check that all permutations produce same result
-        assert_eq!(
-            line_intersect(&p0, &p1, &q0, &q1),
-            Some(Point { x: 0, y: 2 })
-        );
-        assert_eq!(
-            line_intersect(&p0, &p1, &q1, &q0),
-            Some(Point { x: 0, y: 2 })
-        );
-        assert_eq!(
-            line_intersect(&p1, &p0, &q0, &q1),
-            Some(Point { x: 0, y: 2 })
-        );
-        assert_eq!(
-            line_intersect(&p1, &p0, &q1, &q0),
-            Some(Point { x: 0, y: 2 })
-        );
+        assert_eq!(line_intersect(&p0, &p1, &q0, &q1), Some(Point { x: 0, y: 2 }));
+        assert_eq!(line_intersect(&p0, &p1, &q1, &q0), Some(Point { x: 0, y: 2 }));
+        assert_eq!(line_intersect(&p1, &p0, &q0, &q1), Some(Point { x: 0, y: 2 }));
+        assert_eq!(line_intersect(&p1, &p0, &q1, &q0), Some(Point { x: 0, y: 2 }));
     }
 }

@@ -24,10 +24,7 @@ where
             cache.put(*k, *v);
         }
 
-        PreparedImage {
-            buffer: self.buffer.clone(),
-            cache,
-        }
+        PreparedImage { buffer: self.buffer.clone(), cache }
     }
 }
 
@@ -40,11 +37,7 @@ pub trait ImageBuffer {
 }
 
 #[cfg(feature = "img")]
-impl<
-        T: image::GenericImage<Pixel = image::Luma<u8>>
-            + image::GenericImageView<Pixel = image::Luma<u8>>,
-    > ImageBuffer for T
-{
+impl<T: image::GenericImage<Pixel = image::Luma<u8>> + image::GenericImageView<Pixel = image::Luma<u8>>> ImageBuffer for T {
     fn width(&self) -> usize {
         self.width() as usize
     }
@@ -110,12 +103,7 @@ pub enum PixelColor {
 
 #[derive(Copy, Clone, Debug, Eq, PartialEq)]
 pub enum ColoredRegion {
-    Unclaimed {
-        color: PixelColor,
-        src_x: usize,
-        src_y: usize,
-        pixel_count: usize,
-    },
+    Unclaimed { color: PixelColor, src_x: usize, src_y: usize, pixel_count: usize },
     CapStone,
     Alignment,
     Tmp1,
@@ -192,11 +180,7 @@ where
             row_average.fill(0);
 
             for x in 0..w {
-                let (v, u) = if y % 2 == 0 {
-                    (w - 1 - x, x)
-                } else {
-                    (x, w - 1 - x)
-                };
+                let (v, u) = if y % 2 == 0 { (w - 1 - x, x) } else { (x, w - 1 - x) };
                 avg_v = avg_v * (threshold_s - 1) / threshold_s + buf.get_pixel(v, y) as usize;
                 avg_u = avg_u * (threshold_s - 1) / threshold_s + buf.get_pixel(u, y) as usize;
                 row_average[v] += avg_v;
@@ -205,9 +189,7 @@ where
 
             #[allow(clippy::needless_range_loop)]
             for x in 0..w {
-                let fill = if (buf.get_pixel(x, y) as usize)
-                    < row_average[x] * (100 - 5) / (200 * threshold_s)
-                {
+                let fill = if (buf.get_pixel(x, y) as usize) < row_average[x] * (100 - 5) / (200 * threshold_s) {
                     PixelColor::Black
                 } else {
                     PixelColor::White
@@ -216,42 +198,27 @@ where
             }
         }
 
-        PreparedImage {
-            buffer: buf,
-            cache: LruCache::new(NonZeroUsize::new(251).unwrap()),
-        }
+        PreparedImage { buffer: buf, cache: LruCache::new(NonZeroUsize::new(251).unwrap()) }
     }
 
     /// Group [CapStones](struct.CapStone.html) into [Grids](struct.Grid.html)
     /// that are likely QR codes
     ///
     /// Return a vector of Grids
-    pub fn detect_grids<'a>(
-        &'a mut self,
-    ) -> Vec<crate::Grid<crate::identify::grid::RefGridImage<'a, S>>>
+    pub fn detect_grids<'a>(&'a mut self) -> Vec<crate::Grid<crate::identify::grid::RefGridImage<'a, S>>>
     where
         S: Clone,
     {
         let mut res = Vec::new();
         let stones = crate::capstones_from_image(self);
         let groups = self.find_groupings(stones);
-        let locations: Vec<_> = groups
-            .into_iter()
-            .filter_map(|v| crate::SkewedGridLocation::from_group(self, v))
-            .collect();
+        let locations: Vec<_> = groups.into_iter().filter_map(|v| crate::SkewedGridLocation::from_group(self, v)).collect();
         for grid_location in locations {
             let bounds = [
                 grid_location.c.map(0.0, 0.0),
-                grid_location
-                    .c
-                    .map(grid_location.grid_size as f64 + 1.0, 0.0),
-                grid_location.c.map(
-                    grid_location.grid_size as f64 + 1.0,
-                    grid_location.grid_size as f64 + 1.0,
-                ),
-                grid_location
-                    .c
-                    .map(0.0, grid_location.grid_size as f64 + 1.0),
+                grid_location.c.map(grid_location.grid_size as f64 + 1.0, 0.0),
+                grid_location.c.map(grid_location.grid_size as f64 + 1.0, grid_location.grid_size as f64 + 1.0),
+                grid_location.c.map(0.0, grid_location.grid_size as f64 + 1.0),
             ];
             let grid = grid_location.into_grid_image(self);
             res.push(crate::Grid { grid, bounds });
@@ -280,18 +247,12 @@ where
                 if used_capstones.contains(&pair.0) || used_capstones.contains(&pair.1) {
                     continue;
                 }
-                let group_under_test = CapStoneGroup(
-                    capstones[pair.0].clone(),
-                    capstones[idx].clone(),
-                    capstones[pair.1].clone(),
-                );
+                let group_under_test = CapStoneGroup(capstones[pair.0].clone(), capstones[idx].clone(), capstones[pair.1].clone());
                 // Confirm that this group has the other requirements of a QR code.
                 // A copy of the input image is used to not contaminate the
                 // original on an incorrect set of CapStones
                 let mut image_copy = self.clone();
-                if crate::SkewedGridLocation::from_group(&mut image_copy, group_under_test.clone())
-                    .is_none()
-                {
+                if crate::SkewedGridLocation::from_group(&mut image_copy, group_under_test.clone()).is_none() {
                     continue;
                 }
                 // This is a viable set, save this grouping
@@ -311,10 +272,7 @@ where
             }
         }
 
-        PreparedImage {
-            buffer: buf,
-            cache: LruCache::new(NonZeroUsize::new(251).unwrap()),
-        }
+        PreparedImage { buffer: buf, cache: LruCache::new(NonZeroUsize::new(251).unwrap()) }
     }
 
     /// Return the width of the image
@@ -337,19 +295,8 @@ where
                     let (c, reg) = self.cache.pop_lru().expect("fill is at capacity (251)");
                     #[allow(clippy::single_match)]
                     match reg {
-                        ColoredRegion::Unclaimed {
-                            src_x,
-                            src_y,
-                            color,
-                            ..
-                        } => {
-                            let _ = self.flood_fill(
-                                src_x,
-                                src_y,
-                                color.into(),
-                                PixelColor::Black.into(),
-                                |_| (),
-                            );
+                        ColoredRegion::Unclaimed { src_x, src_y, color, .. } => {
+                            let _ = self.flood_fill(src_x, src_y, color.into(), PixelColor::Black.into(), |_| ());
                         }
                         _ => (),
                     }
@@ -359,12 +306,7 @@ where
                 };
                 let next_reg_color = PixelColor::Discarded(reg_idx);
                 let counter = self.repaint_and_apply((x, y), next_reg_color, AreaCounter(0));
-                let new_reg = ColoredRegion::Unclaimed {
-                    color: next_reg_color,
-                    src_x: x,
-                    src_y: y,
-                    pixel_count: counter.0,
-                };
+                let new_reg = ColoredRegion::Unclaimed { color: next_reg_color, src_x: x, src_y: y, pixel_count: counter.0 };
                 self.cache.put(reg_idx, new_reg);
                 new_reg
             }
@@ -375,12 +317,7 @@ where
         }
     }
 
-    pub(crate) fn repaint_and_apply<F>(
-        &mut self,
-        (x, y): (usize, usize),
-        target_color: PixelColor,
-        fill: F,
-    ) -> F
+    pub(crate) fn repaint_and_apply<F>(&mut self, (x, y): (usize, usize), target_color: PixelColor, fill: F) -> F
     where
         F: AreaFiller,
     {
@@ -405,16 +342,8 @@ where
     #[cfg(feature = "img")]
     pub fn write_state_to(&self, p: &str) {
         let mut dyn_img = image::RgbImage::new(self.width() as u32, self.height() as u32);
-        const COLORS: [[u8; 3]; 8] = [
-            [255, 0, 0],
-            [0, 255, 0],
-            [0, 0, 255],
-            [255, 255, 0],
-            [255, 0, 255],
-            [0, 255, 255],
-            [128, 128, 128],
-            [128, 0, 128],
-        ];
+        const COLORS: [[u8; 3]; 8] =
+            [[255, 0, 0], [0, 255, 0], [0, 0, 255], [255, 255, 0], [255, 0, 255], [0, 255, 255], [128, 128, 128], [128, 0, 128]];
         for y in 0..self.height() {
             for x in 0..self.width() {
                 let px = self.buffer.get_pixel(x, y);
@@ -510,11 +439,7 @@ impl PreparedImage<BasicImageBuffer> {
 
         for y in 0..h {
             for x in 0..w {
-                let col = if fill(x, y) {
-                    PixelColor::Black
-                } else {
-                    PixelColor::White
-                };
+                let col = if fill(x, y) { PixelColor::Black } else { PixelColor::White };
                 pixels.push(col.into())
             }
         }
@@ -559,16 +484,9 @@ mod tests {
                 }
             }
         }
-        let buffer = BasicImageBuffer {
-            w: 3,
-            h: 3,
-            pixels: pixels.into_boxed_slice(),
-        };
+        let buffer = BasicImageBuffer { w: 3, h: 3, pixels: pixels.into_boxed_slice() };
 
-        PreparedImage {
-            buffer,
-            cache: LruCache::new(NonZeroUsize::new(251).unwrap()),
-        }
+        PreparedImage { buffer, cache: LruCache::new(NonZeroUsize::new(251).unwrap()) }
     }
 
     #[test]
@@ -655,12 +573,7 @@ mod tests {
 
         let reg = test_u.get_region((0, 0));
         let (color, src_x, src_y, pixel_count) = match reg {
-            ColoredRegion::Unclaimed {
-                color,
-                src_x,
-                src_y,
-                pixel_count,
-            } => (color, src_x, src_y, pixel_count),
+            ColoredRegion::Unclaimed { color, src_x, src_y, pixel_count } => (color, src_x, src_y, pixel_count),
             x => panic!("Expected Region::Unclaimed, got {:?}", x),
         };
         assert_eq!(0, src_x);

@@ -41,10 +41,7 @@ impl SkewedGridLocation {
          * the left of this line.
          */
         let h0 = group.0.center;
-        let mut hd = Point {
-            x: group.2.center.x - group.0.center.x,
-            y: group.2.center.y - group.0.center.y,
-        };
+        let mut hd = Point { x: group.2.center.x - group.0.center.x, y: group.2.center.y - group.0.center.y };
 
         /* Make sure A-B-C is clockwise */
         if (group.1.center.x - h0.x) * -hd.y + (group.1.center.y - h0.y) * hd.x > 0 {
@@ -69,28 +66,15 @@ impl SkewedGridLocation {
          * lines from capstones A and C.
          */
 
-        let mut align = geometry::line_intersect(
-            &group.0.corners[0],
-            &group.0.corners[1],
-            &group.2.corners[0],
-            &group.2.corners[3],
-        )?;
+        let mut align = geometry::line_intersect(&group.0.corners[0], &group.0.corners[1], &group.2.corners[0], &group.2.corners[3])?;
 
         /* On V2+ grids, we should use the alignment pattern. */
         if grid_size > 21 {
             /* Try to find the actual location of the alignment pattern. */
             align = find_alignment_pattern(img, align, &group.0, &group.2)?;
             let score = -hd.y * align.x + hd.x * align.y;
-            let finder = LeftMostFinder {
-                line_p: hd,
-                best: align,
-                score,
-            };
-            let found = img.repaint_and_apply(
-                (align.x as usize, align.y as usize),
-                PixelColor::Alignment,
-                finder,
-            );
+            let finder = LeftMostFinder { line_p: hd, best: align, score };
+            let found = img.repaint_and_apply((align.x as usize, align.y as usize), PixelColor::Alignment, finder);
             align = found.best;
         }
 
@@ -141,22 +125,12 @@ where
     }
 }
 
-fn setup_perspective<S>(
-    img: &PreparedImage<S>,
-    caps: &CapStoneGroup,
-    align: Point,
-    grid_size: usize,
-) -> Option<geometry::Perspective>
+fn setup_perspective<S>(img: &PreparedImage<S>, caps: &CapStoneGroup, align: Point, grid_size: usize) -> Option<geometry::Perspective>
 where
     S: ImageBuffer,
 {
     let initial = geometry::Perspective::create(
-        &[
-            caps.1.corners[0],
-            caps.2.corners[0],
-            align,
-            caps.0.corners[0],
-        ],
+        &[caps.1.corners[0], caps.2.corners[0], align, caps.0.corners[0]],
         (grid_size - 7) as f64,
         (grid_size - 7) as f64,
     )?;
@@ -165,17 +139,12 @@ where
 }
 
 fn rotate_capstone(cap: &mut CapStone, h0: &Point, hd: &Point) {
-    let (best_idx, _) = cap
-        .corners
-        .iter()
-        .enumerate()
-        .min_by_key(|(_, a)| (a.x - h0.x) * (-hd.y) + (a.y - h0.y) * hd.x)
-        .expect("corners cannot be empty");
+    let (best_idx, _) =
+        cap.corners.iter().enumerate().min_by_key(|(_, a)| (a.x - h0.x) * (-hd.y) + (a.y - h0.y) * hd.x).expect("corners cannot be empty");
 
     /* Rotate the capstone */
     cap.corners.rotate_left(best_idx);
-    cap.c = geometry::Perspective::create(&cap.corners, 7.0, 7.0)
-        .expect("rotated perspective can't fail");
+    cap.c = geometry::Perspective::create(&cap.corners, 7.0, 7.0).expect("rotated perspective can't fail");
 }
 
 //* Try the measure the timing pattern for a given QR code. This does
@@ -228,12 +197,7 @@ where
     count
 }
 
-fn find_alignment_pattern<S>(
-    img: &mut PreparedImage<S>,
-    mut align_seed: Point,
-    c0: &CapStone,
-    c2: &CapStone,
-) -> Option<Point>
+fn find_alignment_pattern<S>(img: &mut PreparedImage<S>, mut align_seed: Point, c0: &CapStone, c2: &CapStone) -> Option<Point>
 where
     S: ImageBuffer,
 {
@@ -244,9 +208,8 @@ where
     let a = c0.c.map(u, v + 1.0);
     let (u, v) = c2.c.unmap(&align_seed);
     let c = c2.c.map(u + 1.0, v);
-    let size_estimate = ((a.x - align_seed.x) * -(c.y - align_seed.y)
-        + (a.y - align_seed.y) * (c.x - align_seed.x))
-        .unsigned_abs() as usize;
+    let size_estimate =
+        ((a.x - align_seed.x) * -(c.y - align_seed.y) + (a.y - align_seed.y) * (c.x - align_seed.x)).unsigned_abs() as usize;
 
     /* Spiral outwards from the estimate point until we find something
      * roughly the right size. Don't look too far from the estimate
@@ -314,11 +277,7 @@ impl AreaFiller for LeftMostFinder {
     }
 }
 
-fn jiggle_perspective<S>(
-    img: &PreparedImage<S>,
-    mut perspective: geometry::Perspective,
-    grid_size: usize,
-) -> geometry::Perspective
+fn jiggle_perspective<S>(img: &PreparedImage<S>, mut perspective: geometry::Perspective, grid_size: usize) -> geometry::Perspective
 where
     S: ImageBuffer,
 {
@@ -362,11 +321,7 @@ where
  * transform, using the features we expect to find by scanning the
  * grid.
  */
-fn fitness_all<S>(
-    img: &PreparedImage<S>,
-    perspective: &geometry::Perspective,
-    grid_size: usize,
-) -> i32
+fn fitness_all<S>(img: &PreparedImage<S>, perspective: &geometry::Perspective, grid_size: usize) -> i32
 where
     S: ImageBuffer,
 {
@@ -403,26 +358,14 @@ where
     score
 }
 
-fn fitness_apat<S>(
-    img: &PreparedImage<S>,
-    perspective: &geometry::Perspective,
-    cx: i32,
-    cy: i32,
-) -> i32
+fn fitness_apat<S>(img: &PreparedImage<S>, perspective: &geometry::Perspective, cx: i32, cy: i32) -> i32
 where
     S: ImageBuffer,
 {
-    fitness_cell(img, perspective, cx, cy) - fitness_ring(img, perspective, cx, cy, 1)
-        + fitness_ring(img, perspective, cx, cy, 2)
+    fitness_cell(img, perspective, cx, cy) - fitness_ring(img, perspective, cx, cy, 1) + fitness_ring(img, perspective, cx, cy, 2)
 }
 
-fn fitness_ring<S>(
-    img: &PreparedImage<S>,
-    perspective: &geometry::Perspective,
-    cx: i32,
-    cy: i32,
-    radius: i32,
-) -> i32
+fn fitness_ring<S>(img: &PreparedImage<S>, perspective: &geometry::Perspective, cx: i32, cy: i32, radius: i32) -> i32
 where
     S: ImageBuffer,
 {
@@ -436,12 +379,7 @@ where
     score
 }
 
-fn fitness_cell<S>(
-    img: &PreparedImage<S>,
-    perspective: &geometry::Perspective,
-    x: i32,
-    y: i32,
-) -> i32
+fn fitness_cell<S>(img: &PreparedImage<S>, perspective: &geometry::Perspective, x: i32, y: i32) -> i32
 where
     S: ImageBuffer,
 {
@@ -451,8 +389,7 @@ where
     for v in 0..3 {
         for u in 0..3 {
             let p = perspective.map(x as f64 + OFFSETS[u], y as f64 + OFFSETS[v]);
-            if !(p.y < 0 || p.y as usize >= img.height() || p.x < 0 || p.x as usize >= img.width())
-            {
+            if !(p.y < 0 || p.y as usize >= img.height() || p.x < 0 || p.x as usize >= img.width()) {
                 if PixelColor::White != img.get_pixel_at_point(p) {
                     score += 1
                 } else {
@@ -464,12 +401,7 @@ where
     score
 }
 
-fn fitness_capstone<S>(
-    img: &PreparedImage<S>,
-    perspective: &geometry::Perspective,
-    x: i32,
-    y: i32,
-) -> i32
+fn fitness_capstone<S>(img: &PreparedImage<S>, perspective: &geometry::Perspective, x: i32, y: i32) -> i32
 where
     S: ImageBuffer,
 {

@@ -32,20 +32,12 @@ pub fn find_and_rank_possible_neighbors(capstones: &[CapStone], idx: usize) -> V
                 }
             };
             if score < VIABILITY_THRESHOLD {
-                res.push(NeighborSet {
-                    score,
-                    h_index: hn.index,
-                    v_index: vn.index,
-                });
+                res.push(NeighborSet { score, h_index: hn.index, v_index: vn.index });
             }
         }
     }
 
-    res.sort_unstable_by(|a, b| {
-        (a.score)
-            .partial_cmp(&(b.score))
-            .expect("Neighbor distance should never cause a div by 0")
-    });
+    res.sort_unstable_by(|a, b| (a.score).partial_cmp(&(b.score)).expect("Neighbor distance should never cause a div by 0"));
     res.iter().map(|n| (n.h_index, n.v_index)).collect()
 }
 
@@ -70,17 +62,11 @@ fn find_possible_neighbors(capstones: &[CapStone], idx: usize) -> (Vec<Neighbor>
         v = (v - 3.5f64).abs();
 
         if u < 0.2f64 * v {
-            hlist.push(Neighbor {
-                index: others_idx,
-                distance: v,
-            });
+            hlist.push(Neighbor { index: others_idx, distance: v });
         }
 
         if v < 0.2f64 * u {
-            vlist.push(Neighbor {
-                index: others_idx,
-                distance: u,
-            });
+            vlist.push(Neighbor { index: others_idx, distance: u });
         }
     }
 
