@@ -19,7 +19,7 @@ export function build({ link = 'HTTP://LOCALHOST:8080/' } = {}) {
   // wasm-bindgen's output declares, but optimises rustc's output safely.
   const optimised = join(root, 'target/wasm-opt/iotmark_wasm.wasm');
   mkdirSync(join(root, 'target/wasm-opt'), { recursive: true });
-  run(`wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int --enable-mutable-globals --enable-reference-types --enable-multivalue target/wasm32-unknown-unknown/wasm/iotmark_wasm.wasm -o ${optimised}`);
+  run(`wasm-opt -O3 --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int --enable-mutable-globals --enable-reference-types --enable-multivalue target/wasm32-unknown-unknown/wasm/iotmark_wasm.wasm -o ${optimised}`);
   run(`wasm-bindgen --target web --out-dir ${pkg} ${optimised}`);
   cpSync(join(root, 'wasm/package.json'), join(pkg, 'package.json'));
   cpSync(join(root, 'wasm/README.md'), join(pkg, 'README.md'));

@@ -27,15 +27,15 @@ pub(super) struct Finder {
 #[derive(Debug)]
 pub(super) struct TooMany;
 
-/// Whether five run lengths are in the ratio 1:1:3:1:1, each within half a module;
-/// returns the module size.
+/// Whether five run lengths are in the ratio 1:1:3:1:1, each within half a module (and
+/// half a pixel, for blurred modules one or two pixels wide); returns the module size.
 fn ratio(c: [u32; 5]) -> Option<f64> {
     let total: u32 = c.iter().sum();
     if total < 7 {
         return None;
     }
     let m = f64::from(total) / 7.0;
-    let near = |n: u32, k: f64| (f64::from(n) - k * m).abs() < k * m / 2.0;
+    let near = |n: u32, k: f64| (f64::from(n) - k * m).abs() <= k * m / 2.0 + 0.5;
     (near(c[0], 1.0) && near(c[1], 1.0) && near(c[2], 3.0) && near(c[3], 1.0) && near(c[4], 1.0)).then_some(m)
 }
 

@@ -92,6 +92,46 @@ impl Corners {
     }
 }
 
+impl Corners {
+    /// One module's step along the top edge and down the left edge, for a symbol `size`
+    /// modules a side.
+    fn module_vectors(&self, size: usize) -> (Point, Point) {
+        let span = size as f64 - 7.0;
+        (((self.tr.0 - self.tl.0) / span, (self.tr.1 - self.tl.1) / span), ((self.bl.0 - self.tl.0) / span, (self.bl.1 - self.tl.1) / span))
+    }
+
+    /// Where module coordinates `(u, v)` fall if the symbol were only rotated and sheared:
+    /// close to the truth along the edges between the finders.
+    fn affine(&self, size: usize, u: f64, v: f64) -> Point {
+        let (ex, ey) = self.module_vectors(size);
+        (self.tl.0 + (u - 3.5) * ex.0 + (v - 3.5) * ey.0, self.tl.1 + (u - 3.5) * ex.1 + (v - 3.5) * ey.1)
+    }
+
+    /// The share of timing-pattern modules (row and column 6 between the finders, which
+    /// alternate dark and light) that read as expected for a symbol `size` modules a side.
+    /// A cheap test of a size, or of three finders that are not one symbol.
+    fn timing(&self, bits: &Bits, size: usize) -> f64 {
+        let (ex, ey) = self.module_vectors(size);
+        let span = size as f64 - 7.0;
+        // Along an edge, perspective spaces modules as a 1-D projective map does, with the
+        // module sizes at its two ends in the ratio the finders show.
+        let along = |t: f64, ratio: f64| t / (t + (1.0 - t) * ratio.sqrt());
+        let mut right = 0;
+        for i in 8..size - 8 {
+            let want = i % 2 == 0;
+            let t = (i as f64 + 0.5 - 3.5) / span;
+            let (a, b) = (along(t, self.tr_scale) * span, along(t, self.bl_scale) * span);
+            for (x, y) in [
+                (self.tl.0 + a * ex.0 + 3.0 * ey.0, self.tl.1 + a * ex.1 + 3.0 * ey.1),
+                (self.tl.0 + 3.0 * ex.0 + b * ey.0, self.tl.1 + 3.0 * ex.1 + b * ey.1),
+            ] {
+                right += usize::from(bits.at(x as i64, y as i64) == want);
+            }
+        }
+        right as f64 / (2 * (size - 16)) as f64
+    }
+}
+
 /// How far from the centre `from`, walking towards `to`, the finder's outer dark ring
 /// ends: three and a half modules.
 fn ring_edge(bits: &Bits, from: Point, dir: Point, limit: f64) -> Option<f64> {
@@ -161,8 +201,8 @@ fn alignment(bits: &Bits, estimate: Point, ex: Point, ey: Point, module: f64) ->
         }
         best
     };
-    // Near first; then wider, for strong perspective (ZXing widens to 16 modules).
-    for (reach, step, least) in [(6.0, 1.0 / 3.0, 22), (16.0, 0.5, 23)] {
+    // Near first; then wider, for perspective (ZXing widens to 16 modules).
+    for (reach, step, least) in [(2.0, 1.0 / 3.0, 22), (6.0, 1.0 / 3.0, 22), (16.0, 0.5, 23)] {
         let (s, _, coarse) = search(estimate, module * reach, module * step);
         if s >= least {
             return Some(search(coarse, module * step, module / 8.0).2);
@@ -174,10 +214,8 @@ fn alignment(bits: &Bits, estimate: Point, ex: Point, ey: Point, module: f64) ->
 /// Tries to read the symbol whose finders are `c`, `size` modules a side.
 fn read_at(bits: &Bits, c: &Corners, size: usize) -> Option<(Vec<u8>, usize, Perspective)> {
     let s = size as f64;
-    let span = s - 7.0;
-    let ex = ((c.tr.0 - c.tl.0) / span, (c.tr.1 - c.tl.1) / span);
-    let ey = ((c.bl.0 - c.tl.0) / span, (c.bl.1 - c.tl.1) / span);
-    let affine = |u: f64, v: f64| (c.tl.0 + (u - 3.5) * ex.0 + (v - 3.5) * ey.0, c.tl.1 + (u - 3.5) * ex.1 + (v - 3.5) * ey.1);
+    let (ex, ey) = c.module_vectors(size);
+    let affine = |u: f64, v: f64| c.affine(size, u, v);
     let module = dist((0.0, 0.0), ex).min(dist((0.0, 0.0), ey));
     // Near the fourth corner a row of modules is foreshortened as at the bottom-left
     // finder, a column as at the top-right one.
@@ -260,7 +298,12 @@ pub(super) fn read(bits: &Bits, finders: &[Finder], scale: f32, all: bool) -> Ve
             continue;
         };
         let estimate = (dist(corners.tl, corners.tr) / mh + dist(corners.tl, corners.bl) / mv) / 2.0 + 7.0;
-        let Some((bytes, version, p)) = sizes_near(estimate).into_iter().find_map(|size| read_at(bits, &corners, size)) else {
+        // Sizes whose timing patterns read, best first.
+        let mut sizes: Vec<(usize, f64)> = sizes_near(estimate).into_iter().map(|s| (s, corners.timing(bits, s))).collect();
+        sizes.retain(|s| s.1 >= 0.6);
+        sizes.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let sizes = sizes.into_iter().map(|s| s.0);
+        let Some((bytes, version, p)) = sizes.into_iter().find_map(|size| read_at(bits, &corners, size)) else {
             continue;
         };
         cand.finders.iter().for_each(|i| used[*i] = true);

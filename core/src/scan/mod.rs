@@ -447,6 +447,27 @@ mod timing {
     use super::*;
     #[test]
     #[ignore]
+    fn frames() {
+        let mut names: Vec<_> = std::fs::read_dir("/tmp/frames").unwrap().map(|e| e.unwrap().path()).collect();
+        names.sort();
+        for path in names {
+            let data = std::fs::read(&path).unwrap();
+            let head = String::from_utf8_lossy(&data[..20]).to_string();
+            let parts: Vec<&str> = head.split_whitespace().collect();
+            let (w, h): (usize, usize) = (parts[1].parse().unwrap(), parts[2].parse().unwrap());
+            let px = &data[data.len() - w * h..];
+            let f = Frame::new(w, h, px).unwrap();
+            let t = std::time::Instant::now();
+            let fast = locate_fast(&f, false).len();
+            let el = t.elapsed();
+            let bits = gray::hybrid(w, h, px);
+            let finders = finder::find(&bits).unwrap();
+            eprintln!("{:50} fast {fast} {el:?} finders {}", path.file_name().unwrap().to_string_lossy(), finders.len());
+        }
+    }
+
+    #[test]
+    #[ignore]
     fn stages() {
         let text = "HTTP://LOCALHOST:8080/#IM1:".to_owned() + &"0123456789".repeat(38);
         let code = crate::qr::encode(&text).unwrap();
