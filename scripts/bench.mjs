@@ -4,7 +4,7 @@
 // Native: label verification, signing against raw Ed25519, frame decoding, PDF sheets for
 // 10,000 labels, and the QR photo corpus (with zxing-cpp beside it when Python has it).
 import { execSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { chromium as playwright } from '@playwright/test';
 import { serve } from './serve.mjs';
 import { setup } from './setup.mjs';
@@ -13,6 +13,14 @@ import { build } from './build.mjs';
 const root = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
 const sh = (cmd) => execSync(cmd, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 const chromium = sh('command -v chromium').trim();
+/** zxing-cpp's figures on a folder of images, when Python has the package. */
+function zxing(folder) {
+  try {
+    return sh(`python3 scripts/zxing-corpus.py ${folder}`);
+  } catch {
+    return '(zxing-cpp not available to Python: pip install zxing-cpp pillow)\n';
+  }
+}
 const args = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'];
 
 // `npm run bench -- decoders` runs only the browser decoder comparison.
@@ -53,6 +61,18 @@ if (r.error) throw new Error(r.error);
 console.log(`verify one label in WebAssembly: ${r.verify.microsecondsEach.toFixed(1)} µs (${r.verify.verdict})`);
 console.log('decoders in one headless Chromium run, same frames (label artwork rotated 0/12/30°, dimmed, blurred, noisy):');
 for (const d of r.decoders) console.log(`  ${d.size} ${d.decoder.padEnd(14)} detected ${d.detected}/${d.frames}, wrong ${d.wrong}, median ${d.medianMs.toFixed(2)} ms/frame`);
+// The same frames natively: our decoder and zxing-cpp on the same grey pixels.
+const frames = `${root}/target/bench-frames`;
+rmSync(frames, { recursive: true, force: true });
+for (const size of ['1280x720', '640x480']) mkdirSync(`${frames}/${size}`, { recursive: true });
+for (const f of r.frames) {
+  const at = `${frames}/${f.name.split('-')[0]}/${f.name}`;
+  writeFileSync(`${at}.png`, Buffer.from(f.png, 'base64'));
+  writeFileSync(`${at}.txt`, f.text);
+}
+console.log('the same frames natively (qr-corpus), then zxing-cpp (PyPI zxing-cpp) on the same grey pixels:');
+process.stdout.write(sh(`target/release/qr-corpus ${frames}`));
+process.stdout.write(zxing(frames));
 await browser.close();
 app.close();
 repo.close();
@@ -73,9 +93,5 @@ const corpus = `${root}/../shared/qr-corpus`;
 if (existsSync(corpus)) {
   console.log('\nQR photo corpus (ours):');
   process.stdout.write(sh(`target/release/qr-corpus ${corpus}`));
-  try {
-    process.stdout.write(sh(`python3 scripts/zxing-corpus.py ${corpus}`));
-  } catch {
-    console.log('(zxing-cpp not available to Python: pip install zxing-cpp pillow)');
-  }
+  process.stdout.write(zxing(corpus));
 }

@@ -37,6 +37,15 @@ function frame(img, w, h, rotate, fill, seed) {
   return data;
 }
 
+async function png(data) {
+  const c = new OffscreenCanvas(data.width, data.height);
+  c.getContext('2d').putImageData(data, 0, 0);
+  const bytes = new Uint8Array(await (await c.convertToBlob({ type: 'image/png' })).arrayBuffer());
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin);
+}
+
 const decoders = {
   // As the scanner calls it: one frame of a stream, within the per-frame budget.
   'iotmark-camera': (d) => { const c = JSON.parse(scanCameraFrame(d.width, d.height, new Uint8Array(d.data.buffer), 0)); return c[0]?.text; },
@@ -55,11 +64,13 @@ async function run() {
   await init({ module_or_path: '/wasm/pkg/iotmark_wasm_bg.wasm' });
   const manifest = await (await fetch('/web/dist/demo/manifest.json')).json();
   const texts = Object.fromEntries(manifest.map((m) => [m.name, m.text]));
-  const results = { decoders: [], verify: null };
+  const results = { decoders: [], verify: null, frames: [] };
   const imgs = await Promise.all(LABELS.map((l) => image(`/web/dist/demo/labels/${l}.png`)));
   for (const [w, h] of SIZES) {
     const frames = [];
     imgs.forEach((img, k) => ROTATIONS.forEach((rot) => FILLS.forEach((fill) => frames.push({ data: frame(img, w, h, rot, fill, frames.length + 1), text: texts[LABELS[k].replace(/-(sticker|panel)$/, '')] }))));
+    // The same frames as PNG, for the native comparison with zxing-cpp.
+    for (const [i, f] of frames.entries()) results.frames.push({ name: `${w}x${h}-${i}`, text: f.text, png: await png(f.data) });
     for (const [name, decode] of Object.entries(decoders)) {
       decode(frames[0].data); // warm up
       const times = [];
