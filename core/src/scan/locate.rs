@@ -244,30 +244,37 @@ struct Candidate {
     side: f64,
 }
 
+/// How many nearest finders each finder is paired with. A symbol's top-right and
+/// bottom-left finders are among the nearest to its top-left one, even on a sheet of
+/// labels, and the bound keeps the triples linear in the number of finders.
+const NEIGHBOURS: usize = 8;
+
 /// Triples of finders of similar module size that could be one symbol, likeliest first.
+/// Each triple is formed at its right-angle corner, from two of that finder's neighbours.
 fn candidates(f: &[Finder]) -> Vec<Candidate> {
     let similar = |a: &Finder, b: &Finder| a.module.max(b.module) <= 1.5 * a.module.min(b.module);
-    let apart = |a: &Finder, b: &Finder| {
-        let (d, m) = (dist((a.x, a.y), (b.x, b.y)), a.module.min(b.module));
-        // Between centres: 14 modules (version 1) to 170 (version 40), allowing for tilt.
-        (10.0 * m..=250.0 * m).contains(&d)
-    };
+    let d2 = |a: &Finder, b: &Finder| (a.x - b.x).powi(2) + (a.y - b.y).powi(2);
+    // Between centres: 14 modules (version 1) to 170 (version 40), allowing for tilt.
+    let apart =
+        |a: &Finder, b: &Finder| (100.0 * a.module.min(b.module).powi(2)..=62_500.0 * a.module.min(b.module).powi(2)).contains(&d2(a, b));
     let mut out = Vec::new();
-    for i in 0..f.len() {
-        for j in i + 1..f.len() {
-            if !similar(&f[i], &f[j]) || !apart(&f[i], &f[j]) {
-                continue;
-            }
-            for k in j + 1..f.len() {
-                if !similar(&f[i], &f[k]) || !similar(&f[j], &f[k]) || !apart(&f[i], &f[k]) || !apart(&f[j], &f[k]) {
-                    continue;
+    let mut near: Vec<(f64, usize)> = Vec::new();
+    for (i, corner) in f.iter().enumerate() {
+        near.clear();
+        near.extend(
+            f.iter().enumerate().filter(|(j, o)| *j != i && similar(corner, o) && apart(corner, o)).map(|(j, o)| (d2(corner, o), j)),
+        );
+        near.sort_by(|a, b| a.0.total_cmp(&b.0));
+        near.truncate(NEIGHBOURS);
+        for (x, &(dj, j)) in near.iter().enumerate() {
+            for &(dk, k) in &near[x + 1..] {
+                let djk = d2(&f[j], &f[k]);
+                if !similar(&f[j], &f[k]) || djk < dj.max(dk) {
+                    continue; // the corner must face the longest side
                 }
-                let d2 = |a: &Finder, b: &Finder| (a.x - b.x).powi(2) + (a.y - b.y).powi(2);
-                let mut s = [d2(&f[i], &f[j]), d2(&f[j], &f[k]), d2(&f[i], &f[k])];
-                s.sort_by(f64::total_cmp);
-                let distortion = ((s[2] - 2.0 * s[1]).abs() + (s[2] - 2.0 * s[0]).abs()) / s[2];
+                let distortion = ((djk - 2.0 * dj).abs() + (djk - 2.0 * dk).abs()) / djk;
                 if distortion < 0.6 {
-                    out.push(Candidate { finders: [i, j, k], distortion, side: s[0].sqrt() });
+                    out.push(Candidate { finders: [i, j, k], distortion, side: dj.min(dk).sqrt() });
                 }
             }
         }
