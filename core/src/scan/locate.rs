@@ -225,16 +225,22 @@ fn read_at(bits: &Bits, c: &Corners, size: usize) -> Option<(Vec<u8>, usize, Per
     let from = [(3.5, 3.5), (s - 3.5, 3.5), grid_point, (3.5, s - 3.5)];
     let to = [c.tl, c.tr, image_point, c.bl];
     let p = Perspective::between(from, to);
-    let grid = rqrr::SimpleGrid::from_func(size, |x, y| {
+    let (bytes, version) = decode(size, |x, y| {
         let (px, py) = p.map((x as f64 + 0.5, y as f64 + 0.5));
         bits.at(px.floor() as i64, py.floor() as i64)
-    });
+    })?;
+    Some((bytes, version, p))
+}
+
+/// Decodes a sampled module grid, `dark(column, row)`, with rqrr: the payload and the
+/// version, only if the grid passes error correction. A panic counts as no result.
+pub(super) fn decode(size: usize, dark: impl Fn(usize, usize) -> bool) -> Option<(Vec<u8>, usize)> {
+    let grid = rqrr::SimpleGrid::from_func(size, dark);
     let decoded = std::panic::catch_unwind(|| {
         let mut bytes = Vec::new();
         rqrr::Grid::new(grid).decode_to(&mut bytes).map(|meta| (bytes, meta.version.0))
     });
-    let (bytes, version) = decoded.ok()?.ok()?;
-    Some((bytes, version, p))
+    decoded.ok()?.ok()
 }
 
 /// A candidate symbol: three finders and how far they are from a right isosceles triangle.

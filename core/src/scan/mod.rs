@@ -94,10 +94,10 @@ impl<'a> Frame<'a> {
     }
 }
 
-/// One way of preparing the image for rqrr.
+/// One way of binarising the image for the locator and for rqrr.
 #[derive(Clone, Copy, Debug)]
 enum Attempt {
-    /// rqrr's own row-average threshold.
+    /// Block thresholds for the locator; rqrr's own row-average threshold for rqrr.
     Native,
     /// Local mean over a window of about 1/`div` of the shorter side.
     Local { div: usize, invert: bool },
@@ -331,10 +331,7 @@ pub fn decode_grid(frame: &Frame, x: f64, y: f64, module: f64, size: usize) -> O
         let py = (y + (row as f64 + 0.5) * module) as usize;
         frame.luma.get(py.min(frame.height - 1) * frame.width + px.min(frame.width - 1)).is_some_and(|v| *v < 128)
     };
-    let grid = rqrr::SimpleGrid::from_func(size, dark);
-    let mut bytes = Vec::new();
-    rqrr::Grid::new(grid).decode_to(&mut bytes).ok()?;
-    Some(text_of(&bytes))
+    locate::decode(size, dark).map(|(bytes, _)| text_of(&bytes))
 }
 
 /// Whether two finds are the same symbol seen twice (centres closer than a side).
