@@ -297,8 +297,10 @@ pub fn scan_camera(frame: &Frame, seq: u32) -> Vec<Code> {
 }
 
 fn scan_whole(frame: &Frame, stop: Stop) -> Vec<Code> {
-    let mut found = locate_fast(frame, stop == Stop::Never);
-    if stop != Stop::Never && !found.is_empty() {
+    let mut found = locate_fast(frame, stop != Stop::FirstCode);
+    // Gathering every code, the first attempt of the cascade still runs: on a sheet, rqrr's
+    // own detection (in tiles) reads a sticker whose finders the locator paired wrongly.
+    if stop == Stop::FirstCode && !found.is_empty() {
         return found;
     }
     let original = Gray::of(frame);
