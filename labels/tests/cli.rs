@@ -67,6 +67,15 @@ impl Setup {
         self.dir.path().join(name)
     }
 
+    /// `iotmark sign` of an example with the lab's key into `out`, plus `more` options;
+    /// what it prints.
+    fn sign(&self, example_name: &str, out: &Path, more: &[&str]) -> String {
+        let (spec, key) = (example(example_name), self.p("lab.key"));
+        let mut args = vec!["sign", &spec, "--key", s(&key), "--out", s(out)];
+        args.extend_from_slice(more);
+        ok(&args)
+    }
+
     fn verify(&self, extra: &[&str]) -> Output {
         let (root, trust, revoked) = (self.p("root.key.pub"), self.p("trust.cose"), self.p("revoked.cose"));
         let mut args = vec!["verify", "--root", s(&root), "--trust", s(&trust), "--revoked", s(&revoked), "--json"];
@@ -142,20 +151,8 @@ fn the_examples_follow_the_json_schema_and_the_schema_rejects_what_the_parser_re
 fn sign_writes_artwork_that_an_independent_decoder_reads() {
     let k = Setup::new();
     let out = k.p("out");
-    let json: serde_json::Value = serde_json::from_str(&ok(&[
-        "sign",
-        &example("open-thermostat"),
-        "--key",
-        s(&k.p("lab.key")),
-        "--out",
-        s(&out),
-        "--name",
-        "t",
-        "--dpi",
-        "300",
-        "--json",
-    ]))
-    .unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&k.sign("open-thermostat", &out, &["--name", "t", "--dpi", "300", "--json"])).unwrap();
     let text = json["text"].as_str().unwrap();
     assert!(json["qr_version"].as_u64().unwrap() <= 10);
     for f in
@@ -193,40 +190,15 @@ fn print_rules_refuse_modules_under_0_4_mm() {
     );
     assert!(err.contains("below the 0.4 mm minimum"), "{err}");
     assert!(!k.p("o").exists(), "nothing is written when a rule refuses");
-    ok(&[
-        "sign",
-        &example("smart-speaker"),
-        "--key",
-        s(&k.p("lab.key")),
-        "--out",
-        s(&k.p("o")),
-        "--format",
-        "sticker",
-        "--width-mm",
-        "40",
-        "--dpi",
-        "200",
-    ]);
+    k.sign("smart-speaker", &k.p("o"), &["--format", "sticker", "--width-mm", "40", "--dpi", "200"]);
 }
 
 #[test]
 fn operators_manage_issuers_and_strike_labels_off() {
     let k = Setup::new();
     let out = k.p("out");
-    let signed: serde_json::Value = serde_json::from_str(&ok(&[
-        "sign",
-        &example("smart-speaker"),
-        "--key",
-        s(&k.p("lab.key")),
-        "--out",
-        s(&out),
-        "--format",
-        "sticker",
-        "--dpi",
-        "200",
-        "--json",
-    ]))
-    .unwrap();
+    let signed: serde_json::Value =
+        serde_json::from_str(&k.sign("smart-speaker", &out, &["--format", "sticker", "--dpi", "200", "--json"])).unwrap();
     let text = signed["text"].as_str().unwrap();
     let id = signed["label_id"].as_str().unwrap();
     assert!(k.verify(&[text]).status.success());
@@ -293,20 +265,8 @@ fn specs_and_label_text_can_come_from_stdin() {
     child.stdin.take().unwrap().write_all(std::fs::read(example("video-doorbell")).unwrap().as_slice()).unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["grade"], "bronze");
-    let signed: serde_json::Value = serde_json::from_str(&ok(&[
-        "sign",
-        &example("video-doorbell"),
-        "--key",
-        s(&k.p("lab.key")),
-        "--out",
-        s(&k.p("o")),
-        "--format",
-        "sticker",
-        "--dpi",
-        "150",
-        "--json",
-    ]))
-    .unwrap();
+    let signed: serde_json::Value =
+        serde_json::from_str(&k.sign("video-doorbell", &k.p("o"), &["--format", "sticker", "--dpi", "150", "--json"])).unwrap();
     let (root, trust) = (k.p("root.key.pub"), k.p("trust.cose"));
     let mut child = Command::new(BIN)
         .args(["verify", "-", "--root", s(&root), "--trust", s(&trust), "--json"])
@@ -463,20 +423,7 @@ fn batches_of_separate_files_have_a_manifest() {
 #[test]
 fn scan_prints_every_code_as_json_lines() {
     let k = Setup::new();
-    ok(&[
-        "sign",
-        &example("smart-speaker"),
-        "--key",
-        s(&k.p("lab.key")),
-        "--out",
-        s(&k.p("o")),
-        "--name",
-        "a",
-        "--format",
-        "sticker",
-        "--dpi",
-        "200",
-    ]);
+    k.sign("smart-speaker", &k.p("o"), &["--name", "a", "--format", "sticker", "--dpi", "200"]);
     let out = ok(&["scan", s(&k.p("o/a-sticker.png")), s(&k.p("o/a.qr.png")), "--json"]);
     let lines: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 2);

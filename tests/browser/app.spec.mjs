@@ -2,7 +2,7 @@
 // privacy, accessibility, languages, the photo fallback, history, installability.
 import { test, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { browserWith, openScanner, manifest, base, demo } from './scanner.mjs';
+import { inBrowser, openScanner, manifest, base, demo } from './scanner.mjs';
 
 const label = (name) => manifest.find((m) => m.name === name);
 /** The label's URL form, pointed at the server under test. */
@@ -14,207 +14,177 @@ async function verdictOf(page) {
 }
 
 test('a label link from the phone camera app lands on the verdict', async () => {
-  const browser = await browserWith(null);
-  try {
-    const { page } = await openScanner(browser, { path: link('open-thermostat') });
-    expect(await verdictOf(page)).toBe('valid');
-    await expect(page.locator('#product')).toContainText('OpenTherm One');
-    await expect(page.locator('#grade-badge')).toContainText('Gold');
-    await expect(page.locator('#sections')).toContainText('Security updates until January 2034');
-    await expect(page.locator('#verdict')).toHaveAttribute('role', 'alert');
-  } finally {
-    await browser.close();
-  }
+  await inBrowser(null, async (browser) => {
+  const { page } = await openScanner(browser, { path: link('open-thermostat') });
+  expect(await verdictOf(page)).toBe('valid');
+  await expect(page.locator('#product')).toContainText('OpenTherm One');
+  await expect(page.locator('#grade-badge')).toContainText('Gold');
+  await expect(page.locator('#sections')).toContainText('Security updates until January 2034');
+  await expect(page.locator('#verdict')).toHaveAttribute('role', 'alert');
+  });
 });
 
 test('offline after one visit: opens, verifies a link and scans with the camera', async () => {
-  const browser = await browserWith('straight');
-  try {
-    const { context, page } = await openScanner(browser);
-    await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
-    await context.setOffline(true);
-    await page.goto('about:blank');
-    await page.goto(link('video-doorbell'));
-    expect(await verdictOf(page)).toBe('valid');
-    await expect(page.locator('#product')).toContainText('Porchlight Doorbell 2');
-    await page.goto('about:blank');
-    await page.goto('./');
-    expect(await verdictOf(page)).toBe('valid');
-    await expect(page.locator('#product')).toContainText('Hearth Speaker Mini');
-  } finally {
-    await browser.close();
-  }
+  await inBrowser('straight', async (browser) => {
+  const { context, page } = await openScanner(browser);
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
+  await context.setOffline(true);
+  await page.goto('about:blank');
+  await page.goto(link('video-doorbell'));
+  expect(await verdictOf(page)).toBe('valid');
+  await expect(page.locator('#product')).toContainText('Porchlight Doorbell 2');
+  await page.goto('about:blank');
+  await page.goto('./');
+  expect(await verdictOf(page)).toBe('valid');
+  await expect(page.locator('#product')).toContainText('Hearth Speaker Mini');
+  });
 });
 
 test('after loading, scanning and verifying make no network request', async () => {
-  const browser = await browserWith('straight');
-  try {
-    const context = await browser.newContext({ baseURL: base });
-    await context.addInitScript(() => localStorage.setItem('iotmark.language', 'en'));
-    const requests = [];
-    let loaded = false;
-    context.on('request', (r) => { if (loaded) requests.push(r.url()); });
-    const page = await context.newPage();
-    await page.goto('./');
-    await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
-    loaded = true;
-    expect(await verdictOf(page)).toBe('valid');
-    await page.click('#again');
-    await expect(page.locator('#result')).toBeVisible();
-    await page.waitForTimeout(1500);
-    await page.evaluate(() => { location.hash = ''; });
-    expect(requests).toEqual([]);
-  } finally {
-    await browser.close();
-  }
+  await inBrowser('straight', async (browser) => {
+  const context = await browser.newContext({ baseURL: base });
+  await context.addInitScript(() => localStorage.setItem('iotmark.language', 'en'));
+  const requests = [];
+  let loaded = false;
+  context.on('request', (r) => { if (loaded) requests.push(r.url()); });
+  const page = await context.newPage();
+  await page.goto('./');
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
+  loaded = true;
+  expect(await verdictOf(page)).toBe('valid');
+  await page.click('#again');
+  await expect(page.locator('#result')).toBeVisible();
+  await page.waitForTimeout(1500);
+  await page.evaluate(() => { location.hash = ''; });
+  expect(requests).toEqual([]);
+  });
 });
 
 test('no third-party requests, a strict CSP, and no CSP violations', async () => {
-  const browser = await browserWith('straight');
-  try {
-    const context = await browser.newContext({ baseURL: base });
-    const origins = new Set();
-    context.on('request', (r) => origins.add(new URL(r.url()).origin));
-    const page = await context.newPage();
-    const violations = [];
-    page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) violations.push(m.text()); });
-    const response = await page.goto('./');
-    const csp = response.headers()['content-security-policy'];
-    expect(csp).toContain("default-src 'self'");
-    expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval'");
-    expect(csp).not.toContain('unsafe-inline');
-    expect(csp).not.toContain("'unsafe-eval'");
-    expect(await verdictOf(page)).toBe('valid');
-    expect([...origins]).toEqual([new URL(base).origin]);
-    expect(violations).toEqual([]);
-  } finally {
-    await browser.close();
-  }
+  await inBrowser('straight', async (browser) => {
+  const context = await browser.newContext({ baseURL: base });
+  const origins = new Set();
+  context.on('request', (r) => origins.add(new URL(r.url()).origin));
+  const page = await context.newPage();
+  const violations = [];
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) violations.push(m.text()); });
+  const response = await page.goto('./');
+  const csp = response.headers()['content-security-policy'];
+  expect(csp).toContain("default-src 'self'");
+  expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval'");
+  expect(csp).not.toContain('unsafe-inline');
+  expect(csp).not.toContain("'unsafe-eval'");
+  expect(await verdictOf(page)).toBe('valid');
+  expect([...origins]).toEqual([new URL(base).origin]);
+  expect(violations).toEqual([]);
+  });
 });
 
 test('axe finds no violations on any screen', async () => {
-  const browser = await browserWith('straight');
-  try {
-    const { page } = await openScanner(browser, { path: link('smart-speaker') });
-    const check = async (what) => {
-      const { violations } = await new AxeBuilder({ page }).analyze();
-      expect(violations.map((v) => `${what}: ${v.id}: ${v.help}`)).toEqual([]);
-    };
-    expect(await verdictOf(page)).toBe('valid');
-    await check('verdict');
-    await page.click('#principles-box summary');
-    await check('principles');
-    await page.goto(link('tampered'));
-    expect(await verdictOf(page)).toBe('bad-signature');
-    await check('not genuine');
-    await page.click('#again');
-    await expect(page.locator('#scan')).toBeVisible();
-    await check('scanner');
-  } finally {
-    await browser.close();
-  }
+  await inBrowser('straight', async (browser) => {
+  const { page } = await openScanner(browser, { path: link('smart-speaker') });
+  const check = async (what) => {
+    const { violations } = await new AxeBuilder({ page }).analyze();
+    expect(violations.map((v) => `${what}: ${v.id}: ${v.help}`)).toEqual([]);
+  };
+  expect(await verdictOf(page)).toBe('valid');
+  await check('verdict');
+  await page.click('#principles-box summary');
+  await check('principles');
+  await page.goto(link('tampered'));
+  expect(await verdictOf(page)).toBe('bad-signature');
+  await check('not genuine');
+  await page.click('#again');
+  await expect(page.locator('#scan')).toBeVisible();
+  await check('scanner');
+  });
 });
 
 test('language follows the phone, and the switch changes every string', async () => {
-  const browser = await browserWith(null);
-  try {
-    const { page } = await openScanner(browser, { lang: null, path: link('smart-speaker'), context: { locale: 'fr-FR' } });
-    expect(await verdictOf(page)).toBe('valid');
-    await expect(page.locator('#verdict-headline')).toHaveText('Étiquette authentique');
-    await expect(page.locator('#grade-badge')).toContainText('Argent');
-    await expect(page.locator('#sections')).toContainText('Mises à jour de sécurité jusqu\'en juin 2031');
-    await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
-    for (const [tag, headline, heading] of [['de', 'Echtes Label', 'Wie lange es hält'], ['es', 'Etiqueta auténtica', 'Cuánto dura'], ['pt', 'Etiqueta autêntica', 'Quanto tempo dura'], ['sw', 'Lebo halisi', 'Inadumu kwa muda gani'], ['en', 'Genuine label', 'How long it lasts']]) {
-      await page.selectOption('#lang', tag);
-      await expect(page.locator('#verdict-headline')).toHaveText(headline);
-      await expect(page.locator('#sections h3').first()).toHaveText(heading);
-      await expect(page.locator('html')).toHaveAttribute('lang', tag);
-    }
-  } finally {
-    await browser.close();
+  await inBrowser(null, async (browser) => {
+  const { page } = await openScanner(browser, { lang: null, path: link('smart-speaker'), context: { locale: 'fr-FR' } });
+  expect(await verdictOf(page)).toBe('valid');
+  await expect(page.locator('#verdict-headline')).toHaveText('Étiquette authentique');
+  await expect(page.locator('#grade-badge')).toContainText('Argent');
+  await expect(page.locator('#sections')).toContainText('Mises à jour de sécurité jusqu\'en juin 2031');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
+  for (const [tag, headline, heading] of [['de', 'Echtes Label', 'Wie lange es hält'], ['es', 'Etiqueta auténtica', 'Cuánto dura'], ['pt', 'Etiqueta autêntica', 'Quanto tempo dura'], ['sw', 'Lebo halisi', 'Inadumu kwa muda gani'], ['en', 'Genuine label', 'How long it lasts']]) {
+    await page.selectOption('#lang', tag);
+    await expect(page.locator('#verdict-headline')).toHaveText(headline);
+    await expect(page.locator('#sections h3').first()).toHaveText(heading);
+    await expect(page.locator('html')).toHaveAttribute('lang', tag);
   }
+  });
 });
 
 test('without a camera, a photo of the label works instead', async () => {
-  const browser = await browserWith(null);
-  try {
-    const { page } = await openScanner(browser);
-    await expect(page.locator('#camera-status')).toContainText('choose a photo', { timeout: 10_000 });
-    await page.setInputFiles('#photo', `${demo}labels/open-thermostat-sticker.png`);
-    expect(await verdictOf(page)).toBe('valid');
-    await expect(page.locator('#product')).toContainText('OpenTherm One');
-  } finally {
-    await browser.close();
-  }
+  await inBrowser(null, async (browser) => {
+  const { page } = await openScanner(browser);
+  await expect(page.locator('#camera-status')).toContainText('choose a photo', { timeout: 10_000 });
+  await page.setInputFiles('#photo', `${demo}labels/open-thermostat-sticker.png`);
+  expect(await verdictOf(page)).toBe('valid');
+  await expect(page.locator('#product')).toContainText('OpenTherm One');
+  });
 });
 
 test('scans are kept on the device, compared side by side, and cleared', async () => {
-  const browser = await browserWith(null);
-  try {
-    const { page } = await openScanner(browser, { path: link('smart-speaker') });
-    expect(await verdictOf(page)).toBe('valid');
-    await page.goto(link('open-thermostat'));
-    await expect(page.locator('#product')).toContainText('OpenTherm One');
-    await expect(page.locator('#history li')).toHaveCount(2);
-    for (const box of await page.locator('#history input').all()) await box.check();
-    await page.click('#compare');
-    const table = page.locator('#comparison table');
-    await expect(table).toContainText('Hearth Speaker Mini');
-    await expect(table).toContainText('OpenTherm One');
-    await expect(table).toContainText('Gold');
-    await expect(table).toContainText('Silver');
-    await page.click('#clear');
-    await expect(page.locator('#history li')).toHaveCount(0);
-    expect(await page.evaluate(() => localStorage.getItem('iotmark.history'))).toBeNull();
-  } finally {
-    await browser.close();
-  }
+  await inBrowser(null, async (browser) => {
+  const { page } = await openScanner(browser, { path: link('smart-speaker') });
+  expect(await verdictOf(page)).toBe('valid');
+  await page.goto(link('open-thermostat'));
+  await expect(page.locator('#product')).toContainText('OpenTherm One');
+  await expect(page.locator('#history li')).toHaveCount(2);
+  for (const box of await page.locator('#history input').all()) await box.check();
+  await page.click('#compare');
+  const table = page.locator('#comparison table');
+  await expect(table).toContainText('Hearth Speaker Mini');
+  await expect(table).toContainText('OpenTherm One');
+  await expect(table).toContainText('Gold');
+  await expect(table).toContainText('Silver');
+  await page.click('#clear');
+  await expect(page.locator('#history li')).toHaveCount(0);
+  expect(await page.evaluate(() => localStorage.getItem('iotmark.history'))).toBeNull();
+  });
 });
 
 test('read aloud speaks the verdict; usable at 200 % text size', async () => {
-  const browser = await browserWith(null);
-  try {
-    const context = await browser.newContext({ baseURL: base, viewport: { width: 360, height: 740 } });
-    await context.addInitScript(() => {
-      localStorage.setItem('iotmark.language', 'en');
-      window.spoken = [];
-      speechSynthesis.speak = (u) => window.spoken.push(u.text);
-    });
-    const page = await context.newPage();
-    await page.goto(link('smart-speaker'));
-    expect(await verdictOf(page)).toBe('valid');
-    await page.click('#speak');
-    const spoken = await page.evaluate(() => window.spoken.join(' '));
-    expect(spoken).toContain('Genuine label');
-    expect(spoken).toContain('Hearth Speaker Mini');
-    await page.evaluate(() => { document.documentElement.style.fontSize = '200%'; });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
-    await expect(page.locator('#verdict-headline')).toBeVisible();
-  } finally {
-    await browser.close();
-  }
+  await inBrowser(null, async (browser) => {
+  const context = await browser.newContext({ baseURL: base, viewport: { width: 360, height: 740 } });
+  await context.addInitScript(() => {
+    localStorage.setItem('iotmark.language', 'en');
+    window.spoken = [];
+    speechSynthesis.speak = (u) => window.spoken.push(u.text);
+  });
+  const page = await context.newPage();
+  await page.goto(link('smart-speaker'));
+  expect(await verdictOf(page)).toBe('valid');
+  await page.click('#speak');
+  const spoken = await page.evaluate(() => window.spoken.join(' '));
+  expect(spoken).toContain('Genuine label');
+  expect(spoken).toContain('Hearth Speaker Mini');
+  await page.evaluate(() => { document.documentElement.style.fontSize = '200%'; });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await expect(page.locator('#verdict-headline')).toBeVisible();
+  });
 });
 
 test('installable: a valid manifest with icons, and a service worker in control', async () => {
-  const browser = await browserWith(null);
-  try {
-    const { page } = await openScanner(browser);
-    await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
-    const manifestUrl = await page.locator('link[rel=manifest]').getAttribute('href');
-    const m = await (await page.request.get(manifestUrl)).json();
-    expect(m.display).toBe('standalone');
-    expect(m.start_url).toBeTruthy();
-    expect(m.name).toBeTruthy();
-    for (const size of ['192x192', '512x512']) {
-      const icon = m.icons.find((i) => i.sizes === size && i.type === 'image/png');
-      const r = await page.request.get(icon.src);
-      expect(r.status()).toBe(200);
-      expect(r.headers()['content-type']).toBe('image/png');
-    }
-    await page.reload();
-    await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
-  } finally {
-    await browser.close();
+  await inBrowser(null, async (browser) => {
+  const { page } = await openScanner(browser);
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
+  const manifestUrl = await page.locator('link[rel=manifest]').getAttribute('href');
+  const m = await (await page.request.get(manifestUrl)).json();
+  expect(m.display).toBe('standalone');
+  expect(m.start_url).toBeTruthy();
+  expect(m.name).toBeTruthy();
+  for (const size of ['192x192', '512x512']) {
+    const icon = m.icons.find((i) => i.sizes === size && i.type === 'image/png');
+    const r = await page.request.get(icon.src);
+    expect(r.status()).toBe(200);
+    expect(r.headers()['content-type']).toBe('image/png');
   }
+  await page.reload();
+  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+  });
 });

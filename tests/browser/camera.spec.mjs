@@ -1,7 +1,7 @@
 // The scanner reads real label artwork (made by `iotmark demo`) from a fake camera: Chromium
 // plays a Y4M clip made from the printed PNG by `camera-clip` as the phone's camera.
 import { test, expect } from '@playwright/test';
-import { browserWith, openScanner } from './scanner.mjs';
+import { inBrowser, openScanner } from './scanner.mjs';
 
 const cases = [
   { clip: 'straight', verdict: 'valid', headline: 'Genuine label', product: 'Hearth Speaker Mini', grade: 'Silver' },
@@ -14,20 +14,17 @@ const cases = [
 
 for (const c of cases) {
   test(`camera: ${c.clip} is shown as ${c.verdict}`, async () => {
-    const browser = await browserWith(c.clip);
-    try {
-      const { page } = await openScanner(browser);
-      await expect(page.locator('#verdict')).toHaveAttribute('data-verdict', c.verdict, { timeout: 20_000 });
-      await expect(page.locator('#verdict-headline')).toHaveText(c.headline);
-      if (c.product) await expect(page.locator('#product')).toContainText(c.product);
-      else await expect(page.locator('#identity')).toBeHidden();
-      if (c.grade) await expect(page.locator('#grade-badge')).toContainText(c.grade);
-      if (c.verdict === 'valid') {
-        await expect(page.locator('#check-box')).toContainText('matches the box');
-        await expect(page.locator('#sections')).toContainText('Security updates until');
-      }
-    } finally {
-      await browser.close();
+    await inBrowser(c.clip, async (browser) => {
+    const { page } = await openScanner(browser);
+    await expect(page.locator('#verdict')).toHaveAttribute('data-verdict', c.verdict, { timeout: 20_000 });
+    await expect(page.locator('#verdict-headline')).toHaveText(c.headline);
+    if (c.product) await expect(page.locator('#product')).toContainText(c.product);
+    else await expect(page.locator('#identity')).toBeHidden();
+    if (c.grade) await expect(page.locator('#grade-badge')).toContainText(c.grade);
+    if (c.verdict === 'valid') {
+      await expect(page.locator('#check-box')).toContainText('matches the box');
+      await expect(page.locator('#sections')).toContainText('Security updates until');
     }
+    });
   });
 }

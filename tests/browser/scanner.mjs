@@ -10,11 +10,21 @@ export const port = Number(process.env.PORT || 8181);
 export const base = `http://localhost:${port}/`;
 
 /** A browser whose camera plays `clip` (a Y4M file in target/clips), or no camera at all. */
-export async function browserWith(clip) {
+async function browserWith(clip) {
   const camera = clip
     ? ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${clips}${clip}.y4m`]
     : [];
   return playwright.launch({ executablePath: chromium, args: [...baseArgs, ...camera] });
+}
+
+/** Runs `use(browser)` in a browser made by `browserWith(clip)`, and closes it after. */
+export async function inBrowser(clip, use) {
+  const browser = await browserWith(clip);
+  try {
+    return await use(browser);
+  } finally {
+    await browser.close();
+  }
 }
 
 /** A page in English (unless `lang`), with the scanner open. */

@@ -90,9 +90,7 @@ impl Corners {
         }
         Corners { tl: at(tl), tr: at(p), bl: at(q), tr_scale: p.module / tl.module, bl_scale: q.module / tl.module }
     }
-}
 
-impl Corners {
     /// One module's step along the top edge and down the left edge, for a symbol `size`
     /// modules a side.
     fn module_vectors(&self, size: usize) -> (Point, Point) {
