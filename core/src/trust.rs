@@ -1,17 +1,30 @@
 //! Trust lists and revocation lists: who may sign labels, and which labels are struck off.
 //!
-//! Both lists are signed by the mark's root key in the same COSE_Sign1 envelope as labels
-//! (see `docs/wire-format.md`), carry a sequence number so that an older list never
-//! replaces a newer one, and an expiry after which verifiers warn but keep working.
+//! The trust list is signed by the mark's root key, rarely and offline. It may name an
+//! online **status key**, which signs revocation lists and nothing else, so that striking
+//! a product off never needs the root key online. A status-signed revocation list is
+//! valid for at most [`STATUS_LIST_MAX_DAYS`] days, so a leaked status key cannot publish
+//! a long-lived list. Both lists carry a sequence number, so that an older list never
+//! replaces a newer one, and an expiry after which verifiers warn but keep working. The
+//! encoding is specified in `docs/wire-format.md`, section 5.
 
 use crate::date::Date;
 use crate::label::{Assurance, LabelId};
 use crate::wire::cose::{self, KeyId};
-use crate::wire::FormatError;
+use crate::wire::{self, FormatError};
 use ed25519_dalek::{SigningKey, VerifyingKey};
+use minicbor::data::Type;
 use minicbor::{Decoder, Encoder};
-use serde::Serialize;
+use serde::{Serialize, Serializer};
+use sha2::{Digest, Sha256};
 use std::fmt;
+
+/// The longest a revocation list signed by the status key may be valid (`expires - issued`).
+pub const STATUS_LIST_MAX_DAYS: u32 = 7;
+/// The longest public note of a strike-off, in bytes of UTF-8.
+pub const NOTE_MAX_BYTES: usize = 200;
+/// Bytes of a label fingerprint: SHA-256 of its signed payload, truncated.
+pub const FINGERPRINT_LEN: usize = 12;
 
 /// An organisation allowed to sign labels.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,33 +51,135 @@ pub struct TrustList {
     pub issued: Date,
     pub expires: Date,
     pub issuers: Vec<Issuer>,
+    /// The online key that may sign revocation lists (and nothing else).
+    pub status_key: Option<VerifyingKey>,
 }
 
-/// The labels struck off the mark.
+/// Why a label was struck off, as a stable code that verifiers put in their own words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Reason {
+    Other = 0,
+    /// The label is used on a product it was not issued for.
+    WrongProduct = 1,
+    /// The product does not do what the label says.
+    FalseClaims = 2,
+    /// The label was copied.
+    Copied = 3,
+    /// The maker or issuer withdrew it.
+    Withdrawn = 4,
+}
+
+impl Reason {
+    pub const ALL: [Reason; 5] = [Reason::Other, Reason::WrongProduct, Reason::FalseClaims, Reason::Copied, Reason::Withdrawn];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Reason::Other => "other",
+            Reason::WrongProduct => "wrong-product",
+            Reason::FalseClaims => "false-claims",
+            Reason::Copied => "copied",
+            Reason::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Reason> {
+        Reason::ALL.into_iter().find(|r| r.code() == code)
+    }
+}
+
+impl Serialize for Reason {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+/// One struck-off label: when, why, and the reviewers' public note.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Revoked {
+    pub id: LabelId,
+    pub on: Date,
+    pub reason: Reason,
+    /// At most [`NOTE_MAX_BYTES`] bytes, no control characters; may be empty.
+    pub note: String,
+}
+
+/// What identifies one signed label exactly: the first [`FINGERPRINT_LEN`] bytes of the
+/// SHA-256 of its signed payload. A forger holding the issuer's key cannot make another
+/// label with a recorded fingerprint (a 96-bit second preimage).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Fingerprint(pub [u8; FINGERPRINT_LEN]);
+
+impl Fingerprint {
+    pub fn of_payload(payload: &[u8]) -> Fingerprint {
+        let hash = Sha256::digest(payload);
+        let mut f = [0; FINGERPRINT_LEN];
+        f.copy_from_slice(&hash[..FINGERPRINT_LEN]);
+        Fingerprint(f)
+    }
+
+    /// The fingerprint of label text (bare or URL form); the signature is not checked.
+    pub fn of_text(text: &str) -> Result<Fingerprint, FormatError> {
+        let parsed = wire::parse_text(text)?;
+        Ok(Fingerprint::of_payload(cose::open(&parsed.envelope)?.payload))
+    }
+}
+
+/// An issuer key that may have leaked: from `from` on, only the labels the registry had
+/// recorded for it still verify; any other label under that key is refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suspension {
+    pub kid: KeyId,
+    pub from: Date,
+    /// Sorted, without duplicates.
+    pub recorded: Vec<Fingerprint>,
+}
+
+impl Suspension {
+    pub fn recorded(&self, f: &Fingerprint) -> bool {
+        self.recorded.binary_search(f).is_ok()
+    }
+}
+
+/// The labels struck off the mark, and the suspended issuer keys.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RevocationList {
     pub sequence: u64,
     pub issued: Date,
     pub expires: Date,
-    /// Sorted, without duplicates.
-    pub labels: Vec<LabelId>,
+    /// Sorted by id, without duplicates.
+    pub labels: Vec<Revoked>,
+    /// Sorted by kid, without duplicates.
+    pub suspended: Vec<Suspension>,
 }
 
 /// Why a list cannot be used.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TrustError {
     Format(FormatError),
-    /// The list is not signed by the root key the verifier was given.
+    /// The list is not signed by a key allowed to sign it.
     BadSignature,
     /// An entry breaks a rule; the text says which.
     BadEntry(&'static str),
+}
+
+impl TrustError {
+    /// A stable code, as the conformance vectors name it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            TrustError::Format(e) => e.code(),
+            TrustError::BadSignature => "bad-signature",
+            TrustError::BadEntry(_) => "bad-entry",
+        }
+    }
 }
 
 impl fmt::Display for TrustError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             TrustError::Format(e) => write!(f, "the list is malformed: {e}"),
-            TrustError::BadSignature => write!(f, "the list is not signed by the trusted root key"),
+            TrustError::BadSignature => {
+                write!(f, "the list is not signed by the trusted root key (or, for a revocation list, the status key)")
+            }
             TrustError::BadEntry(what) => write!(f, "the list is invalid: {what}"),
         }
     }
@@ -86,42 +201,82 @@ fn cbor(e: minicbor::decode::Error) -> TrustError {
     TrustError::Format(cose::cbor_error(e))
 }
 
-/// Opens a root-signed envelope and hands its payload to `parse`, which must consume it all.
-fn open_signed<T>(bytes: &[u8], root: &VerifyingKey, parse: impl FnOnce(&mut Decoder) -> Result<T, TrustError>) -> Result<T, TrustError> {
+/// Opens an envelope signed by one of `keys` (chosen by its kid) and hands its payload to
+/// `parse`, which must consume it all; the payload must then be in its canonical encoding
+/// (`encode` of the parsed value gives back the same bytes). Returns the value and the
+/// index of the key that signed it.
+fn open_signed<T>(
+    bytes: &[u8],
+    keys: &[&VerifyingKey],
+    parse: impl FnOnce(&mut Decoder) -> Result<T, TrustError>,
+    encode: impl FnOnce(&T) -> Vec<u8>,
+) -> Result<(T, usize), TrustError> {
     let envelope = cose::open(bytes)?;
-    if !envelope.verify(root) {
-        return Err(TrustError::BadSignature);
-    }
+    let signer = keys.iter().position(|k| envelope.verify(k)).ok_or(TrustError::BadSignature)?;
     let mut d = Decoder::new(envelope.payload);
     let value = parse(&mut d)?;
     if d.position() != envelope.payload.len() {
         return Err(FormatError::TrailingData.into());
     }
-    Ok(value)
+    if encode(&value) != envelope.payload {
+        return Err(FormatError::NonCanonical.into());
+    }
+    Ok((value, signer))
 }
 
-/// Reads the `[sequence, issued, expires, [entries…]]` frame both lists share.
-fn frame(d: &mut Decoder) -> Result<(u64, Date, Date, u64), TrustError> {
-    if d.array().map_err(cbor)? != Some(4) {
-        return Err(FormatError::BadStructure.into());
+/// Reads a definite array header of exactly `n` items.
+fn array_of(d: &mut Decoder, n: u64) -> Result<(), TrustError> {
+    match d.array().map_err(cbor)? {
+        Some(len) if len == n => Ok(()),
+        Some(_) => Err(FormatError::BadStructure.into()),
+        None => Err(FormatError::NonCanonical.into()),
     }
+}
+
+/// Reads a definite array header of any length.
+fn entries(d: &mut Decoder) -> Result<u64, TrustError> {
+    d.array().map_err(cbor)?.ok_or(FormatError::NonCanonical.into())
+}
+
+/// Reads the `[sequence, issued, expires, [entries…], …]` head both lists share (five items).
+fn frame(d: &mut Decoder) -> Result<(u64, Date, Date), TrustError> {
+    array_of(d, 5)?;
     let sequence = d.u64().map_err(cbor)?;
     let issued = Date(d.u32().map_err(cbor)?);
     let expires = Date(d.u32().map_err(cbor)?);
-    let entries = d.array().map_err(cbor)?.ok_or(FormatError::NonCanonical)?;
-    Ok((sequence, issued, expires, entries))
+    if expires < issued {
+        return Err(TrustError::BadEntry("the list expires before it was issued"));
+    }
+    Ok((sequence, issued, expires))
+}
+
+fn head(e: &mut Encoder<Vec<u8>>, sequence: u64, issued: Date, expires: Date) {
+    cose::written(e.array(5).and_then(|e| e.u64(sequence)).and_then(|e| e.u32(issued.0)).and_then(|e| e.u32(expires.0)));
+}
+
+fn strictly_ascending<T, K: Ord>(items: &[T], key: impl Fn(&T) -> K) -> bool {
+    items.windows(2).all(|w| key(&w[0]) < key(&w[1]))
+}
+
+/// Names shown to people: not blank, no control characters.
+fn shown_text_ok(s: &str) -> bool {
+    !s.chars().any(char::is_control)
 }
 
 impl TrustList {
     fn encode(&self) -> Vec<u8> {
         let mut e = Encoder::new(Vec::new());
+        head(&mut e, self.sequence, self.issued, self.expires);
         cose::written((|| {
-            e.array(4)?.u64(self.sequence)?.u32(self.issued.0)?.u32(self.expires.0)?;
             e.array(self.issuers.len() as u64)?;
             for i in &self.issuers {
                 e.array(5)?.bytes(i.key.as_bytes())?.str(&i.name)?.u8(assurance_bits(&i.assurances))?;
                 e.u32(i.from.0)?.u32(i.until.0)?;
             }
+            match &self.status_key {
+                Some(k) => e.bytes(k.as_bytes())?,
+                None => e.null()?,
+            };
             Ok(())
         })());
         e.into_writer()
@@ -129,13 +284,14 @@ impl TrustList {
 
     fn check(&self) -> Result<(), TrustError> {
         let mut kids: Vec<KeyId> = self.issuers.iter().map(Issuer::kid).collect();
+        kids.extend(self.status_key.as_ref().map(cose::key_id));
         kids.sort_unstable();
         if kids.windows(2).any(|w| w[0] == w[1]) {
-            return Err(TrustError::BadEntry("two issuers share a key"));
+            return Err(TrustError::BadEntry("two keys of the list (issuers or the status key) share a key id"));
         }
         for i in &self.issuers {
-            if i.name.trim().is_empty() || i.name.len() > 64 {
-                return Err(TrustError::BadEntry("an issuer name is empty or longer than 64 bytes"));
+            if i.name.trim().is_empty() || i.name.len() > 64 || !shown_text_ok(&i.name) {
+                return Err(TrustError::BadEntry("an issuer name is blank, longer than 64 bytes or has control characters"));
             }
             if i.assurances.is_empty() || i.until < i.from {
                 return Err(TrustError::BadEntry("an issuer may sign nothing or its window ends before it starts"));
@@ -144,23 +300,28 @@ impl TrustList {
                 return Err(TrustError::BadEntry("an issuer key is a weak (small-order) key"));
             }
         }
+        if self.status_key.is_some_and(|k| k.is_weak()) {
+            return Err(TrustError::BadEntry("the status key is a weak (small-order) key"));
+        }
         Ok(())
     }
 
     /// Signs the list with the root key; refuses a list that breaks a rule.
     pub fn sign(&self, root: &SigningKey) -> Result<Vec<u8>, TrustError> {
         self.check()?;
+        if self.status_key == Some(root.verifying_key()) {
+            return Err(TrustError::BadEntry("the status key must not be the root key"));
+        }
         Ok(cose::sign(root, &self.encode()))
     }
 
-    /// Verifies and reads a list signed by `root`.
+    /// Verifies and reads a list signed by `root` (only the root signs trust lists).
     pub fn open(bytes: &[u8], root: &VerifyingKey) -> Result<TrustList, TrustError> {
-        let list = open_signed(bytes, root, |d| {
-            let (sequence, issued, expires, count) = frame(d)?;
-            let issuers = (0..count).map(|_| read_issuer(d)).collect::<Result<_, _>>()?;
-            Ok(TrustList { sequence, issued, expires, issuers })
-        })?;
+        let (list, _) = open_signed(bytes, &[root], read_trust_list, TrustList::encode)?;
         list.check()?;
+        if list.status_key == Some(*root) {
+            return Err(TrustError::BadEntry("the status key must not be the root key"));
+        }
         Ok(list)
     }
 
@@ -169,12 +330,27 @@ impl TrustList {
     }
 }
 
+fn read_trust_list(d: &mut Decoder) -> Result<TrustList, TrustError> {
+    let (sequence, issued, expires) = frame(d)?;
+    let count = entries(d)?;
+    let issuers = (0..count).map(|_| read_issuer(d)).collect::<Result<_, _>>()?;
+    let status_key = if d.datatype().map_err(cbor)? == Type::Null {
+        d.null().map_err(cbor)?;
+        None
+    } else {
+        Some(read_key(d, "the status key is not a 32-byte Ed25519 point")?)
+    };
+    Ok(TrustList { sequence, issued, expires, issuers, status_key })
+}
+
+fn read_key(d: &mut Decoder, what: &'static str) -> Result<VerifyingKey, TrustError> {
+    let bytes: [u8; 32] = d.bytes().map_err(cbor)?.try_into().map_err(|_| TrustError::BadEntry(what))?;
+    VerifyingKey::from_bytes(&bytes).map_err(|_| TrustError::BadEntry(what))
+}
+
 fn read_issuer(d: &mut Decoder) -> Result<Issuer, TrustError> {
-    if d.array().map_err(cbor)? != Some(5) {
-        return Err(FormatError::BadStructure.into());
-    }
-    let key_bytes: [u8; 32] = d.bytes().map_err(cbor)?.try_into().map_err(|_| TrustError::BadEntry("an issuer key is not 32 bytes"))?;
-    let key = VerifyingKey::from_bytes(&key_bytes).map_err(|_| TrustError::BadEntry("an issuer key is not an Ed25519 point"))?;
+    array_of(d, 5)?;
+    let key = read_key(d, "an issuer key is not a 32-byte Ed25519 point")?;
     let name = d.str().map_err(cbor)?.to_owned();
     let bits = d.u8().map_err(cbor)?;
     if bits & !0b111 != 0 {
@@ -189,11 +365,16 @@ fn read_issuer(d: &mut Decoder) -> Result<Issuer, TrustError> {
 impl RevocationList {
     fn encode(&self) -> Vec<u8> {
         let mut e = Encoder::new(Vec::new());
+        head(&mut e, self.sequence, self.issued, self.expires);
         cose::written((|| {
-            e.array(4)?.u64(self.sequence)?.u32(self.issued.0)?.u32(self.expires.0)?;
             e.array(self.labels.len() as u64)?;
-            for id in &self.labels {
-                e.u64(id.0)?;
+            for r in &self.labels {
+                e.array(4)?.u64(r.id.0)?.u32(r.on.0)?.u8(r.reason as u8)?.str(&r.note)?;
+            }
+            e.array(self.suspended.len() as u64)?;
+            for s in &self.suspended {
+                let recorded: Vec<u8> = s.recorded.iter().flat_map(|f| f.0).collect();
+                e.array(3)?.bytes(&s.kid)?.u32(s.from.0)?.bytes(&recorded)?;
             }
             Ok(())
         })());
@@ -201,44 +382,102 @@ impl RevocationList {
     }
 
     fn check(&self) -> Result<(), TrustError> {
-        let sorted = self.labels.windows(2).all(|w| w[0] < w[1]);
-        sorted.then_some(()).ok_or(TrustError::BadEntry("label ids are not sorted and unique"))
+        if self.expires < self.issued {
+            return Err(TrustError::BadEntry("the list expires before it was issued"));
+        }
+        if !strictly_ascending(&self.labels, |r| r.id) {
+            return Err(TrustError::BadEntry("label ids are not sorted and unique"));
+        }
+        if self.labels.iter().any(|r| r.note.len() > NOTE_MAX_BYTES || !shown_text_ok(&r.note)) {
+            return Err(TrustError::BadEntry("a strike-off note is longer than 200 bytes or has control characters"));
+        }
+        if !strictly_ascending(&self.suspended, |s| s.kid) {
+            return Err(TrustError::BadEntry("suspended keys are not sorted and unique"));
+        }
+        if self.suspended.iter().any(|s| !strictly_ascending(&s.recorded, |f| *f)) {
+            return Err(TrustError::BadEntry("a suspension's recorded fingerprints are not sorted and unique"));
+        }
+        Ok(())
     }
 
-    /// Adds a label id, keeping the list sorted; false when it was already there.
-    pub fn strike_off(&mut self, id: LabelId) -> bool {
-        match self.labels.binary_search(&id) {
+    /// Adds a strike-off, keeping the list sorted; false when the label was already there.
+    pub fn strike_off(&mut self, r: Revoked) -> bool {
+        match self.labels.binary_search_by_key(&r.id, |x| x.id) {
             Ok(_) => false,
             Err(at) => {
-                self.labels.insert(at, id);
+                self.labels.insert(at, r);
                 true
             }
         }
     }
 
-    pub fn sign(&self, root: &SigningKey) -> Result<Vec<u8>, TrustError> {
+    /// Signs the list with the root key or the status key; refuses a list that breaks a
+    /// rule. (Whether the key may sign it is for verifiers to check, against the trust list.)
+    pub fn sign(&self, key: &SigningKey) -> Result<Vec<u8>, TrustError> {
         self.check()?;
-        Ok(cose::sign(root, &self.encode()))
+        Ok(cose::sign(key, &self.encode()))
     }
 
-    pub fn open(bytes: &[u8], root: &VerifyingKey) -> Result<RevocationList, TrustError> {
-        let list = open_signed(bytes, root, |d| {
-            let (sequence, issued, expires, count) = frame(d)?;
-            let labels = (0..count).map(|_| d.u64().map(LabelId).map_err(cbor)).collect::<Result<_, _>>()?;
-            Ok(RevocationList { sequence, issued, expires, labels })
-        })?;
+    /// Verifies and reads a list signed by `root` or by the status key `trust` names; a
+    /// status-signed list may be valid for at most [`STATUS_LIST_MAX_DAYS`] days.
+    pub fn open(bytes: &[u8], root: &VerifyingKey, trust: &TrustList) -> Result<RevocationList, TrustError> {
+        let mut keys = vec![root];
+        keys.extend(trust.status_key.as_ref());
+        let (list, signer) = open_signed(bytes, &keys, read_revocation_list, RevocationList::encode)?;
         list.check()?;
+        if signer == 1 && list.expires.0 - list.issued.0 > STATUS_LIST_MAX_DAYS {
+            return Err(TrustError::BadEntry("a revocation list signed by the status key is valid for more than 7 days"));
+        }
         Ok(list)
     }
 
+    /// The strike-off of a label, if it is struck off.
+    pub fn revoked(&self, id: LabelId) -> Option<&Revoked> {
+        self.labels.binary_search_by_key(&id, |r| r.id).ok().map(|at| &self.labels[at])
+    }
+
     pub fn contains(&self, id: LabelId) -> bool {
-        self.labels.binary_search(&id).is_ok()
+        self.revoked(id).is_some()
+    }
+
+    /// The suspension of an issuer key, if it is suspended.
+    pub fn suspension(&self, kid: &KeyId) -> Option<&Suspension> {
+        self.suspended.binary_search_by_key(kid, |s| s.kid).ok().map(|at| &self.suspended[at])
     }
 }
 
-/// The lists a verifier holds. Offered lists replace held ones only when they are signed
-/// by the root and carry a higher sequence number: an older list never replaces a newer
-/// one, whatever order they arrive in.
+fn read_revocation_list(d: &mut Decoder) -> Result<RevocationList, TrustError> {
+    let (sequence, issued, expires) = frame(d)?;
+    let labels = (0..entries(d)?).map(|_| read_revoked(d)).collect::<Result<_, _>>()?;
+    let suspended = (0..entries(d)?).map(|_| read_suspension(d)).collect::<Result<_, _>>()?;
+    Ok(RevocationList { sequence, issued, expires, labels, suspended })
+}
+
+fn read_revoked(d: &mut Decoder) -> Result<Revoked, TrustError> {
+    array_of(d, 4)?;
+    let id = LabelId(d.u64().map_err(cbor)?);
+    let on = Date(d.u32().map_err(cbor)?);
+    let code = d.u8().map_err(cbor)?;
+    let reason = Reason::ALL.get(usize::from(code)).copied().ok_or(TrustError::BadEntry("a strike-off has an unknown reason"))?;
+    let note = d.str().map_err(cbor)?.to_owned();
+    Ok(Revoked { id, on, reason, note })
+}
+
+fn read_suspension(d: &mut Decoder) -> Result<Suspension, TrustError> {
+    array_of(d, 3)?;
+    let kid: KeyId = d.bytes().map_err(cbor)?.try_into().map_err(|_| TrustError::BadEntry("a suspended key id is not 4 bytes"))?;
+    let from = Date(d.u32().map_err(cbor)?);
+    let bytes = d.bytes().map_err(cbor)?;
+    if bytes.len() % FINGERPRINT_LEN != 0 {
+        return Err(TrustError::BadEntry("a suspension's recorded fingerprints are not a multiple of 12 bytes"));
+    }
+    let recorded = bytes.chunks_exact(FINGERPRINT_LEN).map(|c| Fingerprint(c.try_into().unwrap_or([0; FINGERPRINT_LEN]))).collect();
+    Ok(Suspension { kid, from, recorded })
+}
+
+/// The lists a verifier holds. Offered lists replace held ones only when validly signed
+/// and with a higher sequence number: an older list never replaces a newer one, whatever
+/// order they arrive in.
 #[derive(Clone, Debug)]
 pub struct Lists {
     pub root: VerifyingKey,
@@ -249,7 +488,7 @@ pub struct Lists {
 impl Lists {
     pub fn new(root: VerifyingKey, trust: &[u8], revoked: Option<&[u8]>) -> Result<Lists, TrustError> {
         let trust = TrustList::open(trust, &root)?;
-        let revoked = revoked.map(|b| RevocationList::open(b, &root)).transpose()?;
+        let revoked = revoked.map(|b| RevocationList::open(b, &root, &trust)).transpose()?;
         Ok(Lists { root, trust, revoked })
     }
 
@@ -265,7 +504,7 @@ impl Lists {
 
     /// Takes `bytes` as the revocation list if valid and newer; returns whether it did.
     pub fn offer_revocation(&mut self, bytes: &[u8]) -> Result<bool, TrustError> {
-        let list = RevocationList::open(bytes, &self.root)?;
+        let list = RevocationList::open(bytes, &self.root, &self.trust)?;
         let newer = self.revoked.as_ref().is_none_or(|r| list.sequence > r.sequence);
         if newer {
             self.revoked = Some(list);
@@ -312,7 +551,15 @@ mod tests {
             from: Date(100),
             until: Date(200),
         };
-        TrustList { sequence: 3, issued: Date(150), expires: Date(180), issuers: vec![issuer] }
+        TrustList { sequence: 3, issued: Date(150), expires: Date(180), issuers: vec![issuer], status_key: Some(key(7).verifying_key()) }
+    }
+
+    fn struck(id: u64) -> Revoked {
+        Revoked { id: LabelId(id), on: Date(160), reason: Reason::WrongProduct, note: "Used on a kettle".into() }
+    }
+
+    fn revocations(sequence: u64) -> RevocationList {
+        RevocationList { sequence, issued: Date(160), expires: Date(163), ..Default::default() }
     }
 
     #[test]
@@ -320,6 +567,39 @@ mod tests {
         let bytes = list().sign(&key(1)).unwrap();
         assert_eq!(TrustList::open(&bytes, &key(1).verifying_key()), Ok(list()));
         assert_eq!(TrustList::open(&bytes, &key(9).verifying_key()), Err(TrustError::BadSignature));
+        let plain = TrustList { status_key: None, ..list() };
+        assert_eq!(TrustList::open(&plain.sign(&key(1)).unwrap(), &key(1).verifying_key()), Ok(plain));
+    }
+
+    #[test]
+    fn the_status_key_signs_revocation_lists_and_nothing_else() {
+        let (root, status) = (key(1), key(7));
+        let trust = list();
+        // A trust list signed by the status key is refused.
+        assert_eq!(TrustList::open(&cose::sign(&status, &trust.encode()), &root.verifying_key()), Err(TrustError::BadSignature));
+        // A revocation list from it is taken, when valid for at most 7 days.
+        let mut r = revocations(1);
+        r.strike_off(struck(5));
+        let opened = RevocationList::open(&r.sign(&status).unwrap(), &root.verifying_key(), &trust).unwrap();
+        assert_eq!(opened, r);
+        let long = RevocationList { expires: Date(168), ..r.clone() };
+        let refused = RevocationList::open(&long.sign(&status).unwrap(), &root.verifying_key(), &trust);
+        assert_eq!(refused, Err(TrustError::BadEntry("a revocation list signed by the status key is valid for more than 7 days")));
+        // The root may sign a long-lived one; a list naming no status key takes only the root's.
+        assert!(RevocationList::open(&long.sign(&root).unwrap(), &root.verifying_key(), &trust).is_ok());
+        let no_status = TrustList { status_key: None, ..trust.clone() };
+        assert_eq!(RevocationList::open(&r.sign(&status).unwrap(), &root.verifying_key(), &no_status), Err(TrustError::BadSignature));
+        // An issuer key cannot sign revocation lists.
+        assert_eq!(RevocationList::open(&r.sign(&key(2)).unwrap(), &root.verifying_key(), &trust), Err(TrustError::BadSignature));
+    }
+
+    #[test]
+    fn the_status_key_is_no_issuer_and_not_the_root() {
+        let mut l = list();
+        l.status_key = Some(key(2).verifying_key());
+        assert!(matches!(l.sign(&key(1)), Err(TrustError::BadEntry(_))));
+        l.status_key = Some(key(1).verifying_key());
+        assert!(matches!(l.sign(&key(1)), Err(TrustError::BadEntry(_))));
     }
 
     #[test]
@@ -334,28 +614,57 @@ mod tests {
         assert_eq!(lists.trust.sequence, 5);
         assert_eq!(lists.offer_trust(&forged), Err(TrustError::BadSignature));
         assert_eq!(lists.trust.sequence, 5);
-        let r1 = RevocationList { sequence: 1, ..Default::default() }.sign(&root).unwrap();
-        let r2 = RevocationList { sequence: 2, ..Default::default() }.sign(&root).unwrap();
+        let r1 = revocations(1).sign(&root).unwrap();
+        let r2 = revocations(2).sign(&key(7)).unwrap();
         assert_eq!(lists.offer_revocation(&r2), Ok(true));
         assert_eq!(lists.offer_revocation(&r1), Ok(false));
+        assert_eq!(lists.revoked.as_ref().map(|r| r.sequence), Some(2));
     }
 
     #[test]
     fn duplicate_issuers_are_refused() {
         let mut l = list();
         l.issuers.push(l.issuers[0].clone());
-        assert_eq!(l.sign(&key(1)), Err(TrustError::BadEntry("two issuers share a key")));
+        assert!(matches!(l.sign(&key(1)), Err(TrustError::BadEntry(_))));
     }
 
     #[test]
-    fn revocation_list_stays_sorted() {
-        let mut r = RevocationList { sequence: 1, ..Default::default() };
-        assert!(r.strike_off(LabelId(9)));
-        assert!(r.strike_off(LabelId(3)));
-        assert!(!r.strike_off(LabelId(9)));
-        assert_eq!(r.labels, vec![LabelId(3), LabelId(9)]);
+    fn revocation_list_stays_sorted_and_keeps_why() {
+        let mut r = revocations(1);
+        assert!(r.strike_off(struck(9)));
+        assert!(r.strike_off(struck(3)));
+        assert!(!r.strike_off(struck(9)));
+        assert_eq!(r.labels.iter().map(|x| x.id.0).collect::<Vec<_>>(), vec![3, 9]);
+        let fp = |b: u8| Fingerprint([b; FINGERPRINT_LEN]);
+        r.suspended.push(Suspension { kid: [1, 2, 3, 4], from: Date(150), recorded: vec![fp(1), fp(4)] });
         let bytes = r.sign(&key(1)).unwrap();
-        let back = RevocationList::open(&bytes, &key(1).verifying_key()).unwrap();
-        assert!(back.contains(LabelId(3)) && !back.contains(LabelId(4)));
+        let back = RevocationList::open(&bytes, &key(1).verifying_key(), &list()).unwrap();
+        assert_eq!(back.revoked(LabelId(3)), Some(&struck(3)));
+        assert!(!back.contains(LabelId(4)));
+        let s = back.suspension(&[1, 2, 3, 4]).unwrap();
+        assert!(s.recorded(&fp(4)) && !s.recorded(&fp(2)));
+        assert!(back.suspension(&[0; 4]).is_none());
+        let unsorted = Suspension { kid: [1, 2, 3, 4], from: Date(150), recorded: vec![fp(4), fp(1)] };
+        assert!(RevocationList { suspended: vec![unsorted], ..revocations(1) }.sign(&key(1)).is_err());
+        let long_note = Revoked { note: "x".repeat(NOTE_MAX_BYTES + 1), ..struck(1) };
+        assert!(RevocationList { labels: vec![long_note], ..revocations(1) }.sign(&key(1)).is_err());
+    }
+
+    #[test]
+    fn list_payloads_must_be_canonical() {
+        // The sequence number 3 written in two bytes (0x18 0x03) instead of one.
+        let good = revocations(3).encode();
+        let mut payload = vec![good[0], 0x18];
+        payload.extend_from_slice(&good[1..]);
+        let bytes = cose::sign(&key(1), &payload);
+        assert_eq!(RevocationList::open(&bytes, &key(1).verifying_key(), &list()), Err(TrustError::Format(FormatError::NonCanonical)));
+    }
+
+    #[test]
+    fn fingerprints_name_the_signed_payload() {
+        let envelope = cose::sign(&key(2), b"claims");
+        let text = wire::to_text(&envelope, None);
+        assert_eq!(Fingerprint::of_text(&text), Ok(Fingerprint::of_payload(b"claims")));
+        assert_eq!(Fingerprint::of_text("hello"), Err(FormatError::NotALabel));
     }
 }

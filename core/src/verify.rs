@@ -8,7 +8,7 @@
 use crate::date::Date;
 use crate::grade::{self, Grade};
 use crate::label::{Assurance, Label, LabelError};
-use crate::trust::{Freshness, RevocationList, TrustList};
+use crate::trust::{Fingerprint, Freshness, RevocationList, Revoked, TrustList};
 use crate::wire::{self, cose, FormatError};
 use serde::{Serialize, Serializer};
 use std::fmt;
@@ -31,6 +31,9 @@ pub enum Invalid {
         earned: Option<Grade>,
     },
     UnknownCatalogue(u16),
+    /// The issuer's key is suspended and this label is not among those recorded for it
+    /// before the suspension: a label made with a leaked key.
+    IssuerSuspended,
 }
 
 impl Invalid {
@@ -43,6 +46,7 @@ impl Invalid {
             Invalid::AssuranceNotAllowed(_) => "assurance-not-allowed",
             Invalid::GradeMismatch { .. } => "grade-mismatch",
             Invalid::UnknownCatalogue(_) => "unknown-catalogue",
+            Invalid::IssuerSuspended => "issuer-suspended",
         }
     }
 }
@@ -62,6 +66,9 @@ impl fmt::Display for Invalid {
                 None => write!(f, "the label claims {stated} but its assessment earns no mark"),
             },
             Invalid::UnknownCatalogue(v) => write!(f, "the label names catalogue version {v}, which this verifier does not know"),
+            Invalid::IssuerSuspended => {
+                write!(f, "the issuer's key is suspended and this label is not one it had registered before: it may be a forgery")
+            }
         }
     }
 }
@@ -122,6 +129,9 @@ pub struct Verification {
     pub label: Option<Label>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signer: Option<Signer>,
+    /// When, why and with what public note the label was struck off; only when revoked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub struck_off: Option<Revoked>,
     /// The address before `#` when the label was given in URL form.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
@@ -151,6 +161,7 @@ pub fn verify(text: &str, ctx: &Context) -> Verification {
         reason: None,
         label: None,
         signer: None,
+        struck_off: None,
         link: None,
         trust_list: Freshness::of(t.sequence, t.issued, t.expires, ctx.today),
         revocation_list: ctx.revoked.map(|r| Freshness::of(r.sequence, r.issued, r.expires, ctx.today)),
@@ -163,6 +174,7 @@ pub fn verify(text: &str, ctx: &Context) -> Verification {
             out.verdict = Verdict::Invalid(invalid);
             out.label = None;
             out.signer = None;
+            out.struck_off = None;
         }
     }
     out
@@ -191,8 +203,13 @@ fn check(text: &str, ctx: &Context, out: &mut Verification) -> Result<Verdict, I
     if earned != Some(label.grade) {
         return Err(Invalid::GradeMismatch { stated: label.grade, earned });
     }
+    let suspension = ctx.revoked.and_then(|r| r.suspension(&envelope.kid));
+    if suspension.is_some_and(|s| !s.recorded(&Fingerprint::of_payload(envelope.payload))) {
+        return Err(Invalid::IssuerSuspended);
+    }
     out.signer = Some(Signer { name: issuer.name.clone(), kid: hex(&envelope.kid) });
-    let verdict = if ctx.revoked.is_some_and(|r| r.contains(label.id)) {
+    out.struck_off = ctx.revoked.and_then(|r| r.revoked(label.id)).cloned();
+    let verdict = if out.struck_off.is_some() {
         Verdict::Revoked
     } else if label.issued > ctx.today {
         Verdict::NotYetValid

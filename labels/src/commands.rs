@@ -258,7 +258,7 @@ pub fn messages(lang: &str) -> Result<Messages> {
 pub fn verify(a: &VerifyArgs) -> Result<i32> {
     let root = keys::read_public(&a.root)?;
     let trust = lists::open_trust(&a.trust, &root)?;
-    let revoked = a.revoked.as_ref().map(|p| lists::open_revocation(p, &root)).transpose()?;
+    let revoked = a.revoked.as_ref().map(|p| lists::open_revocation(p, &root, Some(&trust))).transpose()?;
     let today = match &a.today {
         Some(d) => d.parse().map_err(|e: iotmark_core::date::DateError| Failure::input(e.to_string()))?,
         None => today(),

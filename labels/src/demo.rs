@@ -10,7 +10,7 @@ use crate::failure::Result;
 use crate::{files, keys, spec};
 use iotmark_core::date::Date;
 use iotmark_core::label::{Assurance, LabelId};
-use iotmark_core::trust::{Issuer, RevocationList, TrustList};
+use iotmark_core::trust::{Issuer, Reason, RevocationList, Revoked, TrustList};
 use iotmark_core::wire::{self, cose};
 use iotmark_core::SigningKey;
 use serde_json::json;
@@ -49,12 +49,15 @@ fn demo_id(name: &str) -> LabelId {
 
 pub fn run(out: &Path, link: &str) -> Result<i32> {
     let today = today();
-    let (root, lab, registry) = (demo_key("root"), demo_key("lab"), demo_key("registry"));
+    let (root, lab, registry, status) = (demo_key("root"), demo_key("lab"), demo_key("registry"), demo_key("status"));
     files::create_dir(out)?;
     keys::write_secret(&out.join("root.key"), &root)?;
     files::write(&out.join("root.pub"), keys::public_text(&root.verifying_key()).as_bytes())?;
     keys::write_secret(&out.join("lab.key"), &lab)?;
     keys::write_secret(&out.join("registry.key"), &registry)?;
+    keys::write_secret(&out.join("status.key"), &status)?;
+    files::write(&out.join("lab.pub"), keys::public_text(&lab.verifying_key()).as_bytes())?;
+    files::write(&out.join("registry.pub"), keys::public_text(&registry.verifying_key()).as_bytes())?;
     let issuer = |key: &SigningKey, name: &str, assurances: Vec<Assurance>| Issuer {
         key: key.verifying_key(),
         name: name.into(),
@@ -70,9 +73,19 @@ pub fn run(out: &Path, link: &str) -> Result<i32> {
             issuer(&lab, "Demo Test Lab", Assurance::ALL.to_vec()),
             issuer(&registry, "Demo Self-Declaration Registry", vec![Assurance::SelfDeclared]),
         ],
+        status_key: Some(status.verifying_key()),
     };
     let revoked_id = demo_id("struck-off");
-    let revocation = RevocationList { sequence: 1, issued: today, expires: Date(today.0 + 30), labels: vec![revoked_id] };
+    // The bundled list is root-signed and long-lived; the registry publishes fresher ones
+    // with the status key.
+    let struck_off = Revoked {
+        id: revoked_id,
+        on: today,
+        reason: Reason::WrongProduct,
+        note: "This label was printed on a product it was not issued for.".into(),
+    };
+    let revocation =
+        RevocationList { sequence: 1, issued: today, expires: Date(today.0 + 30), labels: vec![struck_off], suspended: vec![] };
     let fail = |e: iotmark_core::trust::TrustError| crate::failure::Failure::refused(e.to_string());
     files::write(&out.join("trust.cose"), &trust.sign(&root).map_err(fail)?)?;
     files::write(&out.join("revocation.cose"), &revocation.sign(&root).map_err(fail)?)?;

@@ -8,7 +8,7 @@ use crate::{files, keys};
 use clap::Subcommand;
 use iotmark_core::date::Date;
 use iotmark_core::label::{Assurance, LabelId};
-use iotmark_core::trust::{Issuer, RevocationList, TrustList};
+use iotmark_core::trust::{Issuer, Reason, RevocationList, Revoked, TrustList};
 use iotmark_core::wire::cose;
 use iotmark_core::VerifyingKey;
 use serde_json::json;
@@ -23,6 +23,21 @@ pub enum TrustCommand {
         #[arg(long, short)]
         out: PathBuf,
         /// Days until verifiers start warning that the list is old.
+        #[arg(long, default_value_t = 180)]
+        valid_days: u32,
+        /// The registry's online status key (public key file): it may sign revocation
+        /// lists, valid for at most 7 days each, and nothing else.
+        #[arg(long)]
+        status_key: Option<PathBuf>,
+    },
+    /// Name (or replace) the online status key that may sign revocation lists.
+    SetStatusKey {
+        list: PathBuf,
+        #[arg(long)]
+        root: PathBuf,
+        /// The status key's public key file.
+        #[arg(long)]
+        key: PathBuf,
         #[arg(long, default_value_t = 180)]
         valid_days: u32,
     },
@@ -73,6 +88,9 @@ pub struct ShowArgs {
     /// Root public (or private) key file.
     #[arg(long)]
     root: PathBuf,
+    /// The trust list naming the status key (for a revocation list the status key signed).
+    #[arg(long)]
+    trust: Option<PathBuf>,
     #[arg(long)]
     json: bool,
 }
@@ -96,6 +114,12 @@ pub enum RevokeCommand {
         /// Label ids (XXXX-XXXX-XXXX-XXXX).
         #[arg(required = true)]
         labels: Vec<String>,
+        /// Why: wrong-product, false-claims, copied, withdrawn or other.
+        #[arg(long, default_value = "other")]
+        reason: String,
+        /// The public note verifiers show beside the strike-off (at most 200 bytes).
+        #[arg(long, default_value = "")]
+        note: String,
         #[arg(long, default_value_t = 30)]
         valid_days: u32,
     },
@@ -111,8 +135,11 @@ pub fn open_trust(path: &Path, root: &VerifyingKey) -> Result<TrustList> {
     TrustList::open(&files::read(path)?, root).map_err(|e| Failure::refused(format!("{}: {e}", path.display())))
 }
 
-pub fn open_revocation(path: &Path, root: &VerifyingKey) -> Result<RevocationList> {
-    RevocationList::open(&files::read(path)?, root).map_err(|e| Failure::refused(format!("{}: {e}", path.display())))
+/// Opens a revocation list signed by the root, or by the status key `trust` names.
+pub fn open_revocation(path: &Path, root: &VerifyingKey, trust: Option<&TrustList>) -> Result<RevocationList> {
+    let none = TrustList { sequence: 0, issued: Date(0), expires: Date(0), issuers: vec![], status_key: None };
+    RevocationList::open(&files::read(path)?, root, trust.unwrap_or(&none))
+        .map_err(|e| Failure::refused(format!("{}: {e}", path.display())))
 }
 
 fn assurance(name: &str) -> Result<Assurance> {
@@ -131,13 +158,22 @@ type Change = Box<dyn FnOnce(&mut TrustList) -> Result<()>>;
 
 pub fn trust(c: TrustCommand) -> Result<i32> {
     let (path, root, valid_days, change): (PathBuf, PathBuf, u32, Change) = match c {
-        TrustCommand::Show(ShowArgs { list, root, json }) => return show_trust(&list, &root, json),
-        TrustCommand::New { root, out, valid_days } => {
+        TrustCommand::Show(ShowArgs { list, root, json, .. }) => return show_trust(&list, &root, json),
+        TrustCommand::New { root, out, valid_days, status_key } => {
             let key = keys::read_secret(&root)?;
-            let list = TrustList { sequence: 1, issued: today(), expires: Date(today().0 + valid_days), issuers: vec![] };
+            let status_key = status_key.as_deref().map(keys::read_public).transpose()?;
+            let list = TrustList { sequence: 1, issued: today(), expires: Date(today().0 + valid_days), issuers: vec![], status_key };
             write_trust(&out, &list, &key)?;
             println!("{}: new trust list, sequence 1", out.display());
             return Ok(0);
+        }
+        TrustCommand::SetStatusKey { list, root, key, valid_days } => {
+            let status = keys::read_public(&key)?;
+            let change = move |l: &mut TrustList| {
+                l.status_key = Some(status);
+                Ok(())
+            };
+            (list, root, valid_days, Box::new(change))
         }
         TrustCommand::AddIssuer { list, root, key, name, assurance: levels, from, until, valid_days } => {
             let issuer_key = keys::read_public(&key)?;
@@ -192,9 +228,16 @@ fn show_trust(path: &Path, root: &Path, json_out: bool) -> Result<i32> {
         })
         .collect();
     if json_out {
-        println!("{}", json!({"sequence": list.sequence, "issued": list.issued, "expires": list.expires, "issuers": issuers}));
+        let status = list.status_key.map(|k| keys::hex(k.as_bytes()));
+        println!(
+            "{}",
+            json!({"sequence": list.sequence, "issued": list.issued, "expires": list.expires, "issuers": issuers, "status_key": status})
+        );
     } else {
         println!("trust list {} (sequence {}), issued {}, expires {}", path.display(), list.sequence, list.issued, list.expires);
+        if let Some(k) = &list.status_key {
+            println!("  status key [{}] may sign revocation lists", keys::hex(&cose::key_id(k)));
+        }
         for i in &list.issuers {
             let levels: Vec<&str> = i.assurances.iter().map(|a| a.key()).collect();
             println!("  {} [{}] may sign {} labels issued {} to {}", i.name, keys::hex(&i.kid()), levels.join(", "), i.from, i.until);
@@ -205,30 +248,42 @@ fn show_trust(path: &Path, root: &Path, json_out: bool) -> Result<i32> {
 
 pub fn revoke(c: RevokeCommand) -> Result<i32> {
     match c {
-        RevokeCommand::Show(ShowArgs { list, root, json }) => {
-            let l = open_revocation(&list, &keys::read_public(&root)?)?;
-            let ids: Vec<String> = l.labels.iter().map(LabelId::to_string).collect();
+        RevokeCommand::Show(ShowArgs { list, root, trust, json }) => {
+            let root = keys::read_public(&root)?;
+            let trust = trust.as_deref().map(|t| open_trust(t, &root)).transpose()?;
+            let l = open_revocation(&list, &root, trust.as_ref())?;
+            let suspended: Vec<_> =
+                l.suspended.iter().map(|s| json!({"kid": keys::hex(&s.kid), "from": s.from, "recorded": s.recorded.len()})).collect();
             if json {
-                println!("{}", json!({"sequence": l.sequence, "issued": l.issued, "expires": l.expires, "labels": ids}));
+                println!(
+                    "{}",
+                    json!({"sequence": l.sequence, "issued": l.issued, "expires": l.expires, "labels": l.labels, "suspended": suspended})
+                );
             } else {
                 println!("revocation list {} (sequence {}), issued {}, expires {}", list.display(), l.sequence, l.issued, l.expires);
-                ids.iter().for_each(|id| println!("  {id}"));
+                l.labels.iter().for_each(|r| println!("  {} struck off on {} ({}) {}", r.id, r.on, r.reason.code(), r.note));
+                l.suspended.iter().for_each(|s| {
+                    println!("  issuer key [{}] suspended from {}: {} labels recorded", keys::hex(&s.kid), s.from, s.recorded.len())
+                });
             }
             Ok(0)
         }
         RevokeCommand::New { root, out, valid_days } => {
             let key = keys::read_secret(&root)?;
-            let list = RevocationList { sequence: 1, issued: today(), expires: Date(today().0 + valid_days), labels: vec![] };
+            let list = RevocationList { sequence: 1, issued: today(), expires: Date(today().0 + valid_days), ..Default::default() };
             files::write(&out, &list.sign(&key).map_err(|e| Failure::refused(e.to_string()))?)?;
             println!("{}: new revocation list, sequence 1", out.display());
             Ok(0)
         }
-        RevokeCommand::Add { list, root, labels, valid_days } => {
+        RevokeCommand::Add { list, root, labels, reason, note, valid_days } => {
             let key = keys::read_secret(&root)?;
-            let mut l = open_revocation(&list, &key.verifying_key())?;
+            let reason = Reason::from_code(&reason).ok_or_else(|| {
+                Failure::input(format!("{reason:?} is not a reason (wrong-product, false-claims, copied, withdrawn, other)"))
+            })?;
+            let mut l = open_revocation(&list, &key.verifying_key(), None)?;
             for id in &labels {
                 let id: LabelId = id.parse().map_err(|e: iotmark_core::label::LabelError| Failure::input(e.to_string()))?;
-                l.strike_off(id);
+                l.strike_off(Revoked { id, on: today(), reason, note: note.clone() });
             }
             l.sequence += 1;
             l.issued = today();

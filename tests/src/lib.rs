@@ -7,7 +7,7 @@ use iotmark_core::catalogue;
 use iotmark_core::date::{Date, YearMonth};
 use iotmark_core::grade::{self, Grade};
 use iotmark_core::label::*;
-use iotmark_core::trust::{Issuer, RevocationList, TrustList};
+use iotmark_core::trust::{Fingerprint, Issuer, Reason, RevocationList, Revoked, Suspension, TrustList};
 use iotmark_core::SigningKey;
 use sha2::{Digest, Sha256};
 
@@ -23,7 +23,8 @@ pub fn date(s: &str) -> Date {
 /// The day the vectors are verified on, unless a vector names another.
 pub const TODAY: &str = "2026-11-22";
 
-/// Issuers: a lab that may sign everything, a self-declaration registry, a retired lab.
+/// Issuers: a lab that may sign everything, a self-declaration registry, a retired lab,
+/// and a lab whose key leaked (suspended in the revocation list); and the status key.
 pub fn trust_list() -> TrustList {
     let issuer = |name: &str, assurances: &[Assurance], from: &str, until: &str| Issuer {
         key: key(name).verifying_key(),
@@ -40,12 +41,37 @@ pub fn trust_list() -> TrustList {
             issuer("Example Test Lab", &Assurance::ALL, "2025-01-01", "2030-12-31"),
             issuer("Example Self-Declaration Registry", &[Assurance::SelfDeclared], "2025-01-01", "2030-12-31"),
             issuer("Retired Lab", &Assurance::ALL, "2024-01-01", "2025-06-30"),
+            issuer(LEAKED_LAB, &Assurance::ALL, "2025-01-01", "2030-12-31"),
         ],
+        status_key: Some(key(STATUS).verifying_key()),
     }
 }
 
+/// The issuer whose key leaked, and the registry's online status key.
+pub const LEAKED_LAB: &str = "Leaked Lab";
+pub const STATUS: &str = "Example Registry status key";
+
+/// The one label the registry had recorded for the leaked lab before its suspension.
+pub fn recorded_leaked_label() -> Vec<u8> {
+    let label = Label { id: LabelId(0x1EA4_0000_0000_0001), ..sample(0, Grade::Gold, Assurance::Audited) };
+    iotmark_core::wire::cose::sign(&key(LEAKED_LAB), &iotmark_core::wire::encode_claims(&label))
+}
+
+/// Signed by the status key, valid for 3 days: one struck-off label, one suspended key.
 pub fn revocation_list() -> RevocationList {
-    RevocationList { sequence: 3, issued: date("2026-11-15"), expires: date("2026-12-15"), labels: vec![LabelId(0xDEAD_0000_0000_0001)] }
+    let struck = Revoked {
+        id: LabelId(0xDEAD_0000_0000_0001),
+        on: date("2026-11-14"),
+        reason: Reason::WrongProduct,
+        note: "Printed on a kettle it was not issued for".into(),
+    };
+    let payload = iotmark_core::wire::cose::open(&recorded_leaked_label()).map(|e| e.payload.to_vec()).unwrap_or_default();
+    let leaked = Suspension {
+        kid: iotmark_core::wire::cose::key_id(&key(LEAKED_LAB).verifying_key()),
+        from: date("2026-11-10"),
+        recorded: vec![Fingerprint::of_payload(&payload)],
+    };
+    RevocationList { sequence: 3, issued: date("2026-11-21"), expires: date("2026-11-24"), labels: vec![struck], suspended: vec![leaked] }
 }
 
 /// Statuses that earn `grade` (or no mark for `None`) under the June 2018 catalogue.

@@ -8,8 +8,10 @@
 //! Usage: `cargo run -p iotmark-tests --bin vectors > tests/vectors/labels.json`
 
 use crate::*;
+use iotmark_core::date::Date;
 use iotmark_core::grade::Grade;
 use iotmark_core::label::{Assurance, Label, LabelId, Status};
+use iotmark_core::trust::RevocationList;
 use iotmark_core::wire::{self, cose};
 
 struct Vector {
@@ -89,6 +91,20 @@ pub fn generate() -> String {
     add(&mut v, "issued tomorrow", text(&signed(&future, LAB)), "not-yet-valid");
     let revoked = with(|l| l.id = LabelId(0xDEAD_0000_0000_0001));
     add(&mut v, "struck off", text(&signed(&revoked, LAB)), "revoked");
+
+    // A leaked issuer key, suspended: what the registry had recorded still verifies; a
+    // label made afterwards with the key, even one dated before the suspension, does not.
+    add(&mut v, "recorded label of a suspended issuer", text(&recorded_leaked_label()), "valid");
+    let backdated = with(|l| {
+        l.id = LabelId(0x1EA4_0000_0000_0002);
+        l.issued = date("2025-02-01");
+    });
+    add(&mut v, "backdated label under a suspended issuer key", text(&signed(&backdated, LEAKED_LAB)), "issuer-suspended");
+    let reused_id = with(|l| {
+        l.id = LabelId(0x1EA4_0000_0000_0001);
+        l.product.name = "Another Product".into();
+    });
+    add(&mut v, "a recorded label's id reused under a suspended issuer key", text(&signed(&reused_id, LEAKED_LAB)), "issuer-suspended");
 
     // Forged or altered.
     let mut altered = good.clone();
@@ -233,6 +249,30 @@ fn add_l_to_s(env: &[u8]) -> Vec<u8> {
     e
 }
 
+/// Lists a verifier must take or refuse, given the fixture trust list: each with the
+/// expected result (`ok`, or the error code).
+fn list_vectors() -> serde_json::Value {
+    use iotmark_core::trust::STATUS_LIST_MAX_DAYS;
+    let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+    let (root, status) = (key("root"), key(STATUS));
+    let r = revocation_list();
+    let long = RevocationList { expires: Date(r.issued.0 + STATUS_LIST_MAX_DAYS + 1), ..r.clone() };
+    let week = RevocationList { expires: Date(r.issued.0 + STATUS_LIST_MAX_DAYS), ..r.clone() };
+    let trust_payload = cose::open(&trust_list().sign(&root).expect("valid")).map(|e| e.payload.to_vec()).unwrap_or_default();
+    let mut long_sequence = trust_payload.clone();
+    assert_eq!(long_sequence[..2], [0x85, 0x07], "array(5), sequence 7");
+    long_sequence.splice(1..2, [0x18, 0x07]);
+    let case = |name: &str, kind: &str, bytes: Vec<u8>, expected: &str| serde_json::json!({"name": name, "list": kind, "bytes": hex(&bytes), "expected": expected});
+    serde_json::json!([
+        case("revocation list signed by the status key, valid 7 days", "revocation", week.sign(&status).expect("valid"), "ok"),
+        case("revocation list signed by the status key, valid 8 days", "revocation", long.sign(&status).expect("valid"), "bad-entry"),
+        case("revocation list signed by the root, valid 8 days", "revocation", long.sign(&root).expect("valid"), "ok"),
+        case("revocation list signed by an issuer key", "revocation", r.sign(&key(LAB)).expect("valid"), "bad-signature"),
+        case("trust list signed by the status key", "trust", cose::sign(&status, &trust_payload), "bad-signature"),
+        case("trust list with its sequence number in two bytes", "trust", cose::sign(&root, &long_sequence), "non-canonical"),
+    ])
+}
+
 fn document(v: &[Vector]) -> String {
     let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
     let root = key("root");
@@ -240,7 +280,8 @@ fn document(v: &[Vector]) -> String {
         "about": "iotmark conformance vectors. Verify each text against the trust list and revocation list (signed by root_public_key), on the day `today` (or the vector's own `today`), and expect the verdict code. See docs/wire-format.md.",
         "root_public_key": hex(root.verifying_key().as_bytes()),
         "trust_list": hex(&trust_list().sign(&root).expect("fixture trust list is valid")),
-        "revocation_list": hex(&revocation_list().sign(&root).expect("fixture revocation list is valid")),
+        "revocation_list": hex(&revocation_list().sign(&key(STATUS)).expect("fixture revocation list is valid")),
+        "lists": list_vectors(),
         "today": TODAY,
         "vectors": v.iter().map(|x| {
             let mut o = serde_json::json!({"name": x.name, "text": x.text, "expected": x.expected});

@@ -17,7 +17,7 @@ fn every_vector_gets_its_expected_verdict() {
     let doc: Value = serde_json::from_str(VECTORS).unwrap();
     let root = VerifyingKey::from_bytes(&unhex(doc["root_public_key"].as_str().unwrap()).try_into().unwrap()).unwrap();
     let trust = TrustList::open(&unhex(doc["trust_list"].as_str().unwrap()), &root).unwrap();
-    let revoked = RevocationList::open(&unhex(doc["revocation_list"].as_str().unwrap()), &root).unwrap();
+    let revoked = RevocationList::open(&unhex(doc["revocation_list"].as_str().unwrap()), &root, &trust).unwrap();
     let vectors = doc["vectors"].as_array().unwrap();
     assert!(vectors.len() >= 40, "at least 40 vectors");
     let mut failures = Vec::new();
@@ -33,6 +33,22 @@ fn every_vector_gets_its_expected_verdict() {
         assert_eq!(got.label.is_some(), got.verdict.is_genuine(), "{}", v["name"]);
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_list_vector_is_taken_or_refused_as_stated() {
+    let doc: Value = serde_json::from_str(VECTORS).unwrap();
+    let root = VerifyingKey::from_bytes(&unhex(doc["root_public_key"].as_str().unwrap()).try_into().unwrap()).unwrap();
+    let trust = TrustList::open(&unhex(doc["trust_list"].as_str().unwrap()), &root).unwrap();
+    for v in doc["lists"].as_array().unwrap() {
+        let bytes = unhex(v["bytes"].as_str().unwrap());
+        let got = match v["list"].as_str().unwrap() {
+            "trust" => TrustList::open(&bytes, &root).map(|_| ()),
+            _ => RevocationList::open(&bytes, &root, &trust).map(|_| ()),
+        };
+        let code = got.map_or_else(|e| e.code(), |()| "ok");
+        assert_eq!(code, v["expected"].as_str().unwrap(), "{}", v["name"]);
+    }
 }
 
 #[test]
@@ -68,6 +84,7 @@ fn every_verdict_and_failure_reason_has_a_vector() {
         "bad-structure",
         "bad-header",
         "bad-claim",
+        "issuer-suspended",
     ] {
         assert!(codes.contains(&code), "no vector expects {code}");
     }

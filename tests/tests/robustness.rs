@@ -32,7 +32,7 @@ proptest! {
         let _ = ctx_verify(&wire::to_text(&bytes, None));
         let root = key("root").verifying_key();
         let _ = TrustList::open(&bytes, &root);
-        let _ = RevocationList::open(&bytes, &root);
+        let _ = RevocationList::open(&bytes, &root, &trust_list());
         let _ = wire::decode_claims(&bytes);
     }
 
