@@ -127,6 +127,9 @@ pub struct Explanation {
     pub product: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub check_box: Option<String>,
+    /// For a struck-off label: when and why, and the reviewers' public note.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub struck_off: Vec<String>,
     /// Lifecycle, privacy, openness, and who vouches for it, in that order.
     pub sections: Vec<Section>,
     pub principles: Vec<PrincipleGroup>,
@@ -150,6 +153,7 @@ pub fn explain(v: &Verification, m: &Messages) -> Explanation {
         grade_text: None,
         product: None,
         check_box: None,
+        struck_off: struck_off(v, m),
         sections: Vec::new(),
         principles: Vec::new(),
         warnings: warnings(v, m),
@@ -171,6 +175,15 @@ pub fn explain(v: &Verification, m: &Messages) -> Explanation {
     e.sections = vec![lifecycle(label, v.today, m), privacy(label, m), openness(label, m), vouch(v, label, m)];
     e.principles = principles(label, m);
     e
+}
+
+fn struck_off(v: &Verification, m: &Messages) -> Vec<String> {
+    let Some(r) = &v.struck_off else { return Vec::new() };
+    let mut lines = vec![m.say(&format!("struck-off.{}", r.reason.code()), &[("date", &m.date(r.on))])];
+    if !r.note.is_empty() {
+        lines.push(m.say("struck-off.note", &[("note", &r.note)]));
+    }
+    lines
 }
 
 fn warnings(v: &Verification, m: &Messages) -> Vec<String> {
