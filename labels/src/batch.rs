@@ -11,6 +11,7 @@
 use crate::artwork::{self, Format};
 use crate::commands::{today, write_artwork};
 use crate::failure::{Failure, Result};
+use crate::registry::{self, Registry, RegistryArgs};
 use crate::{files, keys, spec};
 use clap::Args;
 use iotmark_core::issue::issue;
@@ -55,6 +56,8 @@ pub struct BatchArgs {
     /// PNG resolution for separate files.
     #[arg(long, default_value_t = 600.0)]
     dpi: f64,
+    #[command(flatten)]
+    registry: RegistryArgs,
     #[arg(long)]
     json: bool,
 }
@@ -226,6 +229,7 @@ pub fn run(a: &BatchArgs) -> Result<i32> {
     let spec = spec::parse(&spec_text, &a.spec)?;
     let key = keys::read_secret(&a.key)?;
     let serials = read_serials(a)?;
+    let registry = Registry::from_args(&a.registry)?;
     files::create_dir(&a.out)?;
     // A run that was killed may have left temporary files; they never became outputs.
     for dir in [a.out.clone(), a.out.join("labels"), a.out.join("sheets")] {
@@ -295,6 +299,11 @@ pub fn run(a: &BatchArgs) -> Result<i32> {
     }
     progress.complete();
     write_manifests(&a.out, &journal.done)?;
+    if let Some(r) = &registry {
+        register(r, &a.out, &journal.done, |serial| {
+            issue(&label_of(serial)?, &key, spec.link()).map(|i| i.text).map_err(|e| Failure::refused(format!("serial {serial}: {e}")))
+        })?;
+    }
     let sheets = journal.done.iter().filter_map(|(_, _, f)| sheet_number(f)).collect::<HashSet<_>>().len();
     if a.json {
         println!("{}", json!({"labels": journal.done.len(), "sheets": sheets, "manifest": a.out.join("manifest.csv")}));
@@ -312,6 +321,25 @@ pub fn run(a: &BatchArgs) -> Result<i32> {
 
 /// A written sheet: its file, and the serials and labels on it.
 type Sheet = (String, Vec<(String, Label)>);
+
+/// Registers the journal's labels that are not registered yet, [`registry::BATCH`] a
+/// request, counting the registered ones in `batch.registered` so that a rerun after a
+/// failure goes on where it stopped. Signing is deterministic, so each label's text is
+/// made again from its serial rather than kept.
+fn register(r: &Registry, out: &Path, done: &[(String, LabelId, String)], text_of: impl Fn(&str) -> Result<String>) -> Result<()> {
+    let counter = out.join("batch.registered");
+    let mut registered: usize = std::fs::read_to_string(&counter).ok().and_then(|s| s.trim().parse().ok()).unwrap_or(0);
+    for chunk in done.get(registered..).unwrap_or_default().chunks(registry::BATCH) {
+        let texts = chunk.iter().map(|(serial, _, _)| text_of(serial)).collect::<Result<Vec<_>>>()?;
+        r.register(&texts).map_err(|f| Failure {
+            message: format!("{f} ({registered} of {} labels registered; run the same command again to go on)", done.len()),
+            code: f.code,
+        })?;
+        registered += chunk.len();
+        files::write(&counter, format!("{registered}\n").as_bytes())?;
+    }
+    Ok(())
+}
 
 fn sheet_number(file: &str) -> Option<usize> {
     file.strip_prefix("sheets/sheet-")?.strip_suffix(".pdf")?.parse().ok()

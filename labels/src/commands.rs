@@ -2,7 +2,8 @@
 
 use crate::artwork::{self, Format, FORMATS};
 use crate::failure::{exit, Failure, Result};
-use crate::{files, keys, lists, spec};
+use crate::registry::{Registry, RegistryArgs};
+use crate::{files, keys, spec};
 use clap::Args;
 use iotmark_core::date::Date;
 use iotmark_core::explain::{explain, Messages};
@@ -10,6 +11,7 @@ use iotmark_core::grade;
 use iotmark_core::issue::{issue, Issued};
 use iotmark_core::label::{Label, LabelId};
 use iotmark_core::scan::{self as qrscan, Frame, Want};
+use iotmark_core::trust::{Lists, RevocationList, TrustError, TrustList};
 use iotmark_core::verify::{verify as verify_text, Context};
 use iotmark_core::wire::cose;
 use iotmark_core::{qr, SigningKey};
@@ -108,6 +110,8 @@ pub struct SignArgs {
     /// File name stem; the label id when absent.
     #[arg(long)]
     name: Option<String>,
+    #[command(flatten)]
+    registry: RegistryArgs,
     #[arg(long)]
     json: bool,
 }
@@ -203,7 +207,15 @@ pub fn sign(a: &SignArgs) -> Result<i32> {
     if !(a.dpi > 0.0 && a.dpi <= 2400.0) {
         return Err(Failure::input(format!("a resolution of {} dpi is not between 1 and 2400", a.dpi)));
     }
-    let w = sign_label(&label, &key, spec.link(), &a.out, &stem, &formats, a.dpi)?;
+    let registry = Registry::from_args(&a.registry)?;
+    // Registered before any file is written: a label the registry does not know is never
+    // printed, and a failed registration leaves nothing behind.
+    let issued = issue(&label, &key, spec.link()).map_err(|e| Failure::refused(e.to_string()))?;
+    if let Some(r) = &registry {
+        r.register(std::slice::from_ref(&issued.text))?;
+    }
+    let files = write_artwork(&label, &issued.text, &a.out, &stem, &formats, a.dpi)?;
+    let w = Written { issued, files };
     if a.json {
         println!(
             "{}",
@@ -218,6 +230,9 @@ pub fn sign(a: &SignArgs) -> Result<i32> {
         );
         for f in &w.files {
             println!("  {}", f.display());
+        }
+        if let Some(r) = &a.registry.registry {
+            println!("registered at {r}");
         }
     }
     Ok(0)
@@ -234,8 +249,13 @@ pub struct VerifyArgs {
     #[arg(long)]
     root: PathBuf,
     /// The signed trust list.
+    #[arg(long, required_unless_present = "lists_url")]
+    trust: Option<PathBuf>,
+    /// A registry's address (or any folder URL holding trust.cose and revocation.cose):
+    /// fetch the current lists from there first; the files given above are used when the
+    /// fetched ones are not newer, or the address cannot be reached.
     #[arg(long)]
-    trust: PathBuf,
+    lists_url: Option<String>,
     /// The signed revocation list.
     #[arg(long)]
     revoked: Option<PathBuf>,
@@ -256,9 +276,7 @@ pub fn messages(lang: &str) -> Result<Messages> {
 }
 
 pub fn verify(a: &VerifyArgs) -> Result<i32> {
-    let root = keys::read_public(&a.root)?;
-    let trust = lists::open_trust(&a.trust, &root)?;
-    let revoked = a.revoked.as_ref().map(|p| lists::open_revocation(p, &root, Some(&trust))).transpose()?;
+    let (trust, revoked) = verify_lists(a)?;
     let today = match &a.today {
         Some(d) => d.parse().map_err(|e: iotmark_core::date::DateError| Failure::input(e.to_string()))?,
         None => today(),
@@ -288,9 +306,41 @@ pub fn verify(a: &VerifyArgs) -> Result<i32> {
     Ok(if all_valid { 0 } else { exit::REFUSED })
 }
 
+/// The lists to verify with: the files given, replaced by fetched lists that are validly
+/// signed and newer (the core's rule, [`Lists`]).
+fn verify_lists(a: &VerifyArgs) -> Result<(TrustList, Option<RevocationList>)> {
+    let root = keys::read_public(&a.root)?;
+    let refused = |what: &str, e: TrustError| Failure::refused(format!("{what}: {e}"));
+    let local_trust = a.trust.as_deref().map(files::read).transpose()?;
+    let local_revoked = a.revoked.as_deref().map(files::read).transpose()?;
+    let fetched = match &a.lists_url {
+        None => None,
+        Some(url) => match Registry::new(url, None)?.lists() {
+            Ok(l) => Some(l),
+            Err(f) if local_trust.is_some() => {
+                eprintln!("iotmark: warning: {f}; verifying with the lists given");
+                None
+            }
+            Err(f) => return Err(f),
+        },
+    };
+    let (first_trust, first_revoked) = match (&local_trust, &fetched) {
+        (Some(t), _) => (t.clone(), local_revoked.clone()),
+        (None, Some((t, r))) => (t.clone(), Some(r.clone())),
+        (None, None) => return Err(Failure::input("give --trust or --lists-url")),
+    };
+    let mut held = Lists::new(root, &first_trust, first_revoked.as_deref()).map_err(|e| refused("the lists given", e))?;
+    if let Some((t, r)) = &fetched {
+        held.offer_trust(t).map_err(|e| refused("the fetched trust list", e))?;
+        held.offer_revocation(r).map_err(|e| refused("the fetched revocation list", e))?;
+    }
+    Ok((held.trust, held.revoked))
+}
+
 fn print_explanation(e: &iotmark_core::explain::Explanation) {
     println!("{} ({})", e.headline, e.verdict.code());
     println!("{}", e.summary);
+    e.struck_off.iter().for_each(|l| println!("{l}"));
     if let (Some(p), Some(g)) = (&e.product, &e.grade_text) {
         println!("{p}: {g}");
     }

@@ -9,6 +9,7 @@ mod failure;
 mod files;
 mod keys;
 mod lists;
+mod registry;
 mod spec;
 
 use clap::{Parser, Subcommand};
