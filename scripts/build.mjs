@@ -10,8 +10,8 @@ const root = new URL('..', import.meta.url).pathname;
 const dist = join(root, 'web/dist');
 const run = (cmd) => { console.log(`[build] ${cmd}`); execSync(cmd, { stdio: 'inherit', cwd: root }); };
 
-export function build({ link = 'HTTP://LOCALHOST:8080/' } = {}) {
-  run('cargo build --release --locked -p iotmark-labels');
+export function build({ link = 'HTTP://LOCALHOST:8080/', registry = null } = {}) {
+  run('cargo build --release --locked -p iotmark-labels -p iotmark-registry');
   run('cargo build --locked -p iotmark-wasm --target wasm32-unknown-unknown --profile wasm');
   const pkg = join(root, 'wasm/pkg');
   rmSync(pkg, { recursive: true, force: true });
@@ -33,8 +33,19 @@ export function build({ link = 'HTTP://LOCALHOST:8080/' } = {}) {
   const demo = join(dist, 'demo');
   run(`target/release/iotmark demo --out ${demo} --link ${link}`);
   mkdirSync(join(dist, 'trust'));
-  for (const f of ['config.json', 'trust.cose', 'revocation.cose']) cpSync(join(demo, f), join(dist, 'trust', f));
-  for (const f of ['root.key', 'lab.key', 'registry.key']) rmSync(join(demo, f));
+  for (const f of ['trust.cose', 'revocation.cose']) cpSync(join(demo, f), join(dist, 'trust', f));
+  const config = JSON.parse(readFileSync(join(demo, 'config.json'), 'utf8'));
+  writeFileSync(join(dist, 'trust/config.json'), JSON.stringify(registry ? { ...config, registry } : config, null, 2));
+  // The demo's keys (public seeds, not secret) go to target/demo-keys for the demo
+  // registry, never into the served folder.
+  const keys = join(root, 'target/demo-keys');
+  mkdirSync(keys, { recursive: true });
+  for (const f of ['root.key', 'lab.key', 'registry.key', 'status.key', 'lab.pub', 'registry.pub', 'root.pub']) {
+    cpSync(join(demo, f), join(keys, f));
+    if (f.endsWith('.key')) rmSync(join(demo, f));
+  }
+  cpSync(join(demo, 'trust.cose'), join(keys, 'trust.cose'));
+  cpSync(join(demo, 'revocation.cose'), join(keys, 'revocation.cose'));
 
   // Precached: the app, the wasm, every language, the lists. Not the demo labels, and not
   // the PNG icons, which the browser fetches itself when the app is installed.
