@@ -206,10 +206,19 @@ fn operators_manage_issuers_and_strike_labels_off() {
         serde_json::from_str(&ok(&["trust", "show", s(&k.p("trust.cose")), "--root", s(&k.p("root.key.pub")), "--json"])).unwrap();
     assert_eq!(shown["sequence"], 2);
     assert_eq!(shown["issuers"][0]["name"], "Test Lab");
-    ok(&["revoke", "add", s(&k.p("revoked.cose")), "--root", s(&k.p("root.key")), id]);
+    let note = "Printed on a kettle it was not issued for";
+    ok(&["revoke", "add", s(&k.p("revoked.cose")), "--root", s(&k.p("root.key")), "--reason", "wrong-product", "--note", note, id]);
     let v = k.verify(&[text]);
     assert_eq!(v.status.code(), Some(5));
-    assert_eq!(serde_json::from_slice::<serde_json::Value>(&v.stdout).unwrap()["verification"]["verdict"], "revoked");
+    let v: serde_json::Value = serde_json::from_slice(&v.stdout).unwrap();
+    assert_eq!(v["verification"]["verdict"], "revoked");
+    assert_eq!(v["verification"]["struck_off"]["reason"], "wrong-product");
+    assert_eq!(v["verification"]["struck_off"]["note"], note);
+    let lines = v["explanation"]["struck_off"].as_array().unwrap();
+    assert!(lines[0].as_str().unwrap().contains("the label was used on a product it was not issued for"), "{lines:?}");
+    assert!(lines[1].as_str().unwrap().ends_with(note), "{lines:?}");
+    let err = fails(&["revoke", "add", s(&k.p("revoked.cose")), "--root", s(&k.p("root.key")), "--reason", "bored", id], 3);
+    assert!(err.contains("is not a reason"), "{err}");
     // Lists must be signed by the root: another key's signature is refused.
     ok(&["keygen", "--out", s(&k.p("other.key"))]);
     let err = fails(&["trust", "show", s(&k.p("trust.cose")), "--root", s(&k.p("other.key.pub"))], 5);
@@ -219,6 +228,53 @@ fn operators_manage_issuers_and_strike_labels_off() {
     ok(&["trust", "retire-issuer", s(&k.p("trust.cose")), "--root", s(&k.p("root.key")), "--kid", kid, "--on", "2021-01-01"]);
     let v: serde_json::Value = serde_json::from_slice(&k.verify(&[text]).stdout).unwrap();
     assert_eq!(v["verification"]["verdict"], "issuer-not-valid");
+}
+
+#[test]
+fn the_status_key_may_sign_revocation_lists_only() {
+    let k = Setup::new();
+    ok(&["keygen", "--out", s(&k.p("status.key"))]);
+    ok(&["trust", "set-status-key", s(&k.p("trust.cose")), "--root", s(&k.p("root.key")), "--key", s(&k.p("status.key.pub"))]);
+    let shown = ok(&["trust", "show", s(&k.p("trust.cose")), "--root", s(&k.p("root.key.pub"))]);
+    assert!(shown.contains("status key") && shown.contains("may sign revocation lists"), "{shown}");
+    // A revocation list the status key signs for 3 days is taken; for 30 it is refused.
+    ok(&["revoke", "new", "--root", s(&k.p("status.key")), "--out", s(&k.p("short.cose")), "--valid-days", "3"]);
+    ok(&["revoke", "new", "--root", s(&k.p("status.key")), "--out", s(&k.p("long.cose"))]);
+    let (root_pub, trust, short, long) = (k.p("root.key.pub"), k.p("trust.cose"), k.p("short.cose"), k.p("long.cose"));
+    ok(&["revoke", "show", s(&short), "--root", s(&root_pub), "--trust", s(&trust)]);
+    let err = fails(&["revoke", "show", s(&long), "--root", s(&root_pub), "--trust", s(&trust)], 5);
+    assert!(err.contains("valid for more than 7 days"), "{err}");
+    // Without the trust list naming it, the status key's list is not signed by anyone trusted.
+    let err = fails(&["revoke", "show", s(&k.p("short.cose")), "--root", s(&root_pub)], 5);
+    assert!(err.contains("not signed by the trusted root key"), "{err}");
+}
+
+#[test]
+fn registry_arguments_are_checked_before_anything_is_written() {
+    let k = Setup::new();
+    let out = k.p("out");
+    let (spec, key) = (example("smart-speaker"), k.p("lab.key"));
+    let sign = |more: &[&str]| {
+        let mut a = vec!["sign", &spec, "--key", s(&key), "--out", s(&out)];
+        a.extend_from_slice(more);
+        iotmark(&a)
+    };
+    let no_token = sign(&["--registry", "http://127.0.0.1:9"]);
+    assert_eq!(no_token.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&no_token.stderr).contains("needs the issuer's API token"));
+    // Port 9 (discard) is closed on loopback: the registration fails and no file appears.
+    let unreachable = sign(&["--registry", "http://127.0.0.1:9", "--token", "t"]);
+    assert_eq!(unreachable.status.code(), Some(4), "{}", String::from_utf8_lossy(&unreachable.stderr));
+    assert!(String::from_utf8_lossy(&unreachable.stderr).contains("cannot be reached"));
+    assert!(!out.exists(), "nothing is written when registration fails");
+    let bad = sign(&["--registry", "ftp://example.org", "--token", "t"]);
+    assert_eq!(bad.status.code(), Some(3));
+    // verify --lists-url falls back to the lists given, saying so, when it cannot be reached.
+    let signed: serde_json::Value =
+        serde_json::from_str(&k.sign("smart-speaker", &out, &["--format", "sticker", "--dpi", "200", "--json"])).unwrap();
+    let v = k.verify(&["--lists-url", "http://127.0.0.1:9", signed["text"].as_str().unwrap()]);
+    assert!(v.status.success());
+    assert!(String::from_utf8_lossy(&v.stderr).contains("verifying with the lists given"));
 }
 
 #[test]
