@@ -203,8 +203,11 @@ pub fn png(pixmap: &resvg::tiny_skia::Pixmap) -> Result<Vec<u8>> {
     pixmap.encode_png().map_err(|e| Failure::refused(format!("the PNG could not be encoded: {e}")))
 }
 
+/// The PDF of the artwork at its physical size. usvg measures in CSS pixels (96 to the
+/// inch, so `30mm` is 113.4 px); svg2pdf's default of 72 would make each pixel a point
+/// and print everything 4/3 too large.
 pub fn pdf(tree: &resvg::usvg::Tree) -> Result<Vec<u8>> {
-    svg2pdf::to_pdf(tree, svg2pdf::ConversionOptions::default(), svg2pdf::PageOptions::default())
+    svg2pdf::to_pdf(tree, svg2pdf::ConversionOptions::default(), svg2pdf::PageOptions { dpi: 96.0 })
         .map_err(|e| Failure::refused(format!("the PDF could not be made: {e}")))
 }
 

@@ -84,6 +84,16 @@ impl Setup {
     }
 }
 
+/// A PDF's first page size in millimetres, rounded to 0.1 mm, as poppler's pdfinfo reads it.
+fn pdf_size_mm(path: &Path) -> (f64, f64) {
+    let out = Command::new("pdfinfo").arg(path).output().expect("pdfinfo is installed (npm test installs poppler-utils)");
+    let info = String::from_utf8_lossy(&out.stdout);
+    let line = info.lines().find(|l| l.starts_with("Page size:")).expect("a page size");
+    let pt: Vec<f64> = line.split_whitespace().filter_map(|w| w.parse().ok()).collect();
+    let mm = |p: f64| (p * 25.4 / 72.0 * 10.0).round() / 10.0;
+    (mm(pt[0]), mm(pt[1]))
+}
+
 fn zbar(path: &Path) -> Vec<String> {
     let out = Command::new("zbarimg").args(["-q", "--raw", s(path)]).output().expect("zbarimg is installed (npm test installs zbar-tools)");
     String::from_utf8_lossy(&out.stdout).lines().map(str::to_owned).collect()
@@ -170,6 +180,10 @@ fn sign_writes_artwork_that_an_independent_decoder_reads() {
         .unwrap()
         .success());
     assert_eq!(zbar(&k.p("pdf.png")), vec![text.to_owned()]);
+    // The PDF pages have the physical sizes of the artwork (pdfinfo reports points).
+    for (file, w, h) in [("t-sticker.pdf", 30.0, 40.0), ("t-panel.pdf", 60.0, 80.0)] {
+        assert_eq!(pdf_size_mm(&out.join(file)), (w, h), "{file}");
+    }
     let svg = std::fs::read_to_string(out.join("t-sticker.svg")).unwrap();
     assert!(
         svg.contains("GOLD") && svg.contains("Security updates until 01/2034") && svg.contains("OpenTherm One") && svg.contains("Audited")
@@ -190,7 +204,8 @@ fn print_rules_refuse_modules_under_0_4_mm() {
     );
     assert!(err.contains("below the 0.4 mm minimum"), "{err}");
     assert!(!k.p("o").exists(), "nothing is written when a rule refuses");
-    k.sign("smart-speaker", &k.p("o"), &["--format", "sticker", "--width-mm", "40", "--dpi", "200"]);
+    k.sign("smart-speaker", &k.p("o"), &["--format", "sticker", "--width-mm", "45", "--dpi", "200", "--name", "w"]);
+    assert_eq!(pdf_size_mm(&k.p("o/w-sticker.pdf")), (45.0, 60.0));
 }
 
 #[test]
