@@ -31,6 +31,24 @@ impl fmt::Display for DateError {
 impl std::error::Error for DateError {}
 
 impl Date {
+    /// The last day iotmark dates reach: 9999-12-31 (day 2,932,896).
+    pub const LAST: Date = Date(2_932_896);
+
+    /// The day `days` later; `None` past [`Date::LAST`].
+    pub fn plus_days(self, days: u32) -> Option<Date> {
+        self.0.checked_add(days).map(Date).filter(|d| *d <= Date::LAST)
+    }
+
+    /// The same day `months` later, or that month's last day when it is shorter (31 January
+    /// plus one month is 28 or 29 February); `None` past [`Date::LAST`].
+    pub fn plus_months(self, months: u32) -> Option<Date> {
+        let (y, m, day) = self.ymd();
+        let total = i64::from(y) * 12 + i64::from(m - 1) + i64::from(months);
+        let year = i32::try_from(total / 12).ok()?;
+        let month = (total % 12) as u32 + 1;
+        (0..4).find_map(|back| Date::from_ymd(year, month, day - back))
+    }
+
     /// The date of a Unix time in seconds; times before 1970 clamp to day 0.
     pub fn from_unix(seconds: i64) -> Date {
         Date(u32::try_from(seconds.max(0) / 86_400).unwrap_or(u32::MAX))
@@ -169,6 +187,18 @@ impl<'de> serde::Deserialize<'de> for YearMonth {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sums_stop_at_the_last_day() {
+        assert_eq!(Date::from_ymd(9999, 12, 31), Some(Date::LAST));
+        assert_eq!(Date::LAST.plus_days(1), None);
+        assert_eq!(Date(0).plus_days(u32::MAX), None);
+        let jan31 = Date::from_ymd(2028, 1, 31).unwrap();
+        assert_eq!(jan31.plus_months(1), Date::from_ymd(2028, 2, 29));
+        assert_eq!(jan31.plus_months(24), Date::from_ymd(2030, 1, 31));
+        assert_eq!(jan31.plus_months(100_000), None);
+        assert_eq!(jan31.plus_months(u32::MAX), None);
+    }
 
     #[test]
     fn round_trips_across_four_centuries() {

@@ -152,6 +152,34 @@ pub struct RevocationList {
     pub suspended: Vec<Suspension>,
 }
 
+/// The sequence number and dates of one edition of a list. Every change to a list makes
+/// a new edition with a higher sequence number, so that verifiers take it and never go
+/// back to an older one; this is the one place that rule is applied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Edition {
+    pub sequence: u64,
+    pub issued: Date,
+    pub expires: Date,
+}
+
+impl Edition {
+    /// The first edition of a new list, issued `today`, valid for `valid_days`.
+    pub fn first(today: Date, valid_days: u32) -> Result<Edition, TrustError> {
+        Edition::numbered(1, today, valid_days)
+    }
+
+    /// The edition after one numbered `sequence`.
+    pub fn after(sequence: u64, today: Date, valid_days: u32) -> Result<Edition, TrustError> {
+        let next = sequence.checked_add(1).ok_or(TrustError::BadEntry("the sequence number cannot go higher"))?;
+        Edition::numbered(next, today, valid_days)
+    }
+
+    fn numbered(sequence: u64, today: Date, valid_days: u32) -> Result<Edition, TrustError> {
+        let expires = today.plus_days(valid_days).ok_or(TrustError::BadEntry("the list would expire after 9999-12-31"))?;
+        Ok(Edition { sequence, issued: today, expires })
+    }
+}
+
 /// Why a list cannot be used.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TrustError {
@@ -264,6 +292,11 @@ fn shown_text_ok(s: &str) -> bool {
 }
 
 impl TrustList {
+    /// Gives the list the sequence number and dates of `e`.
+    pub fn set_edition(&mut self, e: Edition) {
+        (self.sequence, self.issued, self.expires) = (e.sequence, e.issued, e.expires);
+    }
+
     fn encode(&self) -> Vec<u8> {
         let mut e = Encoder::new(Vec::new());
         head(&mut e, self.sequence, self.issued, self.expires);
@@ -363,6 +396,11 @@ fn read_issuer(d: &mut Decoder) -> Result<Issuer, TrustError> {
 }
 
 impl RevocationList {
+    /// Gives the list the sequence number and dates of `e`.
+    pub fn set_edition(&mut self, e: Edition) {
+        (self.sequence, self.issued, self.expires) = (e.sequence, e.issued, e.expires);
+    }
+
     fn encode(&self) -> Vec<u8> {
         let mut e = Encoder::new(Vec::new());
         head(&mut e, self.sequence, self.issued, self.expires);
@@ -658,6 +696,15 @@ mod tests {
         payload.extend_from_slice(&good[1..]);
         let bytes = cose::sign(&key(1), &payload);
         assert_eq!(RevocationList::open(&bytes, &key(1).verifying_key(), &list()), Err(TrustError::Format(FormatError::NonCanonical)));
+    }
+
+    #[test]
+    fn editions_count_up_and_never_wrap() {
+        let e = Edition::first(Date(100), 30).unwrap();
+        assert_eq!(e, Edition { sequence: 1, issued: Date(100), expires: Date(130) });
+        assert_eq!(Edition::after(1, Date(120), 3).unwrap().sequence, 2);
+        assert!(Edition::after(u64::MAX, Date(120), 3).is_err());
+        assert!(Edition::first(Date(100), u32::MAX).is_err());
     }
 
     #[test]

@@ -23,12 +23,17 @@ pub fn today() -> Date {
     Date::from_unix(secs as i64)
 }
 
-pub fn keygen(out: &Path, json_out: bool) -> Result<i32> {
+pub fn keygen(out: &Path, force: bool, json_out: bool) -> Result<i32> {
+    files::refuse_overwrite(out, force, "a key (replacing it would lose that key for good)")?;
     let key = keys::generate()?;
     let public = key.verifying_key();
-    keys::write_secret(out, &key)?;
     let pub_path = PathBuf::from(format!("{}.pub", out.display()));
-    files::write(&pub_path, keys::public_text(&public).as_bytes())?;
+    keys::write_secret(out, &key)?;
+    // Both files or neither: a private key without its public half is no use to anyone.
+    if let Err(f) = files::write(&pub_path, keys::public_text(&public).as_bytes()) {
+        let _ = std::fs::remove_file(out);
+        return Err(f);
+    }
     let kid = keys::hex(&cose::key_id(&public));
     if json_out {
         println!(

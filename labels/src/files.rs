@@ -56,6 +56,14 @@ fn temporary(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.{}.partial", std::process::id()))
 }
 
+/// Refuses to replace an existing `path` (which holds `what`) unless `force` is given.
+pub fn refuse_overwrite(path: &Path, force: bool, what: &str) -> Result<()> {
+    if !force && path != Path::new("-") && path.exists() {
+        return Err(Failure::refused(format!("{} already exists and holds {what}: give --force to replace it", path.display())));
+    }
+    Ok(())
+}
+
 pub fn create_dir(path: &Path) -> Result<()> {
     fs::create_dir_all(path).map_err(|e| Failure::output(path, &e))
 }

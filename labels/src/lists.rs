@@ -8,7 +8,7 @@ use crate::{files, keys};
 use clap::Subcommand;
 use iotmark_core::date::Date;
 use iotmark_core::label::{Assurance, LabelId};
-use iotmark_core::trust::{Issuer, Reason, RevocationList, Revoked, TrustList};
+use iotmark_core::trust::{Edition, Issuer, Reason, RevocationList, Revoked, TrustError, TrustList};
 use iotmark_core::wire::cose;
 use iotmark_core::VerifyingKey;
 use serde_json::json;
@@ -29,6 +29,9 @@ pub enum TrustCommand {
         /// lists, valid for at most 7 days each, and nothing else.
         #[arg(long)]
         status_key: Option<PathBuf>,
+        /// Replace an existing list at `--out`.
+        #[arg(long)]
+        force: bool,
     },
     /// Name (or replace) the online status key that may sign revocation lists.
     SetStatusKey {
@@ -105,6 +108,9 @@ pub enum RevokeCommand {
         out: PathBuf,
         #[arg(long, default_value_t = 30)]
         valid_days: u32,
+        /// Replace an existing list at `--out`.
+        #[arg(long)]
+        force: bool,
     },
     /// Strike labels off the mark.
     Add {
@@ -125,6 +131,10 @@ pub enum RevokeCommand {
     },
     /// Show a revocation list, after checking its signature.
     Show(ShowArgs),
+}
+
+fn refused(e: TrustError) -> Failure {
+    Failure::refused(e.to_string())
 }
 
 fn date(s: &str) -> Result<Date> {
@@ -159,10 +169,12 @@ type Change = Box<dyn FnOnce(&mut TrustList) -> Result<()>>;
 pub fn trust(c: TrustCommand) -> Result<i32> {
     let (path, root, valid_days, change): (PathBuf, PathBuf, u32, Change) = match c {
         TrustCommand::Show(ShowArgs { list, root, json, .. }) => return show_trust(&list, &root, json),
-        TrustCommand::New { root, out, valid_days, status_key } => {
+        TrustCommand::New { root, out, valid_days, status_key, force } => {
+            files::refuse_overwrite(&out, force, "a trust list (starting again at sequence 1 would make verifiers refuse every update)")?;
             let key = keys::read_secret(&root)?;
             let status_key = status_key.as_deref().map(keys::read_public).transpose()?;
-            let list = TrustList { sequence: 1, issued: today(), expires: Date(today().0 + valid_days), issuers: vec![], status_key };
+            let e = Edition::first(today(), valid_days).map_err(refused)?;
+            let list = TrustList { sequence: e.sequence, issued: e.issued, expires: e.expires, issuers: vec![], status_key };
             write_trust(&out, &list, &key)?;
             println!("{}: new trust list, sequence 1", out.display());
             return Ok(0);
@@ -204,9 +216,7 @@ pub fn trust(c: TrustCommand) -> Result<i32> {
     let key = keys::read_secret(&root)?;
     let mut list = open_trust(&path, &key.verifying_key())?;
     change(&mut list)?;
-    list.sequence += 1;
-    list.issued = today();
-    list.expires = Date(today().0 + valid_days);
+    list.set_edition(Edition::after(list.sequence, today(), valid_days).map_err(refused)?);
     write_trust(&path, &list, &key)?;
     println!("{}: trust list updated, sequence {}", path.display(), list.sequence);
     Ok(0)
@@ -268,9 +278,15 @@ pub fn revoke(c: RevokeCommand) -> Result<i32> {
             }
             Ok(0)
         }
-        RevokeCommand::New { root, out, valid_days } => {
+        RevokeCommand::New { root, out, valid_days, force } => {
+            files::refuse_overwrite(
+                &out,
+                force,
+                "a revocation list (starting again at sequence 1 would make verifiers refuse every update)",
+            )?;
             let key = keys::read_secret(&root)?;
-            let list = RevocationList { sequence: 1, issued: today(), expires: Date(today().0 + valid_days), ..Default::default() };
+            let mut list = RevocationList::default();
+            list.set_edition(Edition::first(today(), valid_days).map_err(refused)?);
             files::write(&out, &list.sign(&key).map_err(|e| Failure::refused(e.to_string()))?)?;
             println!("{}: new revocation list, sequence 1", out.display());
             Ok(0)
@@ -285,9 +301,7 @@ pub fn revoke(c: RevokeCommand) -> Result<i32> {
                 let id: LabelId = id.parse().map_err(|e: iotmark_core::label::LabelError| Failure::input(e.to_string()))?;
                 l.strike_off(Revoked { id, on: today(), reason, note: note.clone() });
             }
-            l.sequence += 1;
-            l.issued = today();
-            l.expires = Date(today().0 + valid_days);
+            l.set_edition(Edition::after(l.sequence, today(), valid_days).map_err(refused)?);
             files::write(&list, &l.sign(&key).map_err(|e| Failure::refused(e.to_string()))?)?;
             println!("{}: {} labels struck off, sequence {}", list.display(), l.labels.len(), l.sequence);
             Ok(0)

@@ -33,6 +33,9 @@ enum Command {
         /// Where to write the private key; the public key goes beside it with `.pub` added.
         #[arg(long, short)]
         out: PathBuf,
+        /// Replace an existing key file (the old key is then lost for good).
+        #[arg(long)]
+        force: bool,
         #[arg(long)]
         json: bool,
     },
@@ -76,7 +79,7 @@ enum Command {
 
 fn run(cli: Cli) -> failure::Result<i32> {
     match cli.command {
-        Command::Keygen { out, json } => commands::keygen(&out, json),
+        Command::Keygen { out, force, json } => commands::keygen(&out, force, json),
         Command::Assess(args) => assess::run(&args),
         Command::Check { spec, json } => commands::check(&spec, json),
         Command::Sign(args) => commands::sign(&args),
@@ -92,6 +95,12 @@ fn run(cli: Cli) -> failure::Result<i32> {
 fn main() {
     // rqrr panics on some images and the core catches that: keep those quiet, report others.
     std::panic::set_hook(Box::new(|info| {
+        // Output piped into a reader that stops early (`| head`): end quietly, as Unix
+        // tools do, instead of reporting the closed pipe as an internal error.
+        let message = info.payload().downcast_ref::<String>().map_or("", String::as_str);
+        if message.contains("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(0);
+        }
         if !info.location().is_some_and(|l| l.file().contains("rqrr")) {
             eprintln!("iotmark: internal error: {info}");
         }

@@ -265,6 +265,37 @@ fn the_status_key_may_sign_revocation_lists_only() {
 }
 
 #[test]
+fn tools_do_not_overwrite_keys_or_lists_and_numbers_never_wrap() {
+    let k = Setup::new();
+    let (key, trust, revoked) = (k.p("lab.key"), k.p("trust.cose"), k.p("revoked.cose"));
+    let before = std::fs::read(&key).unwrap();
+    let err = fails(&["keygen", "--out", s(&key)], 5);
+    assert!(err.contains("already exists") && err.contains("--force"), "{err}");
+    assert_eq!(std::fs::read(&key).unwrap(), before, "the key is untouched");
+    ok(&["keygen", "--out", s(&key), "--force"]);
+    assert_ne!(std::fs::read(&key).unwrap(), before);
+    let err = fails(&["trust", "new", "--root", s(&k.p("root.key")), "--out", s(&trust)], 5);
+    assert!(err.contains("sequence 1"), "{err}");
+    fails(&["revoke", "new", "--root", s(&k.p("root.key")), "--out", s(&revoked)], 5);
+    let shown: serde_json::Value =
+        serde_json::from_str(&ok(&["trust", "show", s(&trust), "--root", s(&k.p("root.key.pub")), "--json"])).unwrap();
+    assert_eq!(shown["sequence"], 2, "the list was not reset");
+    let err = fails(&["trust", "new", "--root", s(&k.p("root.key")), "--out", s(&k.p("t2.cose")), "--valid-days", "4294967295"], 5);
+    assert!(err.contains("9999-12-31"), "{err}");
+    assert!(!k.p("t2.cose").exists());
+}
+
+#[test]
+fn output_piped_into_a_reader_that_stops_early_ends_quietly() {
+    let k = Setup::new();
+    ok(&["revoke", "add", s(&k.p("revoked.cose")), "--root", s(&k.p("root.key")), "0000-0000-0000-0001", "0000-0000-0000-0002"]);
+    let shell = format!("{BIN} revoke show {} --root {} | head -c 1 >/dev/null", s(&k.p("revoked.cose")), s(&k.p("root.key.pub")));
+    let out = Command::new("sh").args(["-c", &format!("set -o pipefail 2>/dev/null; {shell}")]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("internal error") && !err.contains("panicked"), "{err}");
+}
+
+#[test]
 fn registry_arguments_are_checked_before_anything_is_written() {
     let k = Setup::new();
     let out = k.p("out");
