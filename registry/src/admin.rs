@@ -1,0 +1,84 @@
+//! The administration subcommands: regions, issuers, users, and writing the lists out.
+//! Each change is logged with who made it ("admin" and the operating-system user).
+
+use crate::console::{hash_password, Role};
+use crate::store::{log, Store};
+use crate::util::{hex, random, sha256};
+use sqlx::Row;
+use std::path::Path;
+
+fn who() -> String {
+    format!("admin:{}", std::env::var("USER").unwrap_or_else(|_| "unknown".into()))
+}
+
+fn err(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+pub async fn add_region(db: &str, code: &str, name: &str) -> Result<(), String> {
+    let store = Store::open(db).await.map_err(err)?;
+    let mut tx = store.begin().await.map_err(err)?;
+    sqlx::query("INSERT INTO regions (code, name) VALUES ($1, $2)").bind(code).bind(name).execute(tx.conn()).await.map_err(err)?;
+    log(tx.conn(), &who(), &format!("added region {code}")).await.map_err(err)?;
+    tx.commit().await.map_err(err)?;
+    println!("region {code} added");
+    Ok(())
+}
+
+/// Adds an issuer and returns its API token, which is stored only as a hash.
+pub async fn add_issuer(db: &str, name: &str, key: &Path, region: &str) -> Result<String, String> {
+    let key = crate::keys::read_public(key)?;
+    let token = format!("imk_{}", hex(&random::<24>().map_err(err)?));
+    let store = Store::open(db).await.map_err(err)?;
+    let mut tx = store.begin().await.map_err(err)?;
+    sqlx::query("INSERT INTO issuers (name, public_key, region, token_hash) VALUES ($1, $2, $3, $4)")
+        .bind(name)
+        .bind(key.as_bytes().to_vec())
+        .bind(region)
+        .bind(sha256(token.as_bytes()))
+        .execute(tx.conn())
+        .await
+        .map_err(err)?;
+    log(tx.conn(), &who(), &format!("added issuer {name} in region {region}")).await.map_err(err)?;
+    tx.commit().await.map_err(err)?;
+    Ok(token)
+}
+
+pub async fn add_user(db: &str, email: &str, role: &str, region: Option<&str>, password: &str) -> Result<(), String> {
+    let parsed = Role::parse(role).ok_or("the role must be reviewer, regional-admin or operator")?;
+    if parsed != Role::Operator && region.is_none() {
+        return Err("a reviewer or regional admin needs --region".into());
+    }
+    if password.chars().count() < 10 {
+        return Err("the password must be at least 10 characters".into());
+    }
+    let hash = hash_password(password)?;
+    let store = Store::open(db).await.map_err(err)?;
+    let mut tx = store.begin().await.map_err(err)?;
+    sqlx::query("INSERT INTO users (email, password_hash, role, region) VALUES ($1, $2, $3, $4)")
+        .bind(email.trim().to_ascii_lowercase())
+        .bind(hash)
+        .bind(role)
+        .bind(region.map(str::to_owned))
+        .execute(tx.conn())
+        .await
+        .map_err(err)?;
+    log(tx.conn(), &who(), &format!("added user {email} as {role}")).await.map_err(err)?;
+    tx.commit().await.map_err(err)?;
+    println!("user {email} added");
+    Ok(())
+}
+
+/// Writes the lists last stored by a running (or earlier) server.
+pub async fn publish(db: &str, out: &Path) -> Result<(), String> {
+    let store = Store::open(db).await.map_err(err)?;
+    let mut bytes = Vec::new();
+    for name in ["trust", "revocation"] {
+        let row = sqlx::query("SELECT bytes FROM lists WHERE name = $1").bind(name).fetch_optional(&store.pool).await.map_err(err)?;
+        let b: Vec<u8> = row.ok_or("no lists are stored yet: run serve once first")?.try_get(0).map_err(err)?;
+        bytes.push(b);
+    }
+    crate::lists::publish(out, &bytes[0], &bytes[1]).map_err(err)?;
+    println!("trust.cose and revocation.cose written to {}", out.display());
+    Ok(())
+}
