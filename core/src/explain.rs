@@ -53,10 +53,29 @@ impl Messages {
         Ok(Messages { own: parse(json)?, fallback: parse(ENGLISH).unwrap_or_default() })
     }
 
-    /// The message for `key` with `{name}` placeholders filled from `args`.
+    /// The message for `key` with `{name}` placeholders filled from `args`, in one pass:
+    /// a value is never read again for placeholders (a product named `{maker}` stays so).
     pub fn say(&self, key: &str, args: &[(&str, &str)]) -> String {
         let template = self.own.get(key).or_else(|| self.fallback.get(key)).map_or(key, String::as_str);
-        args.iter().fold(template.to_owned(), |s, (name, value)| s.replace(&format!("{{{name}}}"), value))
+        let mut out = String::with_capacity(template.len());
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let value = after.find('}').and_then(|close| args.iter().find(|(n, _)| *n == &after[..close]).map(|(_, v)| (close, v)));
+            match value {
+                Some((close, v)) => {
+                    out.push_str(v);
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    out.push('{');
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        out
     }
 
     fn plural(&self, key: &str, n: i64) -> String {
@@ -350,6 +369,14 @@ mod tests {
         let fr = Messages::from_json(FILES[1].1).unwrap();
         assert_eq!(fr.plural("span.days", 0), "0 jour");
         assert!(Messages::from_json("[1]").is_err());
+    }
+
+    #[test]
+    fn values_are_never_read_for_placeholders() {
+        let m = Messages::english();
+        let line = m.say("product.line", &[("name", "{maker}"), ("model", "M-1"), ("maker", "Acme")]);
+        assert!(line.contains("{maker}") && line.contains("Acme"), "{line}");
+        assert_eq!(m.say("no.such.key {x}", &[("x", "1")]), "no.such.key 1");
     }
 
     #[test]

@@ -286,7 +286,7 @@ impl fmt::Display for LabelError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             LabelError::BadText { field, max } => {
-                write!(f, "{field} must be 1 to {max} bytes of text without control characters")
+                write!(f, "{field} must be 1 to {max} bytes of text, without control characters or invisible characters (zero-width, direction overrides)")
             }
             LabelError::BadGtin(g) => {
                 write!(f, "{g:?} is not a GTIN written as 13 digits (or 14 not starting with 0) with a correct check digit")
@@ -303,8 +303,24 @@ impl fmt::Display for LabelError {
 
 impl std::error::Error for LabelError {}
 
+/// Characters that show nothing, or change how the text around them shows: a name made
+/// with them could look like another name. Listed by code point in `docs/wire-format.md`.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}'
+        | '\u{2800}' | '\u{3164}' | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF0}'..='\u{FFFB}' | '\u{E0000}'..='\u{E007F}')
+}
+
+/// Whether `value` may be shown to people as a name: no control characters (Unicode
+/// category Cc), nothing invisible ([`is_invisible`]), and not only white space (Unicode
+/// White_Space). Labels and trust lists share this rule.
+pub fn is_shown_text(value: &str) -> bool {
+    !value.trim().is_empty() && !value.chars().any(|c| c.is_control() || is_invisible(c))
+}
+
 fn check_text(value: &str, field: &'static str, max: usize) -> Result<(), LabelError> {
-    let ok = !value.trim().is_empty() && value.len() <= max && !value.chars().any(char::is_control);
+    let ok = value.len() <= max && is_shown_text(value);
     ok.then_some(()).ok_or(LabelError::BadText { field, max })
 }
 
@@ -384,6 +400,16 @@ mod tests {
         assert_eq!(Openness::from_bits(0b1_0001), Some(o));
         assert_eq!(Openness::from_bits(0b10_0000), None);
         assert_eq!(o.set(), vec!["firmware", "local_api"]);
+    }
+
+    #[test]
+    fn names_that_could_look_like_others_are_refused() {
+        for bad in ["", "   ", "Acme\u{202E}emca", "Ac\u{200B}me", "\u{3164}", "Acme\u{1C}", "\u{FEFF}Acme", "Acme\u{2066}"] {
+            assert!(!is_shown_text(bad), "{bad:?}");
+        }
+        for good in ["Acme", "Hearth Audio GmbH", "Café Ünïcode", "株式会社", "A\u{00A0}B"] {
+            assert!(is_shown_text(good), "{good:?}");
+        }
     }
 
     #[test]

@@ -286,9 +286,9 @@ fn strictly_ascending<T, K: Ord>(items: &[T], key: impl Fn(&T) -> K) -> bool {
     items.windows(2).all(|w| key(&w[0]) < key(&w[1]))
 }
 
-/// Names shown to people: not blank, no control characters.
+/// Notes shown to people: no control or invisible characters (empty is allowed).
 fn shown_text_ok(s: &str) -> bool {
-    !s.chars().any(char::is_control)
+    !s.chars().any(|c| c.is_control() || crate::label::is_invisible(c))
 }
 
 impl TrustList {
@@ -323,8 +323,8 @@ impl TrustList {
             return Err(TrustError::BadEntry("two keys of the list (issuers or the status key) share a key id"));
         }
         for i in &self.issuers {
-            if i.name.trim().is_empty() || i.name.len() > 64 || !shown_text_ok(&i.name) {
-                return Err(TrustError::BadEntry("an issuer name is blank, longer than 64 bytes or has control characters"));
+            if i.name.len() > 64 || !crate::label::is_shown_text(&i.name) {
+                return Err(TrustError::BadEntry("an issuer name is blank, longer than 64 bytes or has control or invisible characters"));
             }
             if i.assurances.is_empty() || i.until < i.from {
                 return Err(TrustError::BadEntry("an issuer may sign nothing or its window ends before it starts"));
