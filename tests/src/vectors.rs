@@ -179,6 +179,15 @@ pub fn generate() -> String {
     add(&mut v, "issued before the issuer was admitted", text(&signed(&too_early, LAB)), "issuer-not-valid");
     let empty_name = with(|l| l.product.name = String::new());
     add(&mut v, "empty product name", text(&signed(&empty_name, LAB)), "bad-claim");
+    let mut spoofed = gold.clone();
+    spoofed.product.maker = "Hearth Audio\u{202E}HbmG".into();
+    add(&mut v, "maker with a right-to-left override", text(&signed_raw(&wire::encode_claims(&spoofed))), "bad-claim");
+    let mut zero_width = gold.clone();
+    zero_width.product.name = "Hearth\u{200B}Speaker".into();
+    add(&mut v, "product name with a zero-width space", text(&signed_raw(&wire::encode_claims(&zero_width))), "bad-claim");
+    let mut separator = gold.clone();
+    separator.product.model = "HS\u{1C}200".into();
+    add(&mut v, "model with the control character U+001C", text(&signed_raw(&wire::encode_claims(&separator))), "bad-claim");
 
     // Not labels at all.
     add(&mut v, "empty text", String::new(), "not-a-label");
