@@ -89,3 +89,25 @@ fn every_verdict_and_failure_reason_has_a_vector() {
         assert!(codes.contains(&code), "no vector expects {code}");
     }
 }
+
+#[test]
+fn the_grading_document_lists_the_catalogue_as_the_code_has_it() {
+    use iotmark_core::catalogue::{Tier, JUNE_2018};
+    let doc = include_str!("../../docs/grading.md");
+    let rows: Vec<Vec<&str>> = doc
+        .lines()
+        .filter(|l| l.starts_with("| ") && l.split('|').nth(1).is_some_and(|c| c.trim().parse::<u8>().is_ok()))
+        .map(|l| l.split('|').map(str::trim).filter(|c| !c.is_empty()).collect())
+        .collect();
+    assert_eq!(rows.len(), JUNE_2018.principles.len(), "one row per principle");
+    for (row, p) in rows.iter().zip(JUNE_2018.principles) {
+        let tier = match p.tier {
+            Tier::Essential => "essential",
+            Tier::NiceToHave => "nice-to-have",
+            Tier::Open => "open",
+        };
+        assert_eq!((row[0], row[1]), (p.id.to_string().as_str(), tier), "principle {}", p.id);
+        let category = serde_json::to_value(p.category).unwrap();
+        assert_eq!(row[2], category.as_str().unwrap(), "principle {}", p.id);
+    }
+}
