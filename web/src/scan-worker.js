@@ -69,6 +69,7 @@ self.onmessage = async (event) => {
     if (msg.type === 'lists') result = lists(msg);
     else if (msg.type === 'frame') result = await decode(msg);
     else if (msg.type === 'explain') result = JSON.parse(verifier.explain(msg.text, msg.today, msg.language));
+    else if (msg.type === 'verify') result = JSON.parse(verifier.verify(msg.text, msg.today));
     else throw new Error(`unknown request ${msg.type}`);
     self.postMessage({ id: msg.id, ok: true, result });
   } catch (e) {
