@@ -423,14 +423,12 @@ def parse_envelope(data: bytes) -> Envelope:
 
 # --------------------------------------------------------------------------- section 4
 
-# Catalogue version 1 (June 2018): 33 principles. The *kind* of each principle is NOT given
-# by the two documents (grading.md points at core/src/catalogue.rs, which this verifier may
-# not read). grading.md's test table fixes open = 11, 13, 14, 15, 16, nice-to-have including
-# 9, 10, 12, 17, 26 and essential including 3, 24, 29. The rest is taken from the public
-# "Better IoT (fka Open IoT Certification Mark) Principles - June 13th 2018"
-# (github.com/betteriot/betteriot-principles, README.md), whose 33 numbered principles are
-# MUST (essential, 20), SHOULD / SHOULD NOT (nice to have, 8) and MAY (open, 5), and agree
-# with every example in grading.md.
+# Catalogue version 1 (June 2018): 33 principles and their tiers. When this verifier was
+# begun, docs/grading.md did not list the tiers (it pointed at core/src/catalogue.rs); they
+# were taken from the public "Better IoT (fka Open IoT Certification Mark) Principles -
+# June 13th 2018" (MUST = essential, SHOULD = nice to have, MAY = open), which agree with
+# grading.md's examples. grading.md now carries the table ("The June 2018 catalogue"), and
+# test_vectors.py checks this list against it.
 ESSENTIAL, NICE, OPEN = "essential", "nice", "open"
 _NICE_V1 = {9, 10, 12, 17, 26, 31, 32, 33}
 _OPEN_V1 = {11, 13, 14, 15, 16}

@@ -134,11 +134,23 @@ def run_spec_examples():
         (st(N=[9, 10, 12, 17]), 2), (st(N=[9, 10, 12, 17], P=[26]), 1),
         (st(P=[24]), 1), (st(N=[3]), 0), (st(N=[3, 29]), 0),
     ]
+    extra = 0
+    grading = os.path.join(HERE, "..", "..", "docs", "grading.md")
+    if os.path.exists(grading):  # the tier table of docs/grading.md, when it has one
+        import re
+        tiers = {"essential": V.ESSENTIAL, "nice-to-have": V.NICE, "open": V.OPEN}
+        rows = re.findall(r"^\| (\d+) \| (essential|nice-to-have|open) \|", open(grading).read(), re.M)
+        if rows:
+            extra = 1
+            doc = [tiers[t] for _, t in sorted(rows, key=lambda r: int(r[0]))]
+            if doc != kinds:
+                failures.append("catalogue 1 tiers differ from docs/grading.md's table")
     for i, (s, g) in enumerate(table, 1):
         got = V.earned_grade(kinds, s)
         if got != g:
             failures.append(f"grading.md row {i}: expected {g}, got {got}")
-    return len(digits) + 4 + len(table) - len(failures), len(digits) + 4 + len(table), failures
+    n = len(digits) + 4 + len(table) + extra
+    return n - len(failures), n, failures
 
 
 def run_manifest(args, verbose):
