@@ -39,6 +39,12 @@ export function setup({ browser = false } = {}) {
   }
 
   if (!existsSync(`${root}/node_modules/.package-lock.json`)) run('npm ci --no-audit --no-fund');
+
+  // The independent Python verifier (tests/python) and its COSE cross-check.
+  if (browser) {
+    const missing = spawnSync('python3', ['-c', 'import cbor2, cryptography, pycose'], { stdio: 'ignore' }).status !== 0;
+    if (missing) run('python3 -m pip install --quiet --disable-pip-version-check cbor2 cryptography pycose');
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) setup({ browser: process.argv.includes('--browser') });

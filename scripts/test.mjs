@@ -20,6 +20,11 @@ build({ link: 'HTTP://LOCALHOST:8181/', registry: `http://127.0.0.1:${REGISTRY_P
 run('cargo fmt --all -- --check');
 run('cargo clippy --release --locked --all-targets --workspace -- -D warnings');
 run('cargo test --release --locked --workspace');
+// A second verifier, written from docs/ alone, over every vector and over the demo labels
+// the CLI made; and an ordinary COSE library reading an envelope.
+run('python3 tests/python/test_vectors.py');
+run('python3 tests/python/test_vectors.py --labels web/dist/demo/manifest.json --root target/demo-keys/root.pub --trust target/demo-keys/trust.cose --revocation target/demo-keys/revocation.cose');
+run('python3 tests/python/test_pycose.py');
 run('cargo build --release --locked -p iotmark-tests --bin camera-clip');
 mkdirSync(`${root}/target/clips`, { recursive: true });
 const clip = (label, name, args) => run(`target/release/camera-clip web/dist/demo/labels/${label}.png target/clips/${name}.y4m ${args}`);

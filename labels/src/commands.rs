@@ -3,6 +3,7 @@
 use crate::artwork::{self, Format, FORMATS};
 use crate::failure::{exit, Failure, Result};
 use crate::registry::{Registry, RegistryArgs};
+use crate::seen;
 use crate::{files, keys, spec};
 use clap::Args;
 use iotmark_core::date::Date;
@@ -297,18 +298,30 @@ pub fn verify(a: &VerifyArgs) -> Result<i32> {
     }
     let m = messages(&a.lang)?;
     let ctx = Context { trust: &trust, revoked: revoked.as_ref(), today };
+    let status = seen::check(&root_of(a)?, &trust, revoked.as_ref(), today);
     let mut all_valid = true;
     for text in texts {
         let v = verify_text(&text, &ctx);
         all_valid &= v.verdict.code() == "valid";
         let e = explain(&v, &m);
         if a.json {
-            println!("{}", json!({"verification": v, "explanation": e}));
+            println!("{}", json!({"verification": v, "explanation": e, "revocation_status": status}));
         } else {
             print_explanation(&e);
         }
     }
-    Ok(if all_valid { 0 } else { exit::REFUSED })
+    if !a.json && status == seen::Status::OlderThanSeen {
+        println!("\nwarning: the revocation list given is older than one this computer has already seen: a strike-off may be missing");
+    }
+    Ok(match (all_valid, status) {
+        (false, _) => exit::REFUSED,
+        (true, seen::Status::Current) => 0,
+        (true, _) => exit::UNCHECKED,
+    })
+}
+
+fn root_of(a: &VerifyArgs) -> Result<iotmark_core::VerifyingKey> {
+    keys::read_public(&a.root)
 }
 
 /// The lists to verify with: the files given, replaced by fetched lists that are validly

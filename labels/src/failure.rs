@@ -14,6 +14,9 @@ pub mod exit {
     pub const REFUSED: i32 = 5;
     /// `scan` found no code in at least one image.
     pub const NOT_FOUND: i32 = 6;
+    /// `verify`: the labels are genuine and valid, but without a current revocation list
+    /// (none given, expired, or older than one already seen), so a strike-off may be missed.
+    pub const UNCHECKED: i32 = 7;
 }
 
 #[derive(Debug)]

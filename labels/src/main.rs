@@ -10,6 +10,7 @@ mod files;
 mod keys;
 mod lists;
 mod registry;
+mod seen;
 mod spec;
 
 use clap::{Parser, Subcommand};
@@ -17,7 +18,7 @@ use std::path::PathBuf;
 
 const EXIT_CODES: &str = "Exit codes: 0 success; 2 wrong usage; 3 invalid or unreadable input (spec, key, list, image); \
 4 an output could not be written; 5 refused (a label or list does not verify, or a print rule would be broken); \
-6 scan found no code in an image.";
+6 scan found no code in an image; 7 verify: valid, but without a current revocation list (none, expired, or older than one already seen).";
 
 #[derive(Parser)]
 #[command(name = "iotmark", version, about = "Signed, offline-verifiable trust labels for connected products", after_help = EXIT_CODES)]

@@ -8,7 +8,12 @@ const BIN: &str = env!("CARGO_BIN_EXE_iotmark");
 const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples");
 
 fn iotmark(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().expect("iotmark runs")
+    iotmark_in(args, &std::env::temp_dir().join(format!("iotmark-cli-state-{}", std::process::id())))
+}
+
+/// Runs `iotmark` with its memory of seen lists in `state`.
+fn iotmark_in(args: &[&str], state: &Path) -> Output {
+    Command::new(BIN).args(args).env("IOTMARK_STATE_DIR", state).output().expect("iotmark runs")
 }
 
 fn ok(args: &[&str]) -> String {
@@ -283,6 +288,32 @@ fn tools_do_not_overwrite_keys_or_lists_and_numbers_never_wrap() {
     let err = fails(&["trust", "new", "--root", s(&k.p("root.key")), "--out", s(&k.p("t2.cose")), "--valid-days", "4294967295"], 5);
     assert!(err.contains("9999-12-31"), "{err}");
     assert!(!k.p("t2.cose").exists());
+}
+
+#[test]
+fn verify_says_when_it_cannot_know_about_strike_offs() {
+    let k = Setup::new();
+    let state = k.p("state");
+    let out = k.p("out");
+    let signed: serde_json::Value =
+        serde_json::from_str(&k.sign("smart-speaker", &out, &["--format", "sticker", "--dpi", "200", "--json"])).unwrap();
+    let text = signed["text"].as_str().unwrap();
+    let (root, trust, revoked) = (k.p("root.key.pub"), k.p("trust.cose"), k.p("revoked.cose"));
+    let verify = |extra: &[&str]| {
+        let mut a = vec!["verify", "--root", s(&root), "--trust", s(&trust), "--json", text];
+        a.extend_from_slice(extra);
+        iotmark_in(&a, &state)
+    };
+    let status = |o: &Output| serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()["revocation_status"].clone();
+    let none = verify(&[]);
+    assert_eq!((none.status.code(), status(&none)), (Some(7), "none".into()));
+    std::fs::copy(&revoked, k.p("old.cose")).unwrap();
+    ok(&["revoke", "add", s(&revoked), "--root", s(&k.p("root.key")), "0000-0000-0000-0001"]);
+    let current = verify(&["--revoked", s(&revoked)]);
+    assert_eq!((current.status.code(), status(&current)), (Some(0), "current".into()));
+    // Handed the older list afterwards (a strike-off rolled back), it says so.
+    let older = verify(&["--revoked", s(&k.p("old.cose"))]);
+    assert_eq!((older.status.code(), status(&older)), (Some(7), "older-than-seen".into()));
 }
 
 #[test]
