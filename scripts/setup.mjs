@@ -33,6 +33,9 @@ export function setup({ browser = false } = {}) {
   if (browser && !has('chromium')) apt.push('chromium');
   if (browser && !has('zbarimg')) apt.push('zbar-tools');
   if (browser && !has('pdftoppm')) apt.push('poppler-utils');
+  // The registry's tests and load benchmark: a real PostgreSQL server, and wrk.
+  if (browser && !existsSync('/usr/lib/postgresql/15/bin/initdb')) apt.push('postgresql');
+  if (browser && !has('wrk')) apt.push('wrk');
   if (apt.length) {
     asRoot('apt-get update -qq');
     asRoot(`env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${apt.join(' ')}`);

@@ -82,3 +82,29 @@ pub async fn publish(db: &str, out: &Path) -> Result<(), String> {
     println!("trust.cose and revocation.cose written to {}", out.display());
     Ok(())
 }
+
+/// Imports the strike-offs of an earlier revocation list (say, one `iotmark revoke` made),
+/// checked with the root key and the trust list; the next start publishes them.
+pub async fn import_revocations(db: &str, list: &Path, trust: &Path, root: &Path) -> Result<(), String> {
+    use iotmark_core::trust::{RevocationList, TrustList};
+    let root = crate::keys::read_public(root)?;
+    let read = |p: &Path| std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()));
+    let trust = TrustList::open(&read(trust)?, &root).map_err(err)?;
+    let list = RevocationList::open(&read(list)?, &root, &trust).map_err(err)?;
+    let store = Store::open(db).await.map_err(err)?;
+    let mut tx = store.begin().await.map_err(err)?;
+    for r in &list.labels {
+        sqlx::query("INSERT INTO imported_strikes (id, struck_off_on, strike_reason, public_reason) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING")
+            .bind(r.id.to_string())
+            .bind(i64::from(r.on.0))
+            .bind(r.reason.code())
+            .bind(&r.note)
+            .execute(tx.conn())
+            .await
+            .map_err(err)?;
+    }
+    log(tx.conn(), &who(), &format!("imported {} strike-offs of revocation list {}", list.labels.len(), list.sequence)).await.map_err(err)?;
+    tx.commit().await.map_err(err)?;
+    println!("{} strike-offs imported", list.labels.len());
+    Ok(())
+}

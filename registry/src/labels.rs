@@ -49,9 +49,12 @@ fn date(v: i64) -> Date {
     Date(u32::try_from(v).unwrap_or(0))
 }
 
+/// A label's record; a strike-off imported from an earlier list counts when the registry
+/// made none of its own.
 const RECORD: &str = "SELECT l.id, l.issuer, i.name, i.region, l.product, l.model, l.maker, l.grade, l.assurance, l.issued, \
-     l.valid_until, l.replaced_by, l.struck_off_on, l.strike_reason, l.public_reason, i.suspended_from \
-     FROM labels l JOIN issuers i ON i.id = l.issuer";
+     l.valid_until, l.replaced_by, COALESCE(l.struck_off_on, s.struck_off_on), COALESCE(l.strike_reason, s.strike_reason), \
+     COALESCE(l.public_reason, s.public_reason), i.suspended_from \
+     FROM labels l JOIN issuers i ON i.id = l.issuer LEFT JOIN imported_strikes s ON s.id = l.id";
 
 fn record_of(row: &AnyRow) -> Result<Record, sqlx::Error> {
     Ok(Record {

@@ -132,9 +132,8 @@ impl Lists {
         Ok(())
     }
 
-    /// At start: stores the trust list for `publish`, and signs a fresh revocation list
-    /// when none is stored, the stored one is from an earlier day, or it was signed by
-    /// another key.
+    /// At start: stores the trust list for `publish`, and signs a fresh revocation list, so
+    /// that a changed status key or imported strike-offs are published at once.
     pub async fn start(&self, store: &Store) -> Result<(), StoreError> {
         let mut tx = store.begin().await?;
         let trust = self.trust_served.bytes.to_vec();
@@ -149,14 +148,9 @@ impl Lists {
             .bind(Vec::<u8>::new())
             .execute(&mut *conn)
             .await?;
-        let row = sqlx::query("SELECT issued, bytes FROM lists WHERE name = 'revocation'").fetch_one(&mut *conn).await?;
-        let (issued, bytes): (i64, Vec<u8>) = (row.try_get(0)?, row.try_get(1)?);
-        let fresh = issued == i64::from(today().0) && RevocationList::open(&bytes, &self.root, &self.trust).is_ok();
-        let served = if fresh { None } else { Some(self.resign(conn).await?) };
+        let served = self.resign(conn).await?;
         tx.commit().await?;
-        if let Some(s) = served {
-            self.install(s);
-        }
+        self.install(served);
         self.reload(store).await
     }
 
@@ -194,10 +188,15 @@ pub fn spawn_background(lists: Arc<Lists>, store: Arc<Store>) {
     });
 }
 
+/// The registry's own strike-offs, then imported ones for ids it did not strike off itself.
 async fn struck_off(conn: &mut AnyConnection) -> Result<Vec<Revoked>, StoreError> {
-    let rows = sqlx::query("SELECT id, struck_off_on, strike_reason, public_reason FROM labels WHERE struck_off_on IS NOT NULL")
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows = sqlx::query(
+        "SELECT id, struck_off_on, strike_reason, public_reason FROM labels WHERE struck_off_on IS NOT NULL \
+         UNION ALL SELECT s.id, s.struck_off_on, s.strike_reason, s.public_reason FROM imported_strikes s \
+         WHERE NOT EXISTS (SELECT 1 FROM labels l WHERE l.id = s.id AND l.struck_off_on IS NOT NULL)",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let id: String = row.try_get(0)?;

@@ -28,9 +28,10 @@ enum Command {
         /// The root-signed trust list, which must name the status key.
         #[arg(long)]
         trust: PathBuf,
-        /// The root's public key, to check the trust list with.
+        /// The root's public key, to check the trust list with [default: root.pub beside
+        /// the trust list].
         #[arg(long)]
-        root: PathBuf,
+        root: Option<PathBuf>,
         /// Also write trust.cose and revocation.cose here after every change.
         #[arg(long)]
         publish_dir: Option<PathBuf>,
@@ -74,6 +75,17 @@ enum Command {
         #[arg(long)]
         region: Option<String>,
     },
+    /// Imports the strike-offs of an earlier revocation list (checked with the root key).
+    ImportRevocations {
+        #[arg(long, default_value = store::DEFAULT_URL)]
+        database: String,
+        /// The revocation list (COSE).
+        list: PathBuf,
+        #[arg(long)]
+        trust: PathBuf,
+        #[arg(long)]
+        root: PathBuf,
+    },
     /// Writes the stored lists (trust.cose, revocation.cose) to a folder.
     Publish {
         #[arg(long, default_value = store::DEFAULT_URL)]
@@ -95,6 +107,7 @@ fn password() -> Result<String, String> {
 async fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::Serve { listen, database, status_key, trust, root, publish_dir, public_url: _, report_limit } => {
+            let root = root.unwrap_or_else(|| trust.with_file_name("root.pub"));
             serve::run(serve::Options { listen, database, root, status_key, trust, publish_dir, report_limit }).await
         }
         Command::AddRegion { database, code, name } => admin::add_region(&database, &code, &name).await,
@@ -105,6 +118,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::AddUser { database, email, role, region } => admin::add_user(&database, &email, &role, region.as_deref(), &password()?).await,
+        Command::ImportRevocations { database, list, trust, root } => admin::import_revocations(&database, &list, &trust, &root).await,
         Command::Publish { database, out } => admin::publish(&database, &out).await,
     }
 }

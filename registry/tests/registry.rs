@@ -309,3 +309,27 @@ fn suspension_refuses_backdated_labels_but_keeps_recorded_ones() {
     let page = server.get("/console/issuers/1/expiring", &[("Cookie", &cookie_header(&admin))]);
     assert_eq!(page.status, 200);
 }
+
+#[test]
+fn imported_strike_offs_are_published() {
+    use iotmark_core::trust::{Reason, RevocationList, Revoked};
+    let fx = Fixture::new();
+    let db = Db::sqlite();
+    let token = db.seed(&fx);
+    let id = LabelId(0x7000);
+    let earlier = RevocationList {
+        sequence: 1,
+        issued: today(),
+        expires: iotmark_core::date::Date(today().0 + 30),
+        labels: vec![Revoked { id, on: today(), reason: Reason::Copied, note: "Demo strike-off".into() }],
+        suspended: vec![],
+    };
+    let file = fx.path("earlier.cose");
+    std::fs::write(&file, earlier.sign(&key("root")).expect("signs")).expect("written");
+    let p = |n: &str| fx.path(n).display().to_string();
+    db.admin(&["import-revocations", &file.display().to_string(), "--trust", &p("trust.cose"), "--root", &p("root.pub")]);
+    let server = Server::start(&fx, &db, &[]);
+    assert_eq!(server.revocation(&fx).revoked(id).map(|r| r.note.as_str()), Some("Demo strike-off"));
+    assert_eq!(server.register(&token, &[sign(&label(id.0), &lab())]).status, 200);
+    assert_eq!(server.get("/api/labels/0000-0000-0000-7000", &[]).json()["status"], "struck-off");
+}
