@@ -141,13 +141,13 @@ async function offerLists(trust, revocation, save) {
   return r;
 }
 
-/** One list: from the registry when there is one, else (or when it fails) from the app's host. */
-async function fetchList(kind) {
+/**
+ * One list: from the registry when there is one, else from the app's own host. When neither
+ * answers, the verifier keeps what it has (the bundled lists, or newer ones saved earlier).
+ */
+function fetchList(kind) {
   const init = { cache: 'no-store', credentials: 'omit', referrerPolicy: 'no-referrer' };
-  if (state.registry) {
-    try { return await fetchBytes(`${state.registry}/lists/${kind}.cose`, init); } catch { /* fall back */ }
-  }
-  return fetchBytes(`trust/${kind}.cose?fresh`, init);
+  return fetchBytes(state.registry ? `${state.registry}/lists/${kind}.cose` : `trust/${kind}.cose?fresh`, init);
 }
 
 /**
@@ -179,15 +179,9 @@ async function doRefresh() {
 }
 
 async function checkForUpdates() {
-  const button = $('check-updates');
-  button.disabled = true;
-  $('update-status').textContent = t('ui.updates-checking');
-  try {
-    const outcome = await refreshLists();
-    $('update-status').textContent = t(`ui.updates-${outcome}`);
-  } finally {
-    button.disabled = false;
-  }
+  const put = (key) => { state.updateStatus = key; $('update-status').textContent = t(key); };
+  put('ui.updates-checking');
+  put(`ui.updates-${await refreshLists()}`);
 }
 
 /** The freshness of the lists in use (a verification of nothing carries it). */
@@ -233,6 +227,7 @@ async function setLanguage(lang) {
   renderFreshness();
   renderReportStatus();
   updateCount();
+  if (state.updateStatus) $('update-status').textContent = t(state.updateStatus);
   if (state.current) await show(state.current.text, false);
 }
 
