@@ -103,6 +103,17 @@ pub async fn import_revocations(db: &str, list: &Path, trust: &Path, root: &Path
             .await
             .map_err(err)?;
     }
+    // Verifiers take only lists numbered higher than the one they hold, so the registry's
+    // own lists must go on from the imported list's number.
+    sqlx::query(
+        "INSERT INTO lists (name, sequence, issued, bytes) VALUES ('revocation', $1, 0, $2) \
+         ON CONFLICT (name) DO UPDATE SET sequence = CASE WHEN lists.sequence < excluded.sequence THEN excluded.sequence ELSE lists.sequence END",
+    )
+    .bind(i64::try_from(list.sequence).map_err(err)?)
+    .bind(Vec::<u8>::new())
+    .execute(tx.conn())
+    .await
+    .map_err(err)?;
     log(tx.conn(), &who(), &format!("imported {} strike-offs of revocation list {}", list.labels.len(), list.sequence)).await.map_err(err)?;
     tx.commit().await.map_err(err)?;
     println!("{} strike-offs imported", list.labels.len());
