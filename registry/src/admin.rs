@@ -114,7 +114,9 @@ pub async fn import_revocations(db: &str, list: &Path, trust: &Path, root: &Path
     .execute(tx.conn())
     .await
     .map_err(err)?;
-    log(tx.conn(), &who(), &format!("imported {} strike-offs of revocation list {}", list.labels.len(), list.sequence)).await.map_err(err)?;
+    log(tx.conn(), &who(), &format!("imported {} strike-offs of revocation list {}", list.labels.len(), list.sequence))
+        .await
+        .map_err(err)?;
     tx.commit().await.map_err(err)?;
     println!("{} strike-offs imported", list.labels.len());
     Ok(())
