@@ -9,6 +9,7 @@ import { chromium as playwright } from '@playwright/test';
 import { serve } from './serve.mjs';
 import { setup } from './setup.mjs';
 import { build } from './build.mjs';
+import { registryBench } from './registry-bench.mjs';
 
 const root = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
 const sh = (cmd) => execSync(cmd, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
@@ -83,7 +84,7 @@ process.stdout.write(sh('target/release/bench 100000'));
 const out = '/tmp/iotmark-bench-sheets';
 rmSync(out, { recursive: true, force: true });
 const key = `${root}/target/bench-lab.key`;
-sh(`target/release/iotmark keygen --out ${key} >/dev/null && rm -f ${key}.pub`);
+sh(`target/release/iotmark keygen --force --out ${key} >/dev/null && rm -f ${key}.pub`);
 const t0 = Date.now();
 sh(`target/release/iotmark batch labels/examples/smart-speaker.toml --key ${key} --out ${out} --count 10000 --sheet a4 2>/dev/null`);
 console.log(`PDF sticker sheets for 10,000 serialised labels (A4, 6x7): ${((Date.now() - t0) / 1000).toFixed(1)} s, ${sh(`du -sh ${out}/sheets`).split('\t')[0]}`);
@@ -95,3 +96,6 @@ if (existsSync(corpus)) {
   process.stdout.write(sh(`target/release/qr-corpus ${corpus}`));
   process.stdout.write(zxing(corpus));
 }
+
+console.log('\nregistry on loopback (list fetches, 304 revalidations, report posts, strike-off to served, peak memory):');
+registryBench();
