@@ -100,7 +100,10 @@ fn html(status: StatusCode, title: &str, body: &str) -> Response {
     );
     let mut r = (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response();
     let h = r.headers_mut();
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"),
+    );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     r
@@ -155,7 +158,9 @@ type Fields = Result<Form<HashMap<String, String>>, FormRejection>;
 
 /// The user of a POST, after its session and CSRF token are checked.
 async fn poster(app: &Shared, headers: &HeaderMap, form: Fields) -> Result<(User, HashMap<String, String>), Refusal> {
-    let user = user(app, headers).await?.ok_or_else(|| refuse(StatusCode::UNAUTHORIZED, "Sign in first: the session is missing, expired or ended."))?;
+    let user = user(app, headers)
+        .await?
+        .ok_or_else(|| refuse(StatusCode::UNAUTHORIZED, "Sign in first: the session is missing, expired or ended."))?;
     let Form(fields) = form.map_err(|_| refuse(StatusCode::BAD_REQUEST, "The form could not be read."))?;
     let token = fields.get("csrf").map(String::as_str).unwrap_or("");
     if !same_secret(token.as_bytes(), user.csrf.as_bytes()) {
@@ -366,7 +371,8 @@ async fn decide(State(app): State<Shared>, headers: HeaderMap, Path(reference): 
     let reason = public_reason(&fields)?;
     let action = fields.get("action").map(String::as_str).unwrap_or("");
     let mut tx = app.store.begin().await?;
-    let row = sqlx::query("SELECT id, label_id, region FROM reports WHERE reference = $1").bind(&reference).fetch_optional(tx.conn()).await?;
+    let row =
+        sqlx::query("SELECT id, label_id, region FROM reports WHERE reference = $1").bind(&reference).fetch_optional(tx.conn()).await?;
     let row = row.ok_or_else(|| refuse(StatusCode::NOT_FOUND, "No report has this reference."))?;
     let (report, label, region): (i64, Option<String>, Option<String>) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
     if !user.covers(region.as_deref()) {
@@ -391,7 +397,12 @@ async fn decide(State(app): State<Shared>, headers: HeaderMap, Path(reference): 
         }
         _ => return Err(refuse(StatusCode::BAD_REQUEST, "The decision must be dismiss, ask-maker, strike-off or suspend.")),
     };
-    sqlx::query("UPDATE reports SET state = $1, public_reason = $2 WHERE id = $3").bind(state).bind(&reason).bind(report).execute(tx.conn()).await?;
+    sqlx::query("UPDATE reports SET state = $1, public_reason = $2 WHERE id = $3")
+        .bind(state)
+        .bind(&reason)
+        .bind(report)
+        .execute(tx.conn())
+        .await?;
     sqlx::query("INSERT INTO decisions (report_id, user_id, action, label_id, issuer_id, from_date, public_reason, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
         .bind(report)
         .bind(user.id)

@@ -83,7 +83,8 @@ fn serve_list(list: Arc<Served>, headers: &HeaderMap) -> Response {
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag), (header::CACHE_CONTROL, cache)]).into_response();
     }
     let kind = HeaderValue::from_static("application/cose");
-    (StatusCode::OK, [(header::ETAG, etag), (header::CACHE_CONTROL, cache), (header::CONTENT_TYPE, kind)], list.bytes.clone()).into_response()
+    (StatusCode::OK, [(header::ETAG, etag), (header::CACHE_CONTROL, cache), (header::CONTENT_TYPE, kind)], list.bytes.clone())
+        .into_response()
 }
 
 async fn trust_list(State(app): State<Shared>, headers: HeaderMap) -> Response {

@@ -152,7 +152,8 @@ struct Caller {
 }
 
 async fn caller(app: &Shared, headers: &HeaderMap) -> Result<Caller, ApiError> {
-    let unauthorised = || ApiError::new(StatusCode::UNAUTHORIZED, "unauthorised", "an issuer's API token is needed: Authorization: Bearer TOKEN");
+    let unauthorised =
+        || ApiError::new(StatusCode::UNAUTHORIZED, "unauthorised", "an issuer's API token is needed: Authorization: Bearer TOKEN");
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -182,7 +183,11 @@ struct Checked {
 fn own_trust(app: &Shared, caller: &Caller) -> Result<TrustList, ApiError> {
     let kid = iotmark_core::wire::cose::key_id(&caller.key);
     let entry = app.lists.trust.issuer(&kid).filter(|i| i.key == caller.key).cloned().ok_or_else(|| {
-        ApiError::new(StatusCode::FORBIDDEN, "not-in-trust-list", format!("{} is not in the registry's trust list, so its labels would not verify", caller.name))
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "not-in-trust-list",
+            format!("{} is not in the registry's trust list, so its labels would not verify", caller.name),
+        )
     })?;
     Ok(TrustList { issuers: vec![entry], status_key: None, ..app.lists.trust.clone() })
 }
@@ -302,7 +307,12 @@ struct Renewal {
     label: String,
 }
 
-pub async fn renew(State(app): State<Shared>, headers: HeaderMap, Path(id): Path<String>, body: Result<Bytes, BytesRejection>) -> Result<Response, ApiError> {
+pub async fn renew(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
     let caller = caller(&app, &headers).await?;
     refuse_suspended(&caller)?;
     let old = parse_id(&id)?;
@@ -313,13 +323,19 @@ pub async fn renew(State(app): State<Shared>, headers: HeaderMap, Path(id): Path
     }
     let mut tx = app.store.begin().await?;
     let current = record(tx.conn(), old).await?;
-    let current = current.filter(|r| r.issuer_id == caller.id).ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "unknown-label", "this issuer has no label with that id"))?;
+    let current = current
+        .filter(|r| r.issuer_id == caller.id)
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "unknown-label", "this issuer has no label with that id"))?;
     if current.struck_off_on.is_some() {
         return Err(ApiError::new(StatusCode::CONFLICT, "struck-off", "a struck-off label cannot be renewed"));
     }
     insert(tx.conn(), caller.id, &new).await?;
     let new_id = new.label.id.to_string();
-    sqlx::query("UPDATE labels SET replaced_by = $1, retired = 1 WHERE id = $2").bind(&new_id).bind(old.to_string()).execute(tx.conn()).await?;
+    sqlx::query("UPDATE labels SET replaced_by = $1, retired = 1 WHERE id = $2")
+        .bind(&new_id)
+        .bind(old.to_string())
+        .execute(tx.conn())
+        .await?;
     log(tx.conn(), &format!("issuer:{}", caller.name), &format!("renewed {old} as {new_id}")).await?;
     tx.commit().await?;
     Ok(Json(json!({"renewed": old.to_string(), "replaced_by": new_id})).into_response())

@@ -60,7 +60,9 @@ impl Lists {
     pub fn new(root: VerifyingKey, trust_bytes: Vec<u8>, status_key: SigningKey, publish_dir: Option<PathBuf>) -> Result<Lists, String> {
         let trust = TrustList::open(&trust_bytes, &root).map_err(|e| format!("the trust list cannot be used: {e}"))?;
         if trust.status_key != Some(status_key.verifying_key()) {
-            return Err("the trust list does not name this status key (iotmark trust set-status-key), so verifiers would refuse its lists".into());
+            return Err(
+                "the trust list does not name this status key (iotmark trust set-status-key), so verifiers would refuse its lists".into()
+            );
         }
         let trust_served = Arc::new(Served::new("t", trust.sequence, trust_bytes));
         let empty = Arc::new(Served { bytes: Bytes::new(), etag: String::new(), sequence: 0 });
@@ -213,7 +215,8 @@ async fn struck_off(conn: &mut AnyConnection) -> Result<Vec<Revoked>, StoreError
 /// Each suspended issuer with the fingerprints of its labels recorded as issued before
 /// the suspension date and not struck off: those keep verifying, nothing else does.
 async fn suspensions(conn: &mut AnyConnection) -> Result<Vec<Suspension>, StoreError> {
-    let issuers = sqlx::query("SELECT id, public_key, suspended_from FROM issuers WHERE suspended_from IS NOT NULL").fetch_all(&mut *conn).await?;
+    let issuers =
+        sqlx::query("SELECT id, public_key, suspended_from FROM issuers WHERE suspended_from IS NOT NULL").fetch_all(&mut *conn).await?;
     let mut out = Vec::with_capacity(issuers.len());
     for row in issuers {
         let (id, key, from): (i64, Vec<u8>, i64) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);

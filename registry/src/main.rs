@@ -8,7 +8,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 #[derive(Parser)]
-#[command(name = "iotmark-registry", version, about = "The iotmark registry: recorded labels, public reports, reviewers' decisions and signed lists")]
+#[command(
+    name = "iotmark-registry",
+    version,
+    about = "The iotmark registry: recorded labels, public reports, reviewers' decisions and signed lists"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -117,7 +121,9 @@ async fn run(cli: Cli) -> Result<(), String> {
             eprintln!("issuer {name} added; the line above is its API token, shown only this once");
             Ok(())
         }
-        Command::AddUser { database, email, role, region } => admin::add_user(&database, &email, &role, region.as_deref(), &password()?).await,
+        Command::AddUser { database, email, role, region } => {
+            admin::add_user(&database, &email, &role, region.as_deref(), &password()?).await
+        }
         Command::ImportRevocations { database, list, trust, root } => admin::import_revocations(&database, &list, &trust, &root).await,
         Command::Publish { database, out } => admin::publish(&database, &out).await,
     }

@@ -19,45 +19,129 @@ pub const LANGUAGES: [&str; 6] = ["en", "de", "fr", "es", "pt", "sw"];
 type Words = [&'static str; 19];
 
 const EN: Words = [
-    "Label register", "Valid: this label is registered and in force.", "Expired: this label is genuine but past its valid-until date.",
-    "Struck off: this label no longer counts.", "Suspended: its issuer is suspended and this label is not in its record.",
-    "Renewed: a newer label replaces this one.", "Unknown: the register has no label with this id.",
-    "Product", "Maker", "Model", "Grade", "Assurance", "Issuer", "Issued", "Valid until", "Struck off on", "Reason", "Replaced by",
+    "Label register",
+    "Valid: this label is registered and in force.",
+    "Expired: this label is genuine but past its valid-until date.",
+    "Struck off: this label no longer counts.",
+    "Suspended: its issuer is suspended and this label is not in its record.",
+    "Renewed: a newer label replaces this one.",
+    "Unknown: the register has no label with this id.",
+    "Product",
+    "Maker",
+    "Model",
+    "Grade",
+    "Assurance",
+    "Issuer",
+    "Issued",
+    "Valid until",
+    "Struck off on",
+    "Reason",
+    "Replaced by",
     "This is not a label id (XXXX-XXXX-XXXX-XXXX).",
 ];
 const DE: Words = [
-    "Label-Register", "Gültig: Dieses Label ist registriert und in Kraft.", "Abgelaufen: Das Label ist echt, aber sein Gültigkeitsdatum ist überschritten.",
-    "Gestrichen: Dieses Label gilt nicht mehr.", "Ausgesetzt: Der Aussteller ist gesperrt und dieses Label ist nicht in seinem Bestand.",
-    "Erneuert: Ein neueres Label ersetzt dieses.", "Unbekannt: Das Register kennt kein Label mit dieser Kennung.",
-    "Produkt", "Hersteller", "Modell", "Stufe", "Prüftiefe", "Aussteller", "Ausgestellt", "Gültig bis", "Gestrichen am", "Grund", "Ersetzt durch",
+    "Label-Register",
+    "Gültig: Dieses Label ist registriert und in Kraft.",
+    "Abgelaufen: Das Label ist echt, aber sein Gültigkeitsdatum ist überschritten.",
+    "Gestrichen: Dieses Label gilt nicht mehr.",
+    "Ausgesetzt: Der Aussteller ist gesperrt und dieses Label ist nicht in seinem Bestand.",
+    "Erneuert: Ein neueres Label ersetzt dieses.",
+    "Unbekannt: Das Register kennt kein Label mit dieser Kennung.",
+    "Produkt",
+    "Hersteller",
+    "Modell",
+    "Stufe",
+    "Prüftiefe",
+    "Aussteller",
+    "Ausgestellt",
+    "Gültig bis",
+    "Gestrichen am",
+    "Grund",
+    "Ersetzt durch",
     "Das ist keine Label-Kennung (XXXX-XXXX-XXXX-XXXX).",
 ];
 const FR: Words = [
-    "Registre des labels", "Valide : ce label est enregistré et en vigueur.", "Expiré : ce label est authentique mais sa date de validité est passée.",
-    "Radié : ce label ne compte plus.", "Suspendu : son émetteur est suspendu et ce label ne figure pas dans son registre.",
-    "Renouvelé : un label plus récent remplace celui-ci.", "Inconnu : le registre n’a aucun label avec cet identifiant.",
-    "Produit", "Fabricant", "Modèle", "Niveau", "Assurance", "Émetteur", "Émis le", "Valide jusqu’au", "Radié le", "Motif", "Remplacé par",
+    "Registre des labels",
+    "Valide : ce label est enregistré et en vigueur.",
+    "Expiré : ce label est authentique mais sa date de validité est passée.",
+    "Radié : ce label ne compte plus.",
+    "Suspendu : son émetteur est suspendu et ce label ne figure pas dans son registre.",
+    "Renouvelé : un label plus récent remplace celui-ci.",
+    "Inconnu : le registre n’a aucun label avec cet identifiant.",
+    "Produit",
+    "Fabricant",
+    "Modèle",
+    "Niveau",
+    "Assurance",
+    "Émetteur",
+    "Émis le",
+    "Valide jusqu’au",
+    "Radié le",
+    "Motif",
+    "Remplacé par",
     "Ce n’est pas un identifiant de label (XXXX-XXXX-XXXX-XXXX).",
 ];
 const ES: Words = [
-    "Registro de etiquetas", "Válida: esta etiqueta está registrada y en vigor.", "Caducada: la etiqueta es auténtica pero su fecha de validez ha pasado.",
-    "Retirada: esta etiqueta ya no cuenta.", "Suspendida: su emisor está suspendido y esta etiqueta no consta en su registro.",
-    "Renovada: una etiqueta más reciente sustituye a esta.", "Desconocida: el registro no tiene ninguna etiqueta con este identificador.",
-    "Producto", "Fabricante", "Modelo", "Nivel", "Garantía", "Emisor", "Emitida", "Válida hasta", "Retirada el", "Motivo", "Sustituida por",
+    "Registro de etiquetas",
+    "Válida: esta etiqueta está registrada y en vigor.",
+    "Caducada: la etiqueta es auténtica pero su fecha de validez ha pasado.",
+    "Retirada: esta etiqueta ya no cuenta.",
+    "Suspendida: su emisor está suspendido y esta etiqueta no consta en su registro.",
+    "Renovada: una etiqueta más reciente sustituye a esta.",
+    "Desconocida: el registro no tiene ninguna etiqueta con este identificador.",
+    "Producto",
+    "Fabricante",
+    "Modelo",
+    "Nivel",
+    "Garantía",
+    "Emisor",
+    "Emitida",
+    "Válida hasta",
+    "Retirada el",
+    "Motivo",
+    "Sustituida por",
     "Esto no es un identificador de etiqueta (XXXX-XXXX-XXXX-XXXX).",
 ];
 const PT: Words = [
-    "Registo de etiquetas", "Válida: esta etiqueta está registada e em vigor.", "Expirada: a etiqueta é autêntica mas a data de validade passou.",
-    "Cancelada: esta etiqueta já não conta.", "Suspensa: o emissor está suspenso e esta etiqueta não consta do seu registo.",
-    "Renovada: uma etiqueta mais recente substitui esta.", "Desconhecida: o registo não tem nenhuma etiqueta com este identificador.",
-    "Produto", "Fabricante", "Modelo", "Nível", "Garantia", "Emissor", "Emitida", "Válida até", "Cancelada em", "Motivo", "Substituída por",
+    "Registo de etiquetas",
+    "Válida: esta etiqueta está registada e em vigor.",
+    "Expirada: a etiqueta é autêntica mas a data de validade passou.",
+    "Cancelada: esta etiqueta já não conta.",
+    "Suspensa: o emissor está suspenso e esta etiqueta não consta do seu registo.",
+    "Renovada: uma etiqueta mais recente substitui esta.",
+    "Desconhecida: o registo não tem nenhuma etiqueta com este identificador.",
+    "Produto",
+    "Fabricante",
+    "Modelo",
+    "Nível",
+    "Garantia",
+    "Emissor",
+    "Emitida",
+    "Válida até",
+    "Cancelada em",
+    "Motivo",
+    "Substituída por",
     "Isto não é um identificador de etiqueta (XXXX-XXXX-XXXX-XXXX).",
 ];
 const SW: Words = [
-    "Rejista ya lebo", "Halali: lebo hii imesajiliwa na inatumika.", "Imeisha muda: lebo ni halisi lakini tarehe yake ya mwisho imepita.",
-    "Imefutwa: lebo hii haihesabiki tena.", "Imesimamishwa: mtoaji wake amesimamishwa na lebo hii haimo kwenye kumbukumbu zake.",
-    "Imesasishwa: lebo mpya inachukua nafasi ya hii.", "Haijulikani: rejista haina lebo yenye kitambulisho hiki.",
-    "Bidhaa", "Mtengenezaji", "Modeli", "Daraja", "Uhakikisho", "Mtoaji", "Imetolewa", "Halali hadi", "Imefutwa tarehe", "Sababu", "Imebadilishwa na",
+    "Rejista ya lebo",
+    "Halali: lebo hii imesajiliwa na inatumika.",
+    "Imeisha muda: lebo ni halisi lakini tarehe yake ya mwisho imepita.",
+    "Imefutwa: lebo hii haihesabiki tena.",
+    "Imesimamishwa: mtoaji wake amesimamishwa na lebo hii haimo kwenye kumbukumbu zake.",
+    "Imesasishwa: lebo mpya inachukua nafasi ya hii.",
+    "Haijulikani: rejista haina lebo yenye kitambulisho hiki.",
+    "Bidhaa",
+    "Mtengenezaji",
+    "Modeli",
+    "Daraja",
+    "Uhakikisho",
+    "Mtoaji",
+    "Imetolewa",
+    "Halali hadi",
+    "Imefutwa tarehe",
+    "Sababu",
+    "Imebadilishwa na",
     "Hiki si kitambulisho cha lebo (XXXX-XXXX-XXXX-XXXX).",
 ];
 
@@ -88,7 +172,10 @@ h1{font-size:1.4rem}.status{font-size:1.25rem;font-weight:600;padding:.75rem;bor
 
 /// The one Content-Security-Policy: nothing may load, only the page's own style runs.
 static CSP: LazyLock<String> = LazyLock::new(|| {
-    format!("default-src 'none'; style-src 'sha256-{}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'", base64(&sha256(STYLE.as_bytes())))
+    format!(
+        "default-src 'none'; style-src 'sha256-{}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        base64(&sha256(STYLE.as_bytes()))
+    )
 });
 
 fn status_line(w: &Words, status: &str) -> &'static str {
@@ -104,7 +191,12 @@ fn status_line(w: &Words, status: &str) -> &'static str {
 
 fn details(w: &Words, r: &Record) -> String {
     let mut rows = vec![(w[7], r.product.clone()), (w[8], r.maker.clone()), (w[9], r.model.clone()), (w[10], r.grade.clone())];
-    rows.extend([(w[11], r.assurance.clone()), (w[12], r.issuer.clone()), (w[13], r.issued.to_string()), (w[14], r.valid_until.to_string())]);
+    rows.extend([
+        (w[11], r.assurance.clone()),
+        (w[12], r.issuer.clone()),
+        (w[13], r.issued.to_string()),
+        (w[14], r.valid_until.to_string()),
+    ]);
     if let Some(on) = r.struck_off_on {
         rows.push((w[15], on.to_string()));
         rows.push((w[16], r.public_reason.clone().unwrap_or_default()));
@@ -147,13 +239,23 @@ pub async fn label_page(State(app): State<Shared>, Path(id): Path<String>, Query
             match found {
                 Err(e) => {
                     eprintln!("iotmark-registry: database: {e}");
-                    (StatusCode::SERVICE_UNAVAILABLE, page(lang, &label.to_string(), "<p>The register is not available. Try again later.</p>"))
+                    (
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        page(lang, &label.to_string(), "<p>The register is not available. Try again later.</p>"),
+                    )
                 }
-                Ok(None) => (StatusCode::NOT_FOUND, page(lang, &label.to_string(), &format!("<p class=\"status bad\" role=\"status\">{}</p>", esc(w[6])))),
+                Ok(None) => (
+                    StatusCode::NOT_FOUND,
+                    page(lang, &label.to_string(), &format!("<p class=\"status bad\" role=\"status\">{}</p>", esc(w[6]))),
+                ),
                 Ok(Some(r)) => {
                     let status = r.status(today());
                     let class = if status == "valid" { "valid" } else { "bad" };
-                    let body = format!("<p class=\"status {class}\" role=\"status\">{}</p><dl>{}</dl>", esc(status_line(w, status)), details(w, &r));
+                    let body = format!(
+                        "<p class=\"status {class}\" role=\"status\">{}</p><dl>{}</dl>",
+                        esc(status_line(w, status)),
+                        details(w, &r)
+                    );
                     (StatusCode::OK, page(lang, &r.id, &body))
                 }
             }

@@ -79,7 +79,9 @@ pub fn label_id_of(text: &str) -> Result<LabelId, ApiError> {
     if let Ok(id) = text.parse::<LabelId>() {
         return Ok(id);
     }
-    let bad = |e: wire::FormatError| ApiError::bad("bad-label", format!("the label is neither a label id (XXXX-XXXX-XXXX-XXXX) nor label text: {e}"));
+    let bad = |e: wire::FormatError| {
+        ApiError::bad("bad-label", format!("the label is neither a label id (XXXX-XXXX-XXXX-XXXX) nor label text: {e}"))
+    };
     let parsed = wire::parse_text(text).map_err(bad)?;
     let envelope = cose::open(&parsed.envelope).map_err(bad)?;
     Ok(wire::decode_claims(envelope.payload).map_err(bad)?.id)
@@ -126,7 +128,11 @@ pub async fn create(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     if let Err(wait) = app.limiter.take(peer.ip()) {
-        let mut e = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate-limited", format!("too many reports from this address; try again in {wait} s"));
+        let mut e = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate-limited",
+            format!("too many reports from this address; try again in {wait} s"),
+        );
         e.retry_after = Some(wait);
         return Err(e);
     }
@@ -167,7 +173,10 @@ async fn store(app: &Shared, r: &Report) -> Result<(String, String, bool), ApiEr
             Err(e) if is_unique_violation(&e) => continue,
             Err(e) => return Err(e.into()),
             Ok(done) if done.rows_affected() == 0 => {
-                let row = sqlx::query("SELECT reference, state FROM reports WHERE client_ref = $1").bind(r.client_ref.clone()).fetch_one(&mut *conn).await?;
+                let row = sqlx::query("SELECT reference, state FROM reports WHERE client_ref = $1")
+                    .bind(r.client_ref.clone())
+                    .fetch_one(&mut *conn)
+                    .await?;
                 return Ok((row.try_get(0)?, row.try_get(1)?, false));
             }
             Ok(_) => {}
@@ -181,7 +190,10 @@ async fn store(app: &Shared, r: &Report) -> Result<(String, String, bool), ApiEr
 
 pub async fn state(State(app): State<Shared>, Path(reference): Path<String>) -> Result<Response, ApiError> {
     let reference = reference.trim().to_ascii_uppercase();
-    let row = sqlx::query("SELECT reference, state, public_reason FROM reports WHERE reference = $1").bind(&reference).fetch_optional(&app.store.pool).await?;
+    let row = sqlx::query("SELECT reference, state, public_reason FROM reports WHERE reference = $1")
+        .bind(&reference)
+        .fetch_optional(&app.store.pool)
+        .await?;
     let row = row.ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "unknown-report", "no report has this reference"))?;
     let (reference, state, reason): (String, String, Option<String>) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
     let mut out = json!({"reference": reference, "state": state});

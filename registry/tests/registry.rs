@@ -85,7 +85,8 @@ fn reports_on(db: &Db) {
     let r = server.report("ABCD-0000-0000-0001", "ref-2");
     assert_eq!(r.status, 201);
     assert_eq!(server.get("/api/reports/R-0000-0000", &[]).status, 404);
-    let pre = iotmark_registry::loopback::request(server.addr, "OPTIONS", "/api/reports", &[("Origin", "https://x.example")], b"").expect("preflight");
+    let pre = iotmark_registry::loopback::request(server.addr, "OPTIONS", "/api/reports", &[("Origin", "https://x.example")], b"")
+        .expect("preflight");
     assert_eq!(pre.header("access-control-allow-origin"), Some("*"));
 }
 
@@ -173,7 +174,14 @@ fn console_on(db: &Db) {
     assert!(queue.contains(&reference) && queue.contains("Hearth Speaker Mini"), "the queue shows the report and the label record");
     let before = sequence();
 
-    let fields = |csrf: &str| vec![("csrf", csrf.to_owned()), ("action", "strike-off".into()), ("strike_reason", "wrong-product".into()), ("public_reason", "Used on another product".into())];
+    let fields = |csrf: &str| {
+        vec![
+            ("csrf", csrf.to_owned()),
+            ("action", "strike-off".into()),
+            ("strike_reason", "wrong-product".into()),
+            ("public_reason", "Used on another product".into()),
+        ]
+    };
     let post = |cookie: &str, f: Vec<(&str, String)>| {
         let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
         server.post_form(&decide, cookie, &f)
@@ -254,9 +262,12 @@ fn sigkill_on(db: &Db) {
                     if stop.load(Ordering::Relaxed) {
                         break;
                     }
-                    let body = serde_json::json!({"label": "ABCD-0000-0000-0001", "reason": "other", "client_ref": format!("k{w}-{i}")}).to_string();
+                    let body = serde_json::json!({"label": "ABCD-0000-0000-0001", "reason": "other", "client_ref": format!("k{w}-{i}")})
+                        .to_string();
                     match conn.send("POST", "/api/reports", &[("Content-Type", "application/json")], body.as_bytes()) {
-                        Ok(r) if r.status == 201 => acked.lock().expect("lock").push(r.json()["reference"].as_str().unwrap_or("").to_owned()),
+                        Ok(r) if r.status == 201 => {
+                            acked.lock().expect("lock").push(r.json()["reference"].as_str().unwrap_or("").to_owned())
+                        }
                         Ok(_) => {}
                         Err(_) => break,
                     }

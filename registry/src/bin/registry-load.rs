@@ -74,7 +74,12 @@ fn label(id: u64) -> Label {
                 without_cloud: WithoutCloud::Works,
                 repair: Repair::default(),
             },
-            privacy: Privacy { sensors: Sensors::default(), processing: Processing::OnDevice, sharing: Sharing::default(), rights: DataRights::default() },
+            privacy: Privacy {
+                sensors: Sensors::default(),
+                processing: Processing::OnDevice,
+                sharing: Sharing::default(),
+                rights: DataRights::default(),
+            },
             openness: Openness::default(),
         },
     }
@@ -82,8 +87,20 @@ fn label(id: u64) -> Label {
 
 /// Keys and a trust list naming the lab and the status key, in `dir`.
 fn fixture(dir: &Path) -> Result<TrustList, Fail> {
-    let issuer = Issuer { key: key("lab").verifying_key(), name: "Load Lab".into(), assurances: Assurance::ALL.to_vec(), from: Date(0), until: Date(today().0 + 3650) };
-    let trust = TrustList { sequence: 1, issued: today(), expires: Date(today().0 + 180), issuers: vec![issuer], status_key: Some(key("status").verifying_key()) };
+    let issuer = Issuer {
+        key: key("lab").verifying_key(),
+        name: "Load Lab".into(),
+        assurances: Assurance::ALL.to_vec(),
+        from: Date(0),
+        until: Date(today().0 + 3650),
+    };
+    let trust = TrustList {
+        sequence: 1,
+        issued: today(),
+        expires: Date(today().0 + 180),
+        issuers: vec![issuer],
+        status_key: Some(key("status").verifying_key()),
+    };
     std::fs::write(dir.join("trust.cose"), trust.sign(&key("root"))?)?;
     std::fs::write(dir.join("root.pub"), format!("iotmark-public-key-1:{}\n", hex(key("root").verifying_key().as_bytes())))?;
     std::fs::write(dir.join("status.key"), format!("iotmark-secret-key-1:{}\n", hex(&key("status").to_bytes())))?;
@@ -151,7 +168,9 @@ fn bin() -> Result<PathBuf, Fail> {
 fn start(dir: &Path, database: &str) -> Result<(Server, String), Fail> {
     let admin = |args: &[&str]| run(Command::new(bin()?).args(args).args(["--database", database]).env("IOTMARK_PASSWORD", PASSWORD));
     admin(&["add-region", "--code", "eu", "--name", "EU"])?;
-    let token = admin(&["add-issuer", "--name", "Load Lab", "--key", &dir.join("lab.pub").display().to_string(), "--region", "eu"])?.trim().to_owned();
+    let token = admin(&["add-issuer", "--name", "Load Lab", "--key", &dir.join("lab.pub").display().to_string(), "--region", "eu"])?
+        .trim()
+        .to_owned();
     admin(&["add-user", "--email", "reviewer@load.test", "--role", "reviewer", "--region", "eu"])?;
     let addr: SocketAddr = format!("127.0.0.1:{}", free_port()?).parse()?;
     let p = |n: &str| dir.join(n).display().to_string();
@@ -171,7 +190,9 @@ fn start(dir: &Path, database: &str) -> Result<(Server, String), Fail> {
 /// Latency figures of one phase.
 fn figures(mut lat: Vec<Duration>, elapsed: Duration, errors: u64) -> Value {
     lat.sort_unstable();
-    let pct = |p: f64| lat.get(((lat.len() as f64 * p) as usize).min(lat.len().saturating_sub(1))).map(|d| d.as_secs_f64() * 1000.0).unwrap_or(0.0);
+    let pct = |p: f64| {
+        lat.get(((lat.len() as f64 * p) as usize).min(lat.len().saturating_sub(1))).map(|d| d.as_secs_f64() * 1000.0).unwrap_or(0.0)
+    };
     json!({"requests": lat.len(), "per_second": (lat.len() as f64 / elapsed.as_secs_f64()).round(), "p50_ms": pct(0.50), "p99_ms": pct(0.99), "errors": errors})
 }
 
@@ -218,14 +239,22 @@ fn max_rss_kb(pid: u32) -> u64 {
 }
 
 fn form(fields: &[(&str, &str)]) -> String {
-    let enc = |s: &str| s.bytes().map(|b| if b.is_ascii_alphanumeric() { char::from(b).to_string() } else { format!("%{b:02X}") }).collect::<String>();
+    let enc = |s: &str| {
+        s.bytes().map(|b| if b.is_ascii_alphanumeric() { char::from(b).to_string() } else { format!("%{b:02X}") }).collect::<String>()
+    };
     fields.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect::<Vec<_>>().join("&")
 }
 
 /// Median and worst time from a strike-off decision to its list being served.
 fn strike_off_latency(server: &Server, token: &str, trust: &TrustList, rounds: u64) -> Result<Value, Fail> {
     let addr = server.addr;
-    let login = request(addr, "POST", "/console/login", &[("Content-Type", "application/x-www-form-urlencoded")], form(&[("email", "reviewer@load.test"), ("password", PASSWORD)]).as_bytes())?;
+    let login = request(
+        addr,
+        "POST",
+        "/console/login",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        form(&[("email", "reviewer@load.test"), ("password", PASSWORD)]).as_bytes(),
+    )?;
     let cookie = login.header("set-cookie").and_then(|c| c.split(';').next()).ok_or("sign-in failed")?.to_owned();
     let page = request(addr, "GET", "/console/", &[("Cookie", &cookie)], b"")?.text();
     let csrf = page.split("name=\"csrf\" value=\"").nth(1).and_then(|s| s.split('"').next()).ok_or("no CSRF token")?.to_owned();
@@ -234,12 +263,30 @@ fn strike_off_latency(server: &Server, token: &str, trust: &TrustList, rounds: u
         let id = LabelId(0x5EED_0000 + i);
         let text = iotmark_core::issue::issue(&label(id.0), &key("lab"), None)?.text;
         let auth = format!("Bearer {token}");
-        request(addr, "POST", "/api/labels", &[("Authorization", &auth), ("Content-Type", "application/json")], json!({"labels": [text]}).to_string().as_bytes())?;
-        let r = request(addr, "POST", "/api/reports", &[("Content-Type", "application/json")], json!({"label": text, "reason": "copied"}).to_string().as_bytes())?;
+        request(
+            addr,
+            "POST",
+            "/api/labels",
+            &[("Authorization", &auth), ("Content-Type", "application/json")],
+            json!({"labels": [text]}).to_string().as_bytes(),
+        )?;
+        let r = request(
+            addr,
+            "POST",
+            "/api/reports",
+            &[("Content-Type", "application/json")],
+            json!({"label": text, "reason": "copied"}).to_string().as_bytes(),
+        )?;
         let reference = r.json()["reference"].as_str().ok_or("no reference")?.to_owned();
         let body = form(&[("csrf", &csrf), ("action", "strike-off"), ("public_reason", "load test")]);
         let t = Instant::now();
-        request(addr, "POST", &format!("/console/reports/{reference}/decide"), &[("Content-Type", "application/x-www-form-urlencoded"), ("Cookie", &cookie)], body.as_bytes())?;
+        request(
+            addr,
+            "POST",
+            &format!("/console/reports/{reference}/decide"),
+            &[("Content-Type", "application/x-www-form-urlencoded"), ("Cookie", &cookie)],
+            body.as_bytes(),
+        )?;
         loop {
             let list = request(addr, "GET", "/lists/revocation.cose", &[], b"")?;
             let served = RevocationList::open(&list.body, &key("root").verifying_key(), trust).is_ok_and(|l| l.contains(id));
@@ -261,16 +308,21 @@ fn bench(name: &str, database: &str, s: &Settings) -> Result<Value, Fail> {
     let addr = server.addr;
     let etag = request(addr, "GET", "/lists/revocation.cose", &[], b"")?.header("etag").unwrap_or("").to_owned();
     let fetches = hammer(addr, s, |c, _| c.send("GET", "/lists/revocation.cose", &[], b"").is_ok_and(|r| r.status == 200));
-    let revalidations = hammer(addr, s, move |c, _| c.send("GET", "/lists/revocation.cose", &[("If-None-Match", &etag)], b"").is_ok_and(|r| r.status == 304));
+    let revalidations = hammer(addr, s, move |c, _| {
+        c.send("GET", "/lists/revocation.cose", &[("If-None-Match", &etag)], b"").is_ok_and(|r| r.status == 304)
+    });
     let reports = hammer(addr, s, |c, n| {
-        let body = json!({"label": "ABCD-0000-0000-0001", "reason": "other", "text": "load", "client_ref": format!("load-{n}")}).to_string();
+        let body =
+            json!({"label": "ABCD-0000-0000-0001", "reason": "other", "text": "load", "client_ref": format!("load-{n}")}).to_string();
         c.send("POST", "/api/reports", &[("Content-Type", "application/json")], body.as_bytes()).is_ok_and(|r| r.status == 201)
     });
     let strike = strike_off_latency(&server, &token, &trust, 5)?;
     let rss = max_rss_kb(server.child.id());
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
-    Ok(json!({"list_fetches": fetches, "revalidations_304": revalidations, "report_posts": reports, "strike_off_to_served": strike, "max_rss_mb": (rss as f64 / 1024.0 * 10.0).round() / 10.0}))
+    Ok(
+        json!({"list_fetches": fetches, "revalidations_304": revalidations, "report_posts": reports, "strike_off_to_served": strike, "max_rss_mb": (rss as f64 / 1024.0 * 10.0).round() / 10.0}),
+    )
 }
 
 fn tempdir(name: &str) -> Result<PathBuf, Fail> {
@@ -282,14 +334,26 @@ fn tempdir(name: &str) -> Result<PathBuf, Fail> {
 
 fn print(name: &str, v: &Value) {
     let line = |what: &str, f: &Value| {
-        println!("  {what:<22} {:>8}/s  p50 {:>6.2} ms  p99 {:>6.2} ms  ({} requests, {} errors)", f["per_second"], f["p50_ms"].as_f64().unwrap_or(0.0), f["p99_ms"].as_f64().unwrap_or(0.0), f["requests"], f["errors"]);
+        println!(
+            "  {what:<22} {:>8}/s  p50 {:>6.2} ms  p99 {:>6.2} ms  ({} requests, {} errors)",
+            f["per_second"],
+            f["p50_ms"].as_f64().unwrap_or(0.0),
+            f["p99_ms"].as_f64().unwrap_or(0.0),
+            f["requests"],
+            f["errors"]
+        );
     };
     println!("registry on {name}:");
     line("list fetches", &v["list_fetches"]);
     line("304 revalidations", &v["revalidations_304"]);
     line("report posts", &v["report_posts"]);
     let s = &v["strike_off_to_served"];
-    println!("  strike-off to served   median {:.1} ms, max {:.1} ms over {} rounds", s["median_ms"].as_f64().unwrap_or(0.0), s["max_ms"].as_f64().unwrap_or(0.0), s["rounds"]);
+    println!(
+        "  strike-off to served   median {:.1} ms, max {:.1} ms over {} rounds",
+        s["median_ms"].as_f64().unwrap_or(0.0),
+        s["max_ms"].as_f64().unwrap_or(0.0),
+        s["rounds"]
+    );
     println!("  server max RSS         {} MB", v["max_rss_mb"]);
 }
 

@@ -57,7 +57,10 @@ impl Fixture {
         write_key(&dir.path().join("root.pub"), &format!("iotmark-public-key-1:{}", hex(root.verifying_key().as_bytes())));
         write_key(&dir.path().join("status.key"), &format!("iotmark-secret-key-1:{}", hex(&key("status").to_bytes())));
         write_key(&dir.path().join("lab.pub"), &format!("iotmark-public-key-1:{}", hex(lab().verifying_key().as_bytes())));
-        write_key(&dir.path().join("other.pub"), &format!("iotmark-public-key-1:{}", hex(key("Example Self-Declaration Registry").verifying_key().as_bytes())));
+        write_key(
+            &dir.path().join("other.pub"),
+            &format!("iotmark-public-key-1:{}", hex(key("Example Self-Declaration Registry").verifying_key().as_bytes())),
+        );
         Fixture { dir, trust }
     }
 
@@ -162,7 +165,8 @@ impl Db {
     pub fn seed(&self, fx: &Fixture) -> String {
         self.admin(&["add-region", "--code", "eu", "--name", "EU body"]);
         self.admin(&["add-region", "--code", "us", "--name", "US body"]);
-        let token = self.admin(&["add-issuer", "--name", "Example Test Lab", "--key", &fx.path("lab.pub").display().to_string(), "--region", "eu"]);
+        let token =
+            self.admin(&["add-issuer", "--name", "Example Test Lab", "--key", &fx.path("lab.pub").display().to_string(), "--region", "eu"]);
         self.admin(&["add-user", "--email", "reviewer@example.org", "--role", "reviewer", "--region", "eu"]);
         self.admin(&["add-user", "--email", "outsider@example.org", "--role", "reviewer", "--region", "us"]);
         self.admin(&["add-user", "--email", "admin@example.org", "--role", "regional-admin", "--region", "eu"]);
@@ -227,7 +231,8 @@ impl Server {
     }
 
     pub fn report(&self, label: &str, client_ref: &str) -> Reply {
-        let body = serde_json::json!({"label": label, "reason": "wrong-product", "text": "on a kettle", "client_ref": client_ref}).to_string();
+        let body =
+            serde_json::json!({"label": label, "reason": "wrong-product", "text": "on a kettle", "client_ref": client_ref}).to_string();
         self.post_json("/api/reports", &[], &body)
     }
 
