@@ -125,6 +125,8 @@ test('report a genuine label, strike it off in the console, refresh: struck off,
     await expect(struck).toContainText(/Struck off on \d{1,2} \w+ \d{4}/);
     await expect(struck).toContainText(publicReason);
     await expect(page.locator('#register-link')).toBeVisible();
+    await status.getByRole('button', { name: 'Check its state' }).click();
+    await expect(status.locator('.report-state')).toHaveText(`Upheld: the label was struck off, or its signer suspended. The reviewers said: ${publicReason}`);
     await shot(page, 'struck-off', verdict);
     await axe(page, 'struck-off verdict');
 
@@ -182,5 +184,25 @@ test('a report made offline waits on the phone and is sent exactly once when bac
     const again = await page.request.post(`${REGISTRY}/api/reports`, { data: posts[0] });
     expect(again.status()).toBe(200);
     expect((await again.json()).reference).toBe(reference);
+  });
+});
+
+test('a report the registry refuses shows its message and is not kept for sending', async () => {
+  await inBrowser(null, async (browser) => {
+    // A damaged label: not genuine, still reportable here, but the registry can read no label
+    // id from it and answers 400 with a message.
+    const text = label('smart-speaker').text.split('#')[1];
+    const { page } = await phonePage(browser, `${base}#${text.slice(0, 40)}`);
+    const verdict = await page.locator('#verdict').getAttribute('data-verdict');
+    expect(verdict).not.toBe('valid');
+    expect(verdict).not.toBe('not-a-label');
+    await expect(page.locator('#register')).toBeHidden();
+    await page.click('#report-open');
+    await page.check('#report-form input[value=copied]');
+    await page.click('#report-send');
+    await expect(page.locator('#report-status .error')).toContainText(/^The register did not accept the report: .*label/);
+    await expect(page.locator('#report-form')).toBeVisible();
+    expect(await page.evaluate(() => localStorage.getItem('iotmark.reports.queue'))).toBeNull();
+    expect(await page.evaluate(() => localStorage.getItem('iotmark.reports'))).toBeNull();
   });
 });
