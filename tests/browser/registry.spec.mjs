@@ -4,11 +4,17 @@
 // Phone-size screenshots go to target/screenshots/ (not committed).
 import { test, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inBrowser, manifest, base } from './scanner.mjs';
 
 const REGISTRY = (process.env.REGISTRY_URL || '').replace(/\/+$/, '');
 const REVIEWER = { email: 'reviewer@demo.iotmark', password: 'demo-reviewer-password' };
+/** The demo lab's API token; when given, the strike-off test signs and registers a label of its own. */
+const TOKEN = process.env.IOTMARK_REGISTRY_TOKEN || '';
+const root = new URL('../../', import.meta.url).pathname;
 const shots = new URL('../../target/screenshots/', import.meta.url).pathname;
 const phone = { width: 390, height: 844 };
 
@@ -50,6 +56,25 @@ async function reportState(request, reference) {
 }
 
 /**
+ * The genuine label to report and strike off. With the lab's token (IOTMARK_REGISTRY_TOKEN), a
+ * fresh one signed with the demo lab key and registered now, so that no other browser test
+ * sharing this registry finds a demo label struck off; without it, the demo smart speaker.
+ */
+function labelToStrikeOff() {
+  if (!TOKEN) return link('smart-speaker');
+  const dir = mkdtempSync(join(tmpdir(), 'iotmark-e2e-'));
+  try {
+    const iotmark = `${root}target/release/iotmark`;
+    execFileSync(iotmark, ['demo', '--out', `${dir}/demo`], { stdio: 'ignore' });
+    const signed = JSON.parse(execFileSync(iotmark, ['sign', `${root}labels/examples/smart-speaker.toml`, '--key', `${dir}/demo/lab.key`, '--out', `${dir}/out`,
+      '--format', 'sticker', '--json', '--registry', REGISTRY, '--token', TOKEN], { encoding: 'utf8' }));
+    return `${base}#${signed.text.split('#')[1]}`;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
  * Signs in to the reviewers' console (registry/src/console.rs), finds the report in the
  * queue beside the label's record, and strikes the label off with a public reason.
  */
@@ -72,7 +97,7 @@ async function strikeOff(page, reference, product, publicReason) {
 
 test('report a genuine label, strike it off in the console, refresh: struck off, also offline', async () => {
   await inBrowser(null, async (browser) => {
-    const { context, page } = await phonePage(browser, link('smart-speaker'));
+    const { context, page } = await phonePage(browser, labelToStrikeOff());
     const verdict = page.locator('#verdict');
     await expect(verdict).toHaveAttribute('data-verdict', 'valid');
     const id = await page.evaluate(() => window.iotmark.current.result.verification.label.id);
