@@ -490,6 +490,8 @@ async function sendReport(q) {
   }
   const answer = await r.json().catch(() => ({}));
   if ((r.status === 200 || r.status === 201) && answer.reference) return { sent: answer };
+  // Too many reports from this address just now: the report is fine, so it waits and is sent later.
+  if (r.status === 429) return { retry: true, message: answer.message || 'HTTP 429' };
   if (r.status >= 400 && r.status < 500) return { rejected: answer.message || `HTTP ${r.status}` };
   return { retry: true };
 }
@@ -546,7 +548,7 @@ async function submitReport(e) {
   state.sending = true;
   try {
     const out = navigator.onLine ? await sendReport(q) : { retry: true, offline: true };
-    if (!settle(q, out)) state.report = { kind: navigator.onLine ? 'queued-unreachable' : 'queued', client_ref: q.client_ref };
+    if (!settle(q, out)) state.report = { kind: out.message ? 'queued-busy' : navigator.onLine ? 'queued-unreachable' : 'queued', client_ref: q.client_ref, message: out.message };
   } finally {
     state.sending = false;
   }
@@ -617,6 +619,7 @@ function renderReportStatus() {
   if (!r) { box.replaceChildren(); return; }
   if (r.kind === 'sending') box.replaceChildren(el('p', t('report.sending')));
   else if (r.kind === 'queued' || r.kind === 'queued-unreachable') box.replaceChildren(el('p', t(`report.${r.kind}`), 'queued'));
+  else if (r.kind === 'queued-busy') box.replaceChildren(el('p', `${say('report.failed', { message: r.message })} ${t('report.waiting')}.`, 'queued'));
   else if (r.kind === 'failed') box.replaceChildren(el('p', say('report.failed', { message: r.message }), 'error'));
   else if (r.kind === 'sent') {
     const [before, after = ''] = t('report.sent').split('{ref}');
