@@ -46,7 +46,29 @@ fn find<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
     text.lines().map(str::trim).find_map(|l| l.strip_prefix(prefix))
 }
 
+/// Refuses a private key file that other users can read, as ssh does: a key that may have
+/// been copied is no longer the signer's alone.
+fn check_private(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map_err(|e| Failure::read(path, &e))?.permissions().mode();
+        if mode & 0o077 != 0 {
+            return Err(Failure::input(format!(
+                "{} can be read by other users (mode {:o}): a private key must be yours alone; run `chmod 600 {}`",
+                path.display(),
+                mode & 0o777,
+                path.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
 pub fn read_secret(path: &Path) -> Result<SigningKey> {
+    if path != Path::new("-") {
+        check_private(path)?;
+    }
     let text = files::read_text(path)?;
     let seed = find(&text, SECRET).and_then(unhex32).ok_or_else(|| {
         Failure::input(format!("{} is not an iotmark private key file (expected a line {SECRET}<64 hex digits>)", path.display()))

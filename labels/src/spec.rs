@@ -158,6 +158,9 @@ impl Spec {
             .plus_months(self.valid_for_months)
             .ok_or_else(|| Failure::input(format!("valid_for_months = {} ends after 9999-12-31", self.valid_for_months)))?;
         let mut product = self.product.clone();
+        if let Some(written) = &product.gtin {
+            check_written_gtin(written)?;
+        }
         product.gtin = product.gtin.as_deref().map(normalise_gtin);
         if let Some(serial) = serial {
             product.serial = Some(serial.to_owned());
@@ -178,6 +181,21 @@ impl Spec {
     pub fn link(&self) -> Option<&str> {
         Some(self.link.as_str()).filter(|l| !l.is_empty())
     }
+}
+
+/// A GTIN as the maker wrote it: 8, 12, 13 or 14 digits with a valid GS1 check digit.
+/// Checked before it is put in the one form labels carry, so that the error quotes what
+/// was written (not `0000000012345` for `12345`).
+fn check_written_gtin(gtin: &str) -> Result<()> {
+    let digits = gtin.len();
+    if !gtin.bytes().all(|b| b.is_ascii_digit()) || ![8, 12, 13, 14].contains(&digits) {
+        return Err(Failure::input(format!(
+            "product.gtin {gtin:?} is not a GTIN: it must be 8, 12, 13 or 14 digits (it has {digits} characters)"
+        )));
+    }
+    check_gtin(&normalise_gtin(gtin)).map_err(|_| {
+        Failure::input(format!("product.gtin {gtin:?} has a wrong check digit (the last digit): check the number on the barcode"))
+    })
 }
 
 #[cfg(test)]

@@ -317,6 +317,32 @@ fn verify_says_when_it_cannot_know_about_strike_offs() {
 }
 
 #[test]
+fn check_refuses_what_sign_would_refuse_and_quotes_what_it_read() {
+    let k = Setup::new();
+    let base = std::fs::read_to_string(example("smart-speaker")).unwrap();
+    let variant = |name: &str, from: &str, to: &str| {
+        assert!(base.contains(from), "the example has {from:?}");
+        let path = k.p(name);
+        std::fs::write(&path, base.replacen(from, to, 1)).unwrap();
+        path
+    };
+    let gtin_line = base.lines().find(|l| l.trim_start().starts_with("gtin")).expect("the example has a GTIN").to_owned();
+    let short = variant("short.toml", &gtin_line, "gtin = \"12345\"");
+    let err = fails(&["check", s(&short)], 3);
+    assert!(err.contains("\"12345\"") && err.contains("8, 12, 13 or 14 digits"), "{err}");
+    let digit = variant("digit.toml", &gtin_line, "gtin = \"4006381333932\"");
+    let err = fails(&["check", s(&digit)], 3);
+    assert!(err.contains("check digit"), "{err}");
+    let maker_line = base.lines().find(|l| l.trim_start().starts_with("maker")).expect("the example has a maker").to_owned();
+    let escape = variant("esc.toml", &maker_line, "maker = \"Hearth\\u001bAudio\"");
+    let err = fails(&["check", s(&escape)], 3);
+    assert!(err.contains("maker"), "{err}");
+    let long = variant("long.toml", &maker_line, &format!("maker = \"{}\"", "M".repeat(40)));
+    fails(&["check", s(&long)], 3);
+    ok(&["check", &example("smart-speaker")]);
+}
+
+#[test]
 fn output_piped_into_a_reader_that_stops_early_ends_quietly() {
     let k = Setup::new();
     ok(&["revoke", "add", s(&k.p("revoked.cose")), "--root", s(&k.p("root.key")), "0000-0000-0000-0001", "0000-0000-0000-0002"]);
@@ -357,9 +383,17 @@ fn registry_arguments_are_checked_before_anything_is_written() {
 #[test]
 fn bad_keys_and_unwritable_outputs_are_clear_errors() {
     let k = Setup::new();
+    use std::os::unix::fs::PermissionsExt;
     std::fs::write(k.p("junk.key"), "hello").unwrap();
+    std::fs::set_permissions(k.p("junk.key"), std::fs::Permissions::from_mode(0o600)).unwrap();
     let err = fails(&["sign", &example("smart-speaker"), "--key", s(&k.p("junk.key")), "--out", s(&k.p("o"))], 3);
     assert!(err.contains("junk.key is not an iotmark private key file"), "{err}");
+    // A private key others can read is refused, as ssh refuses it.
+    std::fs::copy(k.p("lab.key"), k.p("shared.key")).unwrap();
+    std::fs::set_permissions(k.p("shared.key"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let err = fails(&["sign", &example("smart-speaker"), "--key", s(&k.p("shared.key")), "--out", s(&k.p("o"))], 3);
+    assert!(err.contains("can be read by other users") && err.contains("chmod 600"), "{err}");
+    assert!(!k.p("o").exists());
     let err = fails(
         &[
             "sign",
