@@ -181,7 +181,7 @@ pub fn spawn_background(lists: Arc<Lists>, store: Arc<Store>) {
                 eprintln!("iotmark-registry: reloading the revocation list failed: {e}");
             }
             // Every ten minutes.
-            if ticks % 2400 == 0 {
+            if ticks.is_multiple_of(2400) {
                 if let Err(e) = lists.refresh_daily(&store).await {
                     eprintln!("iotmark-registry: the daily re-signing failed: {e}");
                 }
