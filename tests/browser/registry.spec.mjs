@@ -1,6 +1,9 @@
 // The scanner with a real registry (REGISTRY_URL, started by `npm test` with the demo data):
 // report a genuine label, strike it off in the reviewers' console, refresh and see it struck
 // off, also offline; and a report made offline is queued and sent exactly once.
+// With IOTMARK_REGISTRY_TOKEN (the demo lab's API token) the strike-off is made on a label
+// signed and registered for this run; without it, on the demo smart speaker, which then shows
+// as struck off to every later test that shares the registry.
 // Phone-size screenshots go to target/screenshots/ (not committed).
 import { test, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
