@@ -122,10 +122,39 @@ pub struct SignArgs {
     /// File name stem; the label id when absent.
     #[arg(long)]
     name: Option<String>,
+    /// A trust list to check the key against first: a key it does not name, or an
+    /// assurance it does not allow that key, is refused before anything is written.
+    #[arg(long, requires = "root")]
+    trust: Option<PathBuf>,
+    /// The root public key that signed `--trust`.
+    #[arg(long)]
+    root: Option<PathBuf>,
     #[command(flatten)]
     registry: RegistryArgs,
     #[arg(long)]
     json: bool,
+}
+
+/// Whether verifiers holding `trust` will accept `label` signed with `key`: the issuer
+/// checks of the verification (`docs/wire-format.md`, section 6, steps 3, 6 and 7).
+fn check_issuer(trust: &TrustList, key: &SigningKey, label: &Label) -> Result<()> {
+    let kid = cose::key_id(&key.verifying_key());
+    let issuer = trust.issuer(&kid).ok_or_else(|| {
+        Failure::refused(format!(
+            "the trust list has no issuer with this issuer key ({}): verifiers would refuse the label",
+            keys::hex(&kid)
+        ))
+    })?;
+    if label.issued < issuer.from || label.issued > issuer.until {
+        return Err(Failure::refused(format!(
+            "{} may sign labels issued {} to {}, not on {}",
+            issuer.name, issuer.from, issuer.until, label.issued
+        )));
+    }
+    if !issuer.assurances.contains(&label.assurance) {
+        return Err(Failure::refused(format!("{} may not sign {} labels", issuer.name, label.assurance.key())));
+    }
+    Ok(())
 }
 
 pub fn random_id() -> Result<LabelId> {
@@ -218,6 +247,9 @@ pub fn sign(a: &SignArgs) -> Result<i32> {
     let formats: Vec<Format> = formats(&a.format)?.iter().map(|f| a.width_mm.map_or(*f, |w| f.scaled_to(w))).collect();
     if !(a.dpi > 0.0 && a.dpi <= 2400.0) {
         return Err(Failure::input(format!("a resolution of {} dpi is not between 1 and 2400", a.dpi)));
+    }
+    if let (Some(trust), Some(root)) = (&a.trust, &a.root) {
+        check_issuer(&crate::lists::open_trust(trust, &keys::read_public(root)?)?, &key, &label)?;
     }
     let registry = Registry::from_args(&a.registry)?;
     // Registered before any file is written: a label the registry does not know is never

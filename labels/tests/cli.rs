@@ -343,6 +343,21 @@ fn check_refuses_what_sign_would_refuse_and_quotes_what_it_read() {
 }
 
 #[test]
+fn sign_with_the_trust_list_refuses_what_verifiers_would_refuse() {
+    let k = Setup::new();
+    let (list, root, no) = (k.p("trust.cose"), k.p("root.key.pub"), k.p("no"));
+    let trust = ["--trust", s(&list), "--root", s(&root), "--format", "sticker", "--dpi", "200"];
+    k.sign("smart-speaker", &k.p("ok"), &trust);
+    ok(&["keygen", "--out", s(&k.p("stranger.key"))]);
+    let (spec, stranger) = (example("smart-speaker"), k.p("stranger.key"));
+    let mut args = vec!["sign", &spec, "--key", s(&stranger), "--out", s(&no)];
+    args.extend_from_slice(&trust);
+    let err = fails(&args, 5);
+    assert!(err.contains("no issuer with this issuer key"), "{err}");
+    assert!(!k.p("no").exists(), "nothing is written");
+}
+
+#[test]
 fn output_piped_into_a_reader_that_stops_early_ends_quietly() {
     let k = Setup::new();
     ok(&["revoke", "add", s(&k.p("revoked.cose")), "--root", s(&k.p("root.key")), "0000-0000-0000-0001", "0000-0000-0000-0002"]);
