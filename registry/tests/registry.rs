@@ -209,6 +209,14 @@ fn console_on(db: &Db) {
     let record = server.get("/api/labels/0000-0000-0000-4000", &[]).json();
     assert_eq!((record["status"].as_str(), record["reason"].as_str()), (Some("struck-off"), Some("Used on another product")));
 
+    let other = server.report(&text, "c-2").json()["reference"].as_str().expect("reference").to_owned();
+    let f = [("csrf", csrf.as_str()), ("action", "dismiss"), ("public_reason", "Already handled")];
+    assert_eq!(server.post_form(&format!("/console/reports/{other}/decide"), &cookie, &f).status, 303);
+    let dismissed = server.get(&format!("/api/reports/{other}"), &[]).json();
+    assert_eq!((dismissed["state"].as_str(), dismissed["public_reason"].as_str()), (Some("dismissed"), Some("Already handled")));
+    let f = [("csrf", csrf.as_str()), ("action", "dismiss"), ("public_reason", "")];
+    assert_eq!(server.post_form(&format!("/console/reports/{other}/decide"), &cookie, &f).status, 400, "a public reason is required");
+
     let logout = server.post_form("/console/logout", &cookie, &[("csrf", &csrf)]);
     assert_eq!(logout.status, 303);
     let replayed = server.post_form("/console/logout", &cookie, &[("csrf", &csrf)]);
