@@ -145,6 +145,124 @@ pub fn generate() -> String {
     add(&mut v, "payload length in a longer form than needed", text(&long_length(&good)), "non-canonical");
     add(&mut v, "protected header with an extra entry", text(&extra_header(&gold)), "bad-header");
 
+    // The text form (section 1): white space is Unicode White_Space, nothing else.
+    add(&mut v, "valid, U+3000 before and U+0085 after (White_Space)", format!("\u{3000}{}\u{85}", text(&good)), "valid");
+    add(&mut v, "a byte-order mark before (not white space)", format!("\u{FEFF}{}", text(&good)), "not-a-label");
+    add(&mut v, "U+001C before (not white space)", format!("\u{1C}{}", text(&good)), "not-a-label");
+    add(&mut v, "IM1: with no digits (an empty envelope)", PREFIX.to_owned(), "truncated");
+
+    // The order of the envelope checks (section 3).
+    add(&mut v, "array head says 5 over an envelope of 4 items", text(&reshape(&good, 0x85)), "bad-structure");
+    add(&mut v, "array head says 2^40 items", text(&[&[0xD2, 0x9B, 0, 0, 1, 0, 0, 0, 0, 0][..], &good[2..]].concat()), "bad-structure");
+    add(
+        &mut v,
+        "unprotected header {4: kid}",
+        text(&[&good[..12], &[0xA1, 0x04, 0x44], &good[8..12], &good[13..]].concat()),
+        "bad-structure",
+    );
+    add(
+        &mut v,
+        "unprotected header {4: kid} and a byte after the envelope",
+        text(&[&good[..12], &[0xA1, 0x04, 0x44], &good[8..12], &good[13..], &[0]].concat()),
+        "bad-structure",
+    );
+    add(&mut v, "indefinite-length unprotected map", text(&[&good[..12], &[0xBF, 0xFF], &good[13..]].concat()), "non-canonical");
+    let payload_at = 13; // 58 n <payload>
+    let payload_end = good.len() - 66;
+    add(
+        &mut v,
+        "indefinite-length payload byte string",
+        text(&[&good[..payload_at], &[0x5F], &good[payload_at..payload_end], &[0xFF], &good[payload_end..]].concat()),
+        "bad-structure",
+    );
+    add(
+        &mut v,
+        "payload length 2^40, past the end",
+        text(&[&good[..payload_at], &[0x5B, 0, 0, 1, 0, 0, 0, 0, 0], &good[payload_at + 2..]].concat()),
+        "truncated",
+    );
+    add(
+        &mut v,
+        "signature of 63 bytes",
+        text(&[&good[..payload_end], &[0x58, 0x3F], &good[payload_end + 2..good.len() - 1]].concat()),
+        "bad-structure",
+    );
+    add(
+        &mut v,
+        "signature of 63 bytes and a byte after the envelope",
+        text(&[&good[..payload_end], &[0x58, 0x3F], &good[payload_end + 2..good.len() - 1], &[0]].concat()),
+        "trailing-data",
+    );
+    add(
+        &mut v,
+        "signature is a text string",
+        text(&[&good[..payload_end], &[0x78, 0x40], &good[payload_end + 2..]].concat()),
+        "bad-structure",
+    );
+    add(&mut v, "tag 18 written D8 12 and a byte after the envelope", text(&[&[0xD8, 0x12], &good[1..], &[0]].concat()), "trailing-data");
+    add(&mut v, "tag 18 written D8 12", text(&[&[0xD8, 0x12], &good[1..]].concat()), "non-canonical");
+    let header = |h: &[u8]| {
+        let mut e = vec![0xD2, 0x84, 0x40 | h.len() as u8];
+        e.extend(h);
+        e.extend(&good[12..]);
+        e
+    };
+    let kid = &good[8..12];
+    add(&mut v, "protected alg -8 written 38 07", text(&header(&[&[0xA2, 0x01, 0x38, 0x07, 0x04, 0x44], kid].concat())), "non-canonical");
+    add(&mut v, "protected key 1 written 18 01", text(&header(&[&[0xA2, 0x18, 0x01, 0x27, 0x04, 0x44], kid].concat())), "non-canonical");
+    add(
+        &mut v,
+        "protected kid length written 58 04",
+        text(&header(&[&[0xA2, 0x01, 0x27, 0x04, 0x58, 0x04], kid].concat())),
+        "non-canonical",
+    );
+    add(&mut v, "protected header without alg", text(&header(&[&[0xA1, 0x04, 0x44], kid].concat())), "bad-header");
+    add(
+        &mut v,
+        "protected header with kid first, then alg",
+        text(&header(&[&[0xA2, 0x04, 0x44], kid, &[0x01, 0x27]].concat())),
+        "bad-header",
+    );
+    add(
+        &mut v,
+        "protected alg as the text EdDSA",
+        text(&header(&[&[0xA2, 0x01, 0x65], &b"EdDSA"[..], &[0x04, 0x44], kid].concat())),
+        "bad-header",
+    );
+    add(
+        &mut v,
+        "protected alg 2^63 (beyond a 64-bit signed integer)",
+        text(&header(&[&[0xA2, 0x01, 0x1B, 0x80, 0, 0, 0, 0, 0, 0, 0, 0x04, 0x44], kid].concat())),
+        "bad-header",
+    );
+    add(&mut v, "protected {1: -7} alone", text(&header(&[0xA1, 0x01, 0x26])), "wrong-algorithm");
+    add(
+        &mut v,
+        "protected {1: -7, 4: kid, 5: 0}",
+        text(&header(&[&[0xA3, 0x01, 0x26, 0x04, 0x44], kid, &[0x05, 0x00]].concat())),
+        "wrong-algorithm",
+    );
+    add(&mut v, "protected indefinite-length map", text(&header(&[&[0xBF, 0x01, 0x27, 0x04, 0x44], kid, &[0xFF]].concat())), "bad-header");
+    add(
+        &mut v,
+        "protected header with a byte after the map",
+        text(&header(&[&[0xA2, 0x01, 0x27, 0x04, 0x44], kid, &[0x00]].concat())),
+        "bad-header",
+    );
+    let es256_long = long_length(&alg);
+    add(&mut v, "payload length written 59 00 n under an ES256 header", text(&es256_long), "wrong-algorithm");
+
+    // Ed25519 strictness (section 3, Signature): nonces chosen outside, see the constants.
+    let r_identity = with_signature(&good, R_IDENTITY_SIGNATURE);
+    assert!(plain_rfc8032_accepts(&r_identity), "R = identity satisfies the cofactorless equation");
+    add(&mut v, "signature with R the identity (r = 0; the plain RFC 8032 equation holds)", text(&r_identity), "bad-signature");
+    add(
+        &mut v,
+        "signature with a small-order component in R (only a cofactored check accepts)",
+        text(&with_signature(&good, R_TORSION_SIGNATURE)),
+        "bad-signature",
+    );
+
     // Signed by a trusted issuer, but the claims break the rules.
     let claims = wire::encode_claims(&gold);
     let mut bad_grade = claims.clone();
@@ -189,6 +307,88 @@ pub fn generate() -> String {
     separator.product.model = "HS\u{1C}200".into();
     add(&mut v, "model with the control character U+001C", text(&signed_raw(&wire::encode_claims(&separator))), "bad-claim");
 
+    // The order of the claim checks and the limits (section 4).
+    let items = claim_items(&gold);
+    let raw = |changes: &[(usize, &[u8])]| {
+        let mut it = items.clone();
+        for (i, b) in changes {
+            it[*i] = b.to_vec();
+        }
+        [vec![0x95], it.concat()].concat()
+    };
+    let claims_of = |head: &[u8], it: &[Vec<u8>]| [head.to_vec(), it.concat()].concat();
+    let grade_at = 8;
+    add(&mut v, "claims array of 20", text(&signed_raw(&claims_of(&[0x94], &items[..20]))), "bad-structure");
+    add(&mut v, "claims array of 22", text(&signed_raw(&claims_of(&[0x96], &[items.clone(), vec![vec![0x00]]].concat()))), "bad-structure");
+    add(&mut v, "claims are a map", text(&signed_raw(&[0xA1, 0x01, 0x02])), "bad-structure");
+    add(&mut v, "claims are empty", text(&signed_raw(&[])), "truncated");
+    add(&mut v, "indefinite-length claims array", text(&signed_raw(&[claims_of(&[0x9F], &items), vec![0xFF]].concat())), "non-canonical");
+    add(&mut v, "claims array head written 98 15", text(&signed_raw(&claims_of(&[0x98, 0x15], &items))), "non-canonical");
+    let cut = raw(&[]);
+    let maker_at = 1 + items[0].len() + items[1].len();
+    add(&mut v, "claims cut short inside the maker", text(&signed_raw(&cut[..maker_at + 4])), "truncated");
+    add(&mut v, "claims cut short after 20 items", text(&signed_raw(&cut[..cut.len() - items[20].len()])), "truncated");
+    add(
+        &mut v,
+        "catalogue 2 and a byte after the claims",
+        text(&signed_raw(&[raw(&[(1, &[0x02])]), vec![0x00]].concat())),
+        "unknown-catalogue",
+    );
+    add(&mut v, "catalogue 2 and the claims cut short", text(&signed_raw(&raw(&[(1, &[0x02])])[..cut.len() - 3])), "unknown-catalogue");
+    add(
+        &mut v,
+        "catalogue 2 and the grade in two bytes",
+        text(&signed_raw(&raw(&[(1, &[0x02]), (grade_at, &[0x18, Grade::Gold as u8])]))),
+        "unknown-catalogue",
+    );
+    add(&mut v, "catalogue 70000 (over 65535)", text(&signed_raw(&raw(&[(1, &[0x1A, 0x00, 0x01, 0x11, 0x70])]))), "bad-claim");
+    add(&mut v, "label id as text and catalogue 2", text(&signed_raw(&raw(&[(0, &[0x61, b'x']), (1, &[0x02])]))), "bad-claim");
+    add(&mut v, "grade 7 written in three bytes", text(&signed_raw(&raw(&[(grade_at, &[0x19, 0x00, 0x07])]))), "bad-claim");
+    add(&mut v, "grade 0", text(&signed_raw(&raw(&[(grade_at, &[0x00])]))), "bad-claim");
+    add(
+        &mut v,
+        "empty maker and the grade in two bytes",
+        text(&signed_raw(&raw(&[(2, &[0x60]), (grade_at, &[0x18, Grade::Gold as u8])]))),
+        "bad-claim",
+    );
+    add(
+        &mut v,
+        "empty maker and a byte after the claims",
+        text(&signed_raw(&[raw(&[(2, &[0x60])]), vec![0x00]].concat())),
+        "trailing-data",
+    );
+    add(
+        &mut v,
+        "grade in two bytes and a byte after the claims",
+        text(&signed_raw(&[raw(&[(grade_at, &[0x18, Grade::Gold as u8])]), vec![0x00]].concat())),
+        "trailing-data",
+    );
+    add(
+        &mut v,
+        "maker as an indefinite-length text string",
+        text(&signed_raw(&raw(&[(2, &[&[0x7F], &items[2][..], &[0xFF]].concat())]))),
+        "bad-claim",
+    );
+    add(&mut v, "maker of one U+3000 (blank)", text(&signed_raw(&raw(&[(2, &[0x63, 0xE3, 0x80, 0x80])]))), "bad-claim");
+    add(&mut v, "maker that is not UTF-8", text(&signed_raw(&raw(&[(2, &[0x62, 0xC3, 0x28])]))), "bad-claim");
+    add(
+        &mut v,
+        "issued day 2^32 (over 2^32-1)",
+        text(&signed_raw(&raw(&[(10, &[0x1B, 0, 0, 0, 1, 0, 0, 0, 0]), (11, &[0x1B, 0, 0, 0, 1, 0, 0, 0, 0])]))),
+        "bad-claim",
+    );
+    let updates = |m: u32| with(|l| l.facts.lifecycle.updates_until = iotmark_core::date::YearMonth(m));
+    add(&mut v, "security updates until 9999-12 (month 95759)", text(&signed(&updates(95_759), LAB)), "valid");
+    add(&mut v, "security updates until month 95760", text(&signed_raw(&raw(&[(12, &[0x1A, 0x00, 0x01, 0x76, 0x10])]))), "bad-claim");
+    add(
+        &mut v,
+        "GTIN with a wrong check digit",
+        text(&signed_raw(&raw(&[(5, &[0x1B, 0x00, 0x00, 0x03, 0xA4, 0xCE, 0xEF, 0xAD, 0xAC])]))),
+        "bad-claim",
+    );
+    add(&mut v, "GTIN as text", text(&signed_raw(&raw(&[(5, &[&[0x6D], &b"4006381333931"[..]].concat())]))), "bad-claim");
+    add(&mut v, "openness 2^32", text(&signed_raw(&raw(&[(20, &[0x1B, 0, 0, 0, 1, 0, 0, 0, 0])]))), "bad-claim");
+
     // Not labels at all.
     add(&mut v, "empty text", String::new(), "not-a-label");
     add(&mut v, "a web address", "https://example.com/product".into(), "not-a-label");
@@ -201,6 +401,58 @@ pub fn generate() -> String {
 }
 
 use iotmark_core::wire::PREFIX;
+
+/// Signatures by the lab's key over the "valid, URL form" envelope (`good`), made with a
+/// chosen Ed25519 nonce r, which ed25519-dalek cannot do (tests/python: `sign_with_r` in
+/// diff_cli.py computes them the same way): R = [r]B (+ T), S = r + k a mod L.
+/// r = 0: R is the identity encoding `01 00…00`, a small-order point; [S]B − [k]A = R holds.
+const R_IDENTITY_SIGNATURE: &str =
+    "01000000000000000000000000000000000000000000000000000000000000004625a483c19adf7367de16066933b0092b2e5c1ae185b056593ed4ea65c0f60d";
+/// r = 0x1EA5E plus T, the order-8 point `c7176a70…ac037a`: [8]([S]B − [k]A − R) is the
+/// identity, but [S]B − [k]A is not R.
+const R_TORSION_SIGNATURE: &str =
+    "6e76f227c4fe15099239de43b5b35131037e130bd0964faca303ba51e96adc99f5415c7a258657c9e8fe0d2806c905df713bb26ce3a3ba9e1a97762aed471c00";
+
+fn unhex(s: &str) -> Vec<u8> {
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex")).collect()
+}
+
+/// `env` with its 64 signature bytes replaced.
+fn with_signature(env: &[u8], sig: &str) -> Vec<u8> {
+    [&env[..env.len() - 64], &unhex(sig)[..]].concat()
+}
+
+/// Whether ed25519-dalek's non-strict `verify` (the cofactorless RFC 8032 equation without
+/// the small-order checks) accepts the envelope's signature with the lab's key.
+fn plain_rfc8032_accepts(env: &[u8]) -> bool {
+    let e = cose::open(env).expect("well-formed");
+    let mut m = minicbor::Encoder::new(Vec::new());
+    let protected = &env[3..12];
+    let ok = m
+        .array(4)
+        .and_then(|m| m.str("Signature1"))
+        .and_then(|m| m.bytes(protected))
+        .and_then(|m| m.bytes(&[]))
+        .and_then(|m| m.bytes(e.payload))
+        .is_ok();
+    let sig = ed25519_dalek::Signature::from_slice(&env[env.len() - 64..]).expect("64 bytes");
+    ok && key(LAB).verifying_key().verify_strict(m.writer(), &sig).is_err()
+        && ed25519_dalek::Verifier::verify(&key(LAB).verifying_key(), m.writer(), &sig).is_ok()
+}
+
+/// The 21 claims of `label`, each as its own canonical CBOR bytes.
+fn claim_items(label: &Label) -> Vec<Vec<u8>> {
+    let claims = wire::encode_claims(label);
+    let mut d = minicbor::Decoder::new(&claims);
+    assert_eq!(d.array().ok().flatten(), Some(21), "array(21)");
+    (0..21)
+        .map(|_| {
+            let start = d.position();
+            d.skip().expect("canonical claims");
+            claims[start..d.position()].to_vec()
+        })
+        .collect()
+}
 
 /// The offset of the grade in canonical claims: after the principles bstr.
 fn grade_offset(claims: &[u8]) -> usize {
@@ -279,7 +531,260 @@ fn list_vectors() -> serde_json::Value {
         case("revocation list signed by an issuer key", "revocation", r.sign(&key(LAB)).expect("valid"), "bad-signature"),
         case("trust list signed by the status key", "trust", cose::sign(&status, &trust_payload), "bad-signature"),
         case("trust list with its sequence number in two bytes", "trust", cose::sign(&root, &long_sequence), "non-canonical"),
+        // Sizes, key decoding and the order of the list checks (section 5, "Reading a list").
+        case("trust list with an issuer key of 31 bytes", "trust", tl(&with_issuer(&[0x42; 31], "Short Key Lab", 1), None), "bad-entry"),
+        case(
+            "trust list with an issuer key of 31 bytes and a byte after it",
+            "trust",
+            tl(&with_issuer(&[0x42; 31], "Short Key Lab", 1), Some(&[0])),
+            "bad-entry"
+        ),
+        case(
+            "trust list with an issuer key that is not a point (y = 2)",
+            "trust",
+            tl(&with_issuer(&point(2, false), "Odd Key Lab", 1), None),
+            "bad-entry"
+        ),
+        case(
+            "trust list with an issuer key of small order (the identity)",
+            "trust",
+            tl(&with_issuer(&point(1, false), "Odd Key Lab", 1), None),
+            "bad-entry"
+        ),
+        case(
+            "trust list with an issuer key x = 0 and bit 255 set (order 2)",
+            "trust",
+            tl(&with_issuer(&p_minus_1_signed(), "Odd Key Lab", 1), None),
+            "bad-entry"
+        ),
+        case(
+            "trust list with an issuer key written with y = p + 3 (a point of large order)",
+            "trust",
+            tl(&with_issuer(&p_plus(3), "Odd Key Lab", 1), None),
+            "ok"
+        ),
+        case(
+            "trust list with assurances 8",
+            "trust",
+            tl(&with_issuer(key("Odd Lab").verifying_key().as_bytes(), "Odd Lab", 8), None),
+            "bad-entry"
+        ),
+        case(
+            "trust list with assurances 256",
+            "trust",
+            tl(&with_issuer(key("Odd Lab").verifying_key().as_bytes(), "Odd Lab", 256), None),
+            "bad-structure"
+        ),
+        case(
+            "trust list with an issuer named by one space",
+            "trust",
+            tl(&with_issuer(key("Odd Lab").verifying_key().as_bytes(), " ", 1), None),
+            "bad-entry"
+        ),
+        case(
+            "trust list naming one issuer twice, and a byte after it",
+            "trust",
+            tl(&with_issuer(key(LAB).verifying_key().as_bytes(), LAB, 7), Some(&[0])),
+            "trailing-data"
+        ),
+        case(
+            "trust list expiring before its issue, and a byte after it",
+            "trust",
+            cose::sign(&root, &[trust_expiring_early(), vec![0]].concat()),
+            "bad-entry"
+        ),
+        case(
+            "trust list with a status key of 33 bytes",
+            "trust",
+            cose::sign(&root, &trust_payload_with(&issuers_raw(&[]), &[&[0x58, 0x21][..], &[0x55; 33]].concat())),
+            "bad-entry"
+        ),
+        case(
+            "trust list with its issuers in an indefinite-length array",
+            "trust",
+            cose::sign(&root, &indefinite_issuers()),
+            "non-canonical"
+        ),
+        case("revocation list with a note of spaces only", "revocation", rl(&root, &[strike(1, 1, "   ")], &[]), "ok"),
+        case("revocation list with an empty note", "revocation", rl(&root, &[strike(1, 1, "")], &[]), "ok"),
+        case("revocation list with a note of 200 bytes", "revocation", rl(&root, &[strike(1, 1, &"\u{E9}".repeat(100))], &[]), "ok"),
+        case("revocation list with a note of 201 bytes", "revocation", rl(&root, &[strike(1, 1, &"x".repeat(201))], &[]), "bad-entry"),
+        case("revocation list with a note holding U+202E", "revocation", rl(&root, &[strike(1, 1, "a\u{202E}b")], &[]), "bad-entry"),
+        case("revocation list with reason 5", "revocation", rl(&root, &[strike(1, 5, "")], &[]), "bad-entry"),
+        case("revocation list with reason 256", "revocation", rl(&root, &[strike(1, 256, "")], &[]), "bad-structure"),
+        case("revocation list with ids descending", "revocation", rl(&root, &[strike(2, 1, ""), strike(1, 1, "")], &[]), "bad-entry"),
+        case("revocation list with a suspended kid of 3 bytes", "revocation", rl(&root, &[], &[suspension(&[1, 2, 3], &[])]), "bad-entry"),
+        case(
+            "revocation list with a suspension recording 13 bytes",
+            "revocation",
+            rl(&root, &[], &[suspension(&[1, 2, 3, 4], &[0; 13])]),
+            "bad-entry"
+        ),
+        case(
+            "revocation list signed by the status key, valid 8 days, and a byte after it",
+            "revocation",
+            cose::sign(&status, &[revocation_payload(&long), vec![0]].concat()),
+            "trailing-data"
+        ),
+        case(
+            "revocation list signed by the status key, issued and expired long ago",
+            "revocation",
+            RevocationList { issued: Date(100), expires: Date(103), ..r.clone() }.sign(&status).expect("valid"),
+            "ok"
+        ),
+        case(
+            "revocation list signed by the root under the status key's kid",
+            "revocation",
+            under_kid(&root, &revocation_payload(&r), &status),
+            "bad-signature"
+        ),
     ])
+}
+
+/// A trust list payload: the fixture's head with `issuers` (raw CBOR, with its array head)
+/// and `status` (raw CBOR).
+fn trust_payload_with(issuers: &[u8], status: &[u8]) -> Vec<u8> {
+    let t = trust_list();
+    let mut e = minicbor::Encoder::new(Vec::new());
+    let ok = e.array(5).and_then(|e| e.u64(t.sequence)).and_then(|e| e.u32(t.issued.0)).and_then(|e| e.u32(t.expires.0)).is_ok();
+    assert!(ok);
+    [e.into_writer(), issuers.to_vec(), status.to_vec()].concat()
+}
+
+/// The fixture's issuers plus `extra` (raw CBOR issuers), with the array head.
+fn issuers_raw(extra: &[Vec<u8>]) -> Vec<u8> {
+    let t = trust_list();
+    let mut all: Vec<Vec<u8>> =
+        t.issuers.iter().map(|i| issuer_raw(i.key.as_bytes(), &i.name, bits(&i.assurances), i.from.0, i.until.0)).collect();
+    all.extend(extra.iter().cloned());
+    let mut e = minicbor::Encoder::new(Vec::new());
+    assert!(e.array(all.len() as u64).is_ok());
+    [e.into_writer(), all.concat()].concat()
+}
+
+fn bits(a: &[Assurance]) -> u64 {
+    a.iter().fold(0, |b, a| b | 1 << (*a as u64))
+}
+
+fn issuer_raw(key: &[u8], name: &str, assurances: u64, from: u32, until: u32) -> Vec<u8> {
+    let mut e = minicbor::Encoder::new(Vec::new());
+    let ok = e
+        .array(5)
+        .and_then(|e| e.bytes(key))
+        .and_then(|e| e.str(name))
+        .and_then(|e| e.u64(assurances))
+        .and_then(|e| e.u32(from))
+        .and_then(|e| e.u32(until))
+        .is_ok();
+    assert!(ok);
+    e.into_writer()
+}
+
+/// The fixture's issuers and status key plus one issuer (in the fixture's window).
+fn with_issuer(key: &[u8], name: &str, assurances: u64) -> Vec<u8> {
+    let status = trust_list().status_key.expect("fixture has a status key");
+    let mut e = minicbor::Encoder::new(Vec::new());
+    assert!(e.bytes(status.as_bytes()).is_ok());
+    trust_payload_with(&issuers_raw(&[issuer_raw(key, name, assurances, date("2025-01-01").0, date("2030-12-31").0)]), &e.into_writer())
+}
+
+/// Signs a trust list payload with the root, with `after` appended.
+fn tl(payload: &[u8], after: Option<&[u8]>) -> Vec<u8> {
+    cose::sign(&key("root"), &[payload, after.unwrap_or(&[])].concat())
+}
+
+fn trust_expiring_early() -> Vec<u8> {
+    let t = trust_list();
+    let mut payload = with_issuer(key("Odd Lab").verifying_key().as_bytes(), "Odd Lab", 1);
+    // The head is 85 07 19 <issued:2> 19 <expires:2>: make expires = issued - 1.
+    assert_eq!([payload[2], payload[5]], [0x19, 0x19], "days in two bytes");
+    let early = u16::try_from(t.issued.0 - 1).expect("a 2026 day fits two bytes");
+    payload[6..8].copy_from_slice(&early.to_be_bytes());
+    payload
+}
+
+fn indefinite_issuers() -> Vec<u8> {
+    let status = trust_list().status_key.expect("fixture has a status key");
+    let definite = issuers_raw(&[]);
+    assert_eq!(definite[0], 0x84, "four issuers");
+    let mut e = minicbor::Encoder::new(Vec::new());
+    assert!(e.bytes(status.as_bytes()).is_ok());
+    trust_payload_with(&[&[0x9F][..], &definite[1..], &[0xFF]].concat(), &e.into_writer())
+}
+
+/// The 32-byte encoding of y (below p) with bit 255 as given.
+fn point(y: u8, sign: bool) -> [u8; 32] {
+    let mut b = [0u8; 32];
+    b[0] = y;
+    if sign {
+        b[31] |= 0x80;
+    }
+    b
+}
+
+/// p + k, little-endian (p = 2^255 - 19), for k < 19: the non-canonical encoding of y = k.
+fn p_plus(k: u8) -> [u8; 32] {
+    let mut b = [0xFF; 32];
+    b[0] = 0xED + k;
+    b[31] = 0x7F;
+    b
+}
+
+/// y = p - 1 (x = 0, a point of order 2) with bit 255 set.
+fn p_minus_1_signed() -> [u8; 32] {
+    let mut b = [0xFF; 32];
+    b[0] = 0xEC;
+    b
+}
+
+/// A strike-off with a raw reason (so that out-of-range reasons can be written).
+fn strike(id: u64, reason: u64, note: &str) -> Vec<u8> {
+    let mut e = minicbor::Encoder::new(Vec::new());
+    let ok = e
+        .array(4)
+        .and_then(|e| e.u64(id))
+        .and_then(|e| e.u32(date("2026-11-14").0))
+        .and_then(|e| e.u64(reason))
+        .and_then(|e| e.str(note))
+        .is_ok();
+    assert!(ok);
+    e.into_writer()
+}
+
+fn suspension(kid: &[u8], recorded: &[u8]) -> Vec<u8> {
+    let mut e = minicbor::Encoder::new(Vec::new());
+    let ok = e.array(3).and_then(|e| e.bytes(kid)).and_then(|e| e.u32(date("2026-11-10").0)).and_then(|e| e.bytes(recorded)).is_ok();
+    assert!(ok);
+    e.into_writer()
+}
+
+/// A revocation list with the fixture's head and the given raw entries, signed by `signer`.
+fn rl(signer: &iotmark_core::SigningKey, strikes: &[Vec<u8>], suspensions: &[Vec<u8>]) -> Vec<u8> {
+    let r = revocation_list();
+    let mut e = minicbor::Encoder::new(Vec::new());
+    let ok = e.array(5).and_then(|e| e.u64(r.sequence)).and_then(|e| e.u32(r.issued.0)).and_then(|e| e.u32(r.expires.0)).is_ok();
+    let mut head = e.into_writer();
+    let mut a = minicbor::Encoder::new(Vec::new());
+    let ok = ok && a.array(strikes.len() as u64).is_ok();
+    head.extend(a.into_writer());
+    head.extend(strikes.concat());
+    let mut b = minicbor::Encoder::new(Vec::new());
+    assert!(ok && b.array(suspensions.len() as u64).is_ok());
+    head.extend(b.into_writer());
+    head.extend(suspensions.concat());
+    cose::sign(signer, &head)
+}
+
+/// The payload a valid revocation list signs to.
+fn revocation_payload(r: &RevocationList) -> Vec<u8> {
+    cose::open(&r.sign(&key("root")).expect("valid")).map(|e| e.payload.to_vec()).unwrap_or_default()
+}
+
+/// An envelope signed by `signer` whose protected header names `named`'s kid.
+fn under_kid(signer: &iotmark_core::SigningKey, payload: &[u8], named: &iotmark_core::SigningKey) -> Vec<u8> {
+    let mut e = cose::sign(signer, payload);
+    e[8..12].copy_from_slice(&cose::key_id(&named.verifying_key()));
+    e
 }
 
 fn document(v: &[Vector]) -> String {
