@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { allowConnectInPage } from './serve.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const dist = join(root, 'web/dist');
@@ -36,6 +37,8 @@ export function build({ link = 'HTTP://LOCALHOST:8080/', registry = null } = {})
   for (const f of ['trust.cose', 'revocation.cose']) cpSync(join(demo, f), join(dist, 'trust', f));
   const config = JSON.parse(readFileSync(join(demo, 'config.json'), 'utf8'));
   writeFileSync(join(dist, 'trust/config.json'), JSON.stringify(registry ? { ...config, registry } : config, null, 2));
+  // Any static host serves index.html as built: its CSP meta tag must allow the registry.
+  if (registry) writeFileSync(join(dist, 'index.html'), allowConnectInPage(readFileSync(join(dist, 'index.html'), 'utf8'), [registry]));
   // The demo's keys (public seeds, not secret) go to target/demo-keys for the demo
   // registry, never into the served folder.
   const keys = join(root, 'target/demo-keys');

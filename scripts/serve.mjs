@@ -32,7 +32,7 @@ export function originOf(address) {
 
 /** A CSP (header value or meta content) whose `connect-src` also allows `origins`. */
 export function allowConnect(policy, origins = []) {
-  const extra = [...new Set(origins.map(originOf).filter(Boolean))];
+  const extra = [...new Set(origins.map(originOf).filter(Boolean))].filter((o) => !policy.includes(` ${o}`));
   return extra.length ? policy.replace("connect-src 'self'", `connect-src 'self' ${extra.join(' ')}`) : policy;
 }
 

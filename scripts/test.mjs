@@ -42,12 +42,12 @@ const tmp = mkdtempSync(join(tmpdir(), 'iotmark-test-'));
 async function withRegistry(database, use) {
   const tokens = seedDemo(database);
   const registry = await startRegistry({ port: REGISTRY_PORT, database, manifest, tokens, quiet: true });
-  try { use(registry.url); } finally { registry.stop(); await new Promise((r) => registry.child.once('exit', r)); }
+  try { use(registry.url, tokens); } finally { registry.stop(); await new Promise((r) => registry.child.once('exit', r)); }
 }
 try {
-  await withRegistry(`sqlite://${tmp}/registry.db`, (url) => run('npx playwright test --config tests/browser/playwright.config.mjs', { PORT: '8181', REGISTRY_URL: url }));
+  await withRegistry(`sqlite://${tmp}/registry.db`, (url, tokens) => run('npx playwright test --config tests/browser/playwright.config.mjs', { PORT: '8181', REGISTRY_URL: url, IOTMARK_REGISTRY_TOKEN: tokens.lab }));
   const pg = await startPostgres();
   try {
-    await withRegistry(pg.url, (url) => run('npx playwright test --config tests/browser/playwright.config.mjs tests/browser/registry.spec.mjs', { PORT: '8181', REGISTRY_URL: url, REGISTRY_DATABASE: 'postgres' }));
+    await withRegistry(pg.url, (url, tokens) => run('npx playwright test --config tests/browser/playwright.config.mjs tests/browser/registry.spec.mjs', { PORT: '8181', REGISTRY_URL: url, IOTMARK_REGISTRY_TOKEN: tokens.lab, REGISTRY_DATABASE: 'postgres' }));
   } finally { pg.stop(); }
 } finally { rmSync(tmp, { recursive: true, force: true }); }

@@ -181,6 +181,10 @@ mod tests {
         let code = encode(text).unwrap();
         assert!(code.version().value() <= 3);
         assert!(to_svg(&code).starts_with("<svg"));
+        let (side, px) = to_luma(&code, 4);
+        let frame = crate::scan::Frame::new(side, side, &px).unwrap();
+        let read: Vec<String> = crate::scan::scan(&frame, crate::scan::Want::First).into_iter().map(|c| c.text).collect();
+        assert_eq!(read, vec![text.to_owned()]);
     }
 
     #[test]

@@ -87,6 +87,31 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// Every verdict code a verifier can give, for a genuine label and for every reason a
+    /// label is not (the conformance vectors must cover each one).
+    pub const CODES: &'static [&'static str] = &[
+        "valid",
+        "expired",
+        "not-yet-valid",
+        "revoked",
+        "not-a-label",
+        "bad-digits",
+        "truncated",
+        "trailing-data",
+        "non-canonical",
+        "bad-structure",
+        "bad-header",
+        "wrong-algorithm",
+        "bad-claim",
+        "unknown-catalogue",
+        "unknown-issuer",
+        "bad-signature",
+        "issuer-not-valid",
+        "assurance-not-allowed",
+        "grade-mismatch",
+        "issuer-suspended",
+    ];
+
     pub fn code(&self) -> &'static str {
         match self {
             Verdict::Valid => "valid",
@@ -220,4 +245,76 @@ fn check(text: &str, ctx: &Context, out: &mut Verification) -> Result<Verdict, I
     };
     out.label = Some(label);
     Ok(verdict)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::label::LabelError;
+
+    /// One verdict of every kind. The matches are exhaustive, so a new variant does not
+    /// compile until it is listed here, and then this test checks it is in `CODES`.
+    fn every_verdict() -> Vec<Verdict> {
+        let formats = [
+            FormatError::NotALabel,
+            FormatError::BadDigits,
+            FormatError::Truncated,
+            FormatError::TrailingData,
+            FormatError::NonCanonical,
+            FormatError::BadStructure,
+            FormatError::BadHeader,
+            FormatError::WrongAlgorithm,
+            FormatError::BadClaim("grade"),
+            FormatError::Label(LabelError::UnknownCatalogue(2)),
+        ];
+        for f in &formats {
+            match f {
+                FormatError::NotALabel
+                | FormatError::BadDigits
+                | FormatError::Truncated
+                | FormatError::TrailingData
+                | FormatError::NonCanonical
+                | FormatError::BadStructure
+                | FormatError::BadHeader
+                | FormatError::WrongAlgorithm
+                | FormatError::BadClaim(_)
+                | FormatError::Label(_) => {}
+            }
+        }
+        let invalid = [
+            Invalid::UnknownIssuer,
+            Invalid::BadSignature,
+            Invalid::IssuerNotValid,
+            Invalid::AssuranceNotAllowed(Assurance::Audited),
+            Invalid::GradeMismatch { stated: Grade::Gold, earned: None },
+            Invalid::UnknownCatalogue(2),
+            Invalid::IssuerSuspended,
+        ];
+        for i in &invalid {
+            match i {
+                Invalid::Malformed(_)
+                | Invalid::UnknownIssuer
+                | Invalid::BadSignature
+                | Invalid::IssuerNotValid
+                | Invalid::AssuranceNotAllowed(_)
+                | Invalid::GradeMismatch { .. }
+                | Invalid::UnknownCatalogue(_)
+                | Invalid::IssuerSuspended => {}
+            }
+        }
+        let mut all = vec![Verdict::Valid, Verdict::Expired, Verdict::NotYetValid, Verdict::Revoked];
+        all.extend(formats.into_iter().map(|f| Verdict::Invalid(Invalid::Malformed(f))));
+        all.extend(invalid.into_iter().map(Verdict::Invalid));
+        all
+    }
+
+    #[test]
+    fn codes_lists_every_verdict_code_once() {
+        let mut codes: Vec<&str> = every_verdict().iter().map(Verdict::code).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        let mut listed = Verdict::CODES.to_vec();
+        listed.sort_unstable();
+        assert_eq!(codes, listed);
+    }
 }

@@ -64,7 +64,14 @@ test('no third-party requests, a strict CSP, and no CSP violations', async () =>
   await inBrowser('straight', async (browser) => {
   const context = await browser.newContext({ baseURL: base });
   const origins = new Set();
-  context.on('request', (r) => origins.add(new URL(r.url()).origin));
+  const elsewhere = [];
+  const registry = process.env.REGISTRY_URL ? new URL(process.env.REGISTRY_URL).origin : null;
+  context.on('request', (r) => {
+    const url = new URL(r.url());
+    // The one other origin the app may ask is the registry, and only for its signed lists.
+    if (url.origin === registry) elsewhere.push(`${r.method()} ${url.pathname}`);
+    else origins.add(url.origin);
+  });
   const page = await context.newPage();
   const violations = [];
   page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) violations.push(m.text()); });
@@ -76,6 +83,7 @@ test('no third-party requests, a strict CSP, and no CSP violations', async () =>
   expect(csp).not.toContain("'unsafe-eval'");
   expect(await verdictOf(page)).toBe('valid');
   expect([...origins]).toEqual([new URL(base).origin]);
+  for (const r of elsewhere) expect(r).toMatch(/^GET \/lists\/(trust|revocation)\.cose$/);
   expect(violations).toEqual([]);
   });
 });

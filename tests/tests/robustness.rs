@@ -22,6 +22,34 @@ proptest! {
         let _ = ctx_verify(&text);
     }
 
+    /// Text that gets past the prefix: a genuine label's text (bare or URL form) with
+    /// characters inserted, removed or replaced, so that every stage sees odd input.
+    #[test]
+    fn edited_label_text_never_panics_and_is_never_valid(
+        url in any::<bool>(),
+        edits in proptest::collection::vec((any::<usize>(), 0u8..3, any::<char>()), 1..6),
+    ) {
+        let envelope = cose::sign(&key("Example Test Lab"), &wire::encode_claims(&sample(2, iotmark_core::grade::Grade::Gold, iotmark_core::label::Assurance::Audited)));
+        let good = wire::to_text(&envelope, url.then_some("HTTPS://IOTMARK.ORG"));
+        let mut chars: Vec<char> = good.chars().collect();
+        for (at, kind, c) in edits {
+            let at = at % (chars.len() + 1);
+            match kind {
+                0 => chars.insert(at, c),
+                1 if at < chars.len() => { chars.remove(at); }
+                _ if at < chars.len() => chars[at] = c,
+                _ => chars.push(c),
+            }
+        }
+        let text: String = chars.into_iter().collect();
+        let verdict = ctx_verify(&text);
+        // An edit may leave the label as it was (white space at an end, the same digit
+        // written again); anything else must not verify.
+        if text.trim() != good && wire::parse_text(&text).map(|t| t.envelope) != Ok(envelope) {
+            prop_assert_ne!(verdict, "valid", "{}", text);
+        }
+    }
+
     #[test]
     fn arbitrary_digits_never_panic(digits in "IM1:[0-9]{0,400}") {
         let _ = ctx_verify(&digits);
