@@ -338,7 +338,7 @@ pub fn normalise_gtin(gtin: &str) -> String {
 /// Checks a GTIN's form (see [`normalise_gtin`]) and GS1 mod-10 check digit.
 pub fn check_gtin(gtin: &str) -> Result<(), LabelError> {
     let bad = || LabelError::BadGtin(gtin.to_owned());
-    if !gtin.bytes().all(|b| b.is_ascii_digit()) || normalise_gtin(gtin) != gtin {
+    if !gtin.bytes().all(|b| b.is_ascii_digit()) || normalise_gtin(gtin) != gtin || gtin.len() > 14 {
         return Err(bad());
     }
     let digits: Vec<u32> = gtin.bytes().map(|b| u32::from(b - b'0')).collect();

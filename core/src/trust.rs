@@ -342,19 +342,26 @@ impl TrustList {
     /// Signs the list with the root key; refuses a list that breaks a rule.
     pub fn sign(&self, root: &SigningKey) -> Result<Vec<u8>, TrustError> {
         self.check()?;
-        if self.status_key == Some(root.verifying_key()) {
+        self.check_root(&root.verifying_key())?;
+        Ok(cose::sign(root, &self.encode()))
+    }
+
+    /// The root key signs trust lists only: it is neither an issuer nor the status key.
+    fn check_root(&self, root: &VerifyingKey) -> Result<(), TrustError> {
+        if self.status_key == Some(*root) {
             return Err(TrustError::BadEntry("the status key must not be the root key"));
         }
-        Ok(cose::sign(root, &self.encode()))
+        if self.issuers.iter().any(|i| i.key == *root) {
+            return Err(TrustError::BadEntry("an issuer key must not be the root key"));
+        }
+        Ok(())
     }
 
     /// Verifies and reads a list signed by `root` (only the root signs trust lists).
     pub fn open(bytes: &[u8], root: &VerifyingKey) -> Result<TrustList, TrustError> {
         let (list, _) = open_signed(bytes, &[root], read_trust_list, TrustList::encode)?;
         list.check()?;
-        if list.status_key == Some(*root) {
-            return Err(TrustError::BadEntry("the status key must not be the root key"));
-        }
+        list.check_root(root)?;
         Ok(list)
     }
 
@@ -459,6 +466,11 @@ impl RevocationList {
     /// Verifies and reads a list signed by `root` or by the status key `trust` names; a
     /// status-signed list may be valid for at most [`STATUS_LIST_MAX_DAYS`] days.
     pub fn open(bytes: &[u8], root: &VerifyingKey, trust: &TrustList) -> Result<RevocationList, TrustError> {
+        RevocationList::open_signed_by(bytes, root, trust).map(|(list, _)| list)
+    }
+
+    /// Like [`RevocationList::open`], also giving the key id of the key that signed it.
+    pub fn open_signed_by(bytes: &[u8], root: &VerifyingKey, trust: &TrustList) -> Result<(RevocationList, KeyId), TrustError> {
         let mut keys = vec![root];
         keys.extend(trust.status_key.as_ref());
         let (list, signer) = open_signed(bytes, &keys, read_revocation_list, RevocationList::encode)?;
@@ -466,7 +478,7 @@ impl RevocationList {
         if signer == 1 && list.expires.0 - list.issued.0 > STATUS_LIST_MAX_DAYS {
             return Err(TrustError::BadEntry("a revocation list signed by the status key is valid for more than 7 days"));
         }
-        Ok(list)
+        Ok((list, cose::key_id(keys[signer])))
     }
 
     /// The strike-off of a label, if it is struck off.
@@ -516,18 +528,27 @@ fn read_suspension(d: &mut Decoder) -> Result<Suspension, TrustError> {
 /// The lists a verifier holds. Offered lists replace held ones only when validly signed
 /// and with a higher sequence number: an older list never replaces a newer one, whatever
 /// order they arrive in.
+///
+/// A held revocation list signed by a status key that a newer trust list no longer names
+/// is *superseded*: it stays in use, but any validly signed revocation list replaces it
+/// whatever its sequence number. So an operator recovers from a leaked status key (whose
+/// holder could sign a list numbered 2^64 - 1 that nothing could ever replace) by naming
+/// a new status key in a new trust list.
 #[derive(Clone, Debug)]
 pub struct Lists {
     pub root: VerifyingKey,
     pub trust: TrustList,
     pub revoked: Option<RevocationList>,
+    /// The key id of the key that signed `revoked`.
+    revoked_by: Option<KeyId>,
 }
 
 impl Lists {
     pub fn new(root: VerifyingKey, trust: &[u8], revoked: Option<&[u8]>) -> Result<Lists, TrustError> {
         let trust = TrustList::open(trust, &root)?;
-        let revoked = revoked.map(|b| RevocationList::open(b, &root, &trust)).transpose()?;
-        Ok(Lists { root, trust, revoked })
+        let opened = revoked.map(|b| RevocationList::open_signed_by(b, &root, &trust)).transpose()?;
+        let (revoked, revoked_by) = opened.map_or((None, None), |(list, by)| (Some(list), Some(by)));
+        Ok(Lists { root, trust, revoked, revoked_by })
     }
 
     /// Takes `bytes` as the trust list if valid and newer; returns whether it did.
@@ -540,14 +561,24 @@ impl Lists {
         Ok(newer)
     }
 
-    /// Takes `bytes` as the revocation list if valid and newer; returns whether it did.
+    /// Whether the held revocation list was signed by a key the trust list no longer
+    /// allows (a status key since replaced or dropped).
+    pub fn revocation_superseded(&self) -> bool {
+        let root = cose::key_id(&self.root);
+        let status = self.trust.status_key.as_ref().map(cose::key_id);
+        self.revoked_by.is_some_and(|by| by != root && Some(by) != status)
+    }
+
+    /// Takes `bytes` as the revocation list if valid and newer (or the held one is
+    /// superseded); returns whether it did.
     pub fn offer_revocation(&mut self, bytes: &[u8]) -> Result<bool, TrustError> {
-        let list = RevocationList::open(bytes, &self.root, &self.trust)?;
-        let newer = self.revoked.as_ref().is_none_or(|r| list.sequence > r.sequence);
-        if newer {
+        let (list, by) = RevocationList::open_signed_by(bytes, &self.root, &self.trust)?;
+        let take = self.revocation_superseded() || self.revoked.as_ref().is_none_or(|r| list.sequence > r.sequence);
+        if take {
             self.revoked = Some(list);
+            self.revoked_by = Some(by);
         }
-        Ok(newer)
+        Ok(take)
     }
 
     pub fn context(&self, today: Date) -> crate::verify::Context<'_> {
@@ -645,7 +676,7 @@ mod tests {
         let root = key(1);
         let v3 = list().sign(&root).unwrap();
         let v5 = TrustList { sequence: 5, ..list() }.sign(&root).unwrap();
-        let forged = TrustList { sequence: 9, ..list() }.sign(&key(2)).unwrap();
+        let forged = cose::sign(&key(2), &TrustList { sequence: 9, ..list() }.encode());
         let mut lists = Lists::new(root.verifying_key(), &v3, None).unwrap();
         assert_eq!(lists.offer_trust(&v5), Ok(true));
         assert_eq!(lists.offer_trust(&v3), Ok(false));
@@ -696,6 +727,39 @@ mod tests {
         payload.extend_from_slice(&good[1..]);
         let bytes = cose::sign(&key(1), &payload);
         assert_eq!(RevocationList::open(&bytes, &key(1).verifying_key(), &list()), Err(TrustError::Format(FormatError::NonCanonical)));
+    }
+
+    #[test]
+    fn a_new_status_key_recovers_from_a_leaked_one() {
+        let (root, leaked, fresh) = (key(1), key(7), key(8));
+        let mut lists = Lists::new(root.verifying_key(), &list().sign(&root).unwrap(), None).unwrap();
+        // The leaked key's holder publishes an empty list numbered as high as it goes.
+        let pinned = RevocationList { sequence: u64::MAX, ..revocations(0) }.sign(&leaked).unwrap();
+        assert_eq!(lists.offer_revocation(&pinned), Ok(true));
+        let honest = {
+            let mut r = revocations(5);
+            r.strike_off(struck(9));
+            r
+        };
+        assert_eq!(lists.offer_revocation(&honest.sign(&fresh).unwrap()), Err(TrustError::BadSignature));
+        // The operator names a new status key; the pinned list is superseded and replaced.
+        let rotated = TrustList { sequence: 4, status_key: Some(fresh.verifying_key()), ..list() };
+        assert_eq!(lists.offer_trust(&rotated.sign(&root).unwrap()), Ok(true));
+        assert!(lists.revocation_superseded());
+        assert_eq!(lists.offer_revocation(&honest.sign(&fresh).unwrap()), Ok(true));
+        assert!(lists.revoked.as_ref().unwrap().contains(LabelId(9)));
+        assert!(!lists.revocation_superseded());
+        // From then on the usual rule holds again.
+        assert_eq!(lists.offer_revocation(&revocations(4).sign(&fresh).unwrap()), Ok(false));
+    }
+
+    #[test]
+    fn the_root_is_no_issuer() {
+        let mut l = list();
+        l.issuers[0].key = key(1).verifying_key();
+        assert_eq!(l.sign(&key(1)), Err(TrustError::BadEntry("an issuer key must not be the root key")));
+        let bytes = cose::sign(&key(1), &l.encode());
+        assert_eq!(TrustList::open(&bytes, &key(1).verifying_key()), Err(TrustError::BadEntry("an issuer key must not be the root key")));
     }
 
     #[test]

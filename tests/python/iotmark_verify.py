@@ -776,6 +776,8 @@ def open_trust_list(data: bytes, root: bytes) -> TrustList:
     if status is not None:
         _entry(not is_small_order(status), "weak status key")
         _entry(status != root, "status key is the root key")
+    for i in issuers:
+        _entry(i.public_key != root, "an issuer key is the root key")
     return t
 
 

@@ -237,7 +237,7 @@ pub fn decode_claims(bytes: &[u8]) -> Result<Label, FormatError> {
         gtin: c.optional_gtin()?,
         serial: c.optional_text("serial")?,
     };
-    let packed = c.d.bytes().map_err(|_| FormatError::BadClaim("principles"))?;
+    let packed = c.d.bytes().map_err(|e| if e.is_end_of_input() { FormatError::Truncated } else { FormatError::BadClaim("principles") })?;
     let principles = unpack_statuses(packed, catalogue.len()).ok_or(FormatError::BadClaim("principles"))?;
     let grade = Grade::from_wire(c.uint("grade")?).ok_or(FormatError::BadClaim("grade"))?;
     let assurance = c.choice("assurance", &Assurance::ALL)?;
