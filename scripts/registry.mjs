@@ -40,9 +40,10 @@ async function waitFor(url, child, ms = 20000) {
 }
 
 /** Starts the registry on `port` over `database`; registers the demo labels of `manifest`. */
-export async function startRegistry({ port, database, manifest, tokens, publishDir, quiet = false }) {
+export async function startRegistry({ port, database, manifest, tokens, publishDir, reportLimit, quiet = false }) {
   const args = ['serve', '--listen', `127.0.0.1:${port}`, '--database', database, '--status-key', join(keys, 'status.key'), '--trust', join(keys, 'trust.cose')];
   if (publishDir) args.push('--publish-dir', publishDir);
+  if (reportLimit) args.push('--report-limit', String(reportLimit));
   const child = spawn(bin, args, { stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
   const stop = () => { if (child.exitCode === null) child.kill('SIGTERM'); };

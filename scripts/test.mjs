@@ -41,7 +41,9 @@ const manifest = `${root}/web/dist/demo/manifest.json`;
 const tmp = mkdtempSync(join(tmpdir(), 'iotmark-test-'));
 async function withRegistry(database, use) {
   const tokens = seedDemo(database);
-  const registry = await startRegistry({ port: REGISTRY_PORT, database, manifest, tokens, quiet: true });
+  // Every browser test posts from 127.0.0.1: a higher per-client report limit than the
+  // default of 10 a minute, so that the tests measure behaviour, not the limiter.
+  const registry = await startRegistry({ port: REGISTRY_PORT, database, manifest, tokens, reportLimit: 200, quiet: true });
   try { use(registry.url, tokens); } finally { registry.stop(); await new Promise((r) => registry.child.once('exit', r)); }
 }
 try {
