@@ -15,15 +15,15 @@ impl Gray {
         Gray { w: f.width, h: f.height, px: f.luma.to_vec() }
     }
 
-    /// Box-filter downscale by an integer factor.
-    pub fn shrink(&self, k: usize) -> Gray {
-        let (w, h) = (self.w / k, self.h / k);
+    /// Box-filter downscale of `w` x `h` pixels `src` by an integer factor.
+    pub fn shrunk(sw: usize, sh: usize, src: &[u8], k: usize) -> Gray {
+        let (w, h) = (sw / k, sh / k);
         let mut px = Vec::with_capacity(w * h);
         for y in 0..h {
             for x in 0..w {
                 let mut sum = 0u32;
                 for dy in 0..k {
-                    let row = &self.px[(y * k + dy) * self.w + x * k..][..k];
+                    let row = &src[(y * k + dy) * sw + x * k..][..k];
                     sum += row.iter().map(|v| u32::from(*v)).sum::<u32>();
                 }
                 px.push((sum / (k * k) as u32) as u8);
@@ -32,10 +32,11 @@ impl Gray {
         Gray { w, h, px }
     }
 
-    /// Bilinear upscale by two, for codes whose modules are only a pixel or two wide.
-    pub fn grow(&self) -> Gray {
-        let (w, h) = (self.w * 2, self.h * 2);
-        let at = |x: usize, y: usize| u32::from(self.px[y.min(self.h - 1) * self.w + x.min(self.w - 1)]);
+    /// Bilinear upscale of `w` x `h` pixels `src` by two, for codes whose modules are only
+    /// a pixel or two wide.
+    pub fn grown(sw: usize, sh: usize, src: &[u8]) -> Gray {
+        let (w, h) = (sw * 2, sh * 2);
+        let at = |x: usize, y: usize| u32::from(src[y.min(sh - 1) * sw + x.min(sw - 1)]);
         let mut px = Vec::with_capacity(w * h);
         for y in 0..h {
             for x in 0..w {

@@ -289,10 +289,13 @@ fn candidates(f: &[Finder]) -> Vec<Candidate> {
 
 /// Reads the symbols the finders outline. With `all`, every symbol (each finder belongs to
 /// one); otherwise the first that decodes. Decoding is tried a bounded number of times.
-pub(super) fn read(bits: &Bits, finders: &[Finder], scale: f32, all: bool) -> Vec<Code> {
+/// At most `limit` candidates are tried. Also returns how many finders no symbol read
+/// took (finders of symbols still unread) and how many candidates were tried.
+pub(super) fn read(bits: &Bits, finders: &[Finder], scale: f32, all: bool, limit: usize) -> (Vec<Code>, usize, usize) {
     let mut used = vec![false; finders.len()];
     let mut found = Vec::new();
-    let mut tries = if all { 16 + 3 * finders.len() } else { 12 };
+    let most = if all { 16 + 3 * finders.len() } else { 12 }.min(limit);
+    let mut tries = most;
     for cand in candidates(finders) {
         if tries == 0 || (!all && !found.is_empty()) {
             break;
@@ -325,7 +328,7 @@ pub(super) fn read(bits: &Bits, finders: &[Finder], scale: f32, all: bool) -> Ve
         });
         found.push(Code { text: text_of(&bytes), bytes, version, corners });
     }
-    found
+    (found, used.iter().filter(|u| !**u).count(), most - tries)
 }
 
 #[cfg(test)]
@@ -354,7 +357,7 @@ mod tests {
 
     fn read_text(img: &Gray) -> Option<String> {
         let bits = img.hybrid();
-        read(&bits, &finder::find(&bits).unwrap(), 1.0, false).pop().map(|c| c.text)
+        read(&bits, &finder::find(&bits).unwrap(), 1.0, false, usize::MAX).0.pop().map(|c| c.text)
     }
 
     #[test]

@@ -21,7 +21,7 @@ mod finder;
 mod gray;
 mod locate;
 
-use gray::Gray;
+use gray::{Bits, Gray};
 use serde::Serialize;
 use std::fmt;
 
@@ -153,29 +153,117 @@ fn shift_jis(bytes: &[u8]) -> Option<String> {
 /// Above this the locator alone reads the image; a sheet of 42 labels has 126.
 const RQRR_FINDERS: usize = 40;
 
-/// One attempt: binarise, find the finder patterns and read the symbols they outline;
-/// when that reads nothing, rqrr's own detection on the same pixels.
-fn run(img: &Gray, attempt: Attempt, scale: f32, all: bool) -> Vec<Code> {
-    let bits = match attempt {
+/// The work one scan may do, in units of about a nanosecond of native time on a 2-core
+/// laptop (see [`locator_cost`] and [`rqrr_cost`]). Time is bounded by work, not by a
+/// clock: the core is pure, runs the same everywhere and WebAssembly has no clock.
+/// It covers the fast path, the locator on every binarisation and several of rqrr's own
+/// detections on a camera frame; on a large photograph the cascade skips the full-size
+/// steps that would not fit.
+const BUDGET: u64 = 150_000_000;
+
+/// The locator's work on one camera frame: its candidate symbols beyond this are left to
+/// later frames (rqrr's one step per frame is not bounded by it).
+const CAMERA_BUDGET: u64 = 30_000_000;
+
+/// Pixels of frame per [`BUDGET`] of work for the tiles of a sheet.
+const TILE_AREA: usize = 1_000_000;
+
+/// Codes that make a large frame a sheet of labels, to be read again tile by tile. A
+/// photograph of packaging with a label and another code or two is not one.
+const SHEET_CODES: usize = 3;
+
+/// Work left in one scan; each step is charged before it runs, and a step that does not
+/// fit is skipped (a cheaper one after it may still fit).
+struct Budget(u64);
+
+impl Budget {
+    fn take(&mut self, cost: u64) -> bool {
+        let fits = cost <= self.0;
+        if fits {
+            self.0 -= cost;
+        }
+        fits
+    }
+}
+
+/// The locator's work on `n` pixels: the binarisation (a local mean builds an integral
+/// image) and the finder scan. Each candidate symbol it tries costs [`TRY_COST`] more.
+fn locator_cost(n: usize, attempt: Attempt) -> u64 {
+    let per_pixel = if matches!(attempt, Attempt::Local { .. }) { 12 } else { 3 };
+    (per_pixel * n) as u64 + 1_000_000
+}
+
+/// The work of one candidate symbol of the locator at most: the timing patterns and the
+/// alignment search for two sizes, and a grid decode.
+const TRY_COST: u64 = 100_000;
+
+/// rqrr's detection on `n` pixels holding `finders` finder patterns: region filling over
+/// every pixel, and fitting and decoding the grids it proposes from pairs of finders (ten
+/// milliseconds even on a small image).
+fn rqrr_cost(n: usize, finders: usize) -> u64 {
+    10 * n as u64 + 10_000_000 + 100_000 * (finders * finders) as u64
+}
+
+/// The binarisation of one attempt.
+fn binarise(img: &Gray, attempt: Attempt) -> Bits<'_> {
+    match attempt {
         Attempt::Native => img.hybrid(),
         Attempt::Local { div, invert } => img.binarise((img.w.min(img.h) / div).max(4), invert),
         Attempt::Global => img.global(img.otsu()),
-    };
-    let Ok(finders) = finder::find(&bits) else { return Vec::new() };
-    let mut found = locate::read(&bits, &finders, scale, all);
-    if (!found.is_empty() && !all) || finders.len() > RQRR_FINDERS {
-        return found;
     }
-    let more = match attempt {
+}
+
+/// What the locator made of one binarisation.
+#[derive(Default)]
+struct Located {
+    codes: Vec<Code>,
+    /// Finder patterns seen ([`finder::MAX_FINDERS`] and more count as `usize::MAX`).
+    finders: usize,
+    /// Finder patterns that no code read took.
+    unused: usize,
+}
+
+/// The locator on one binarisation, its candidate symbols charged to `budget`.
+fn locate_in(bits: &Bits, scale: f32, all: bool, budget: &mut Budget) -> Located {
+    match finder::find(bits) {
+        Ok(f) => {
+            let limit = usize::try_from(budget.0 / TRY_COST).unwrap_or(usize::MAX);
+            let (codes, unused, tries) = locate::read(bits, &f, scale, all, limit);
+            budget.take(tries as u64 * TRY_COST);
+            Located { codes, finders: f.len(), unused }
+        }
+        Err(_) => Located { finders: usize::MAX, unused: usize::MAX, ..Located::default() },
+    }
+}
+
+/// rqrr's own detection: on the grey pixels with its own threshold for the native attempt,
+/// on `bits` for the others.
+fn rqrr_in(img: &Gray, bits: &Bits, attempt: Attempt, scale: f32) -> Vec<Code> {
+    match attempt {
         Attempt::Native => detect!(rqrr::PreparedImage::prepare_from_greyscale(img.w, img.h, |x, y| img.px[y * img.w + x]), scale),
         _ => detect!(rqrr::PreparedImage::prepare_from_bitmap(img.w, img.h, |x, y| bits.dark(x, y)), scale),
-    };
+    }
+}
+
+/// Adds the codes not already found (the same bytes at the same place).
+fn merge(found: &mut Vec<Code>, more: Vec<Code>) {
     for code in more {
         if !found.iter().any(|c| c.bytes == code.bytes && near(c, &code)) {
             found.push(code);
         }
     }
-    found
+}
+
+/// One attempt: binarise, find the finder patterns and read the symbols they outline;
+/// when that reads nothing, rqrr's own detection on the same pixels.
+fn run(img: &Gray, attempt: Attempt, scale: f32, all: bool, budget: &mut Budget) -> Vec<Code> {
+    let bits = binarise(img, attempt);
+    let mut found = locate_in(&bits, scale, all, budget);
+    if (!found.codes.is_empty() && !all) || found.finders > RQRR_FINDERS {
+        return found.codes;
+    }
+    merge(&mut found.codes, rqrr_in(img, &bits, attempt, scale));
+    found.codes
 }
 
 /// The scales to try, most likely first: a large frame is first shrunk (fast, and it
@@ -190,38 +278,41 @@ fn scales(f: &Frame) -> Vec<usize> {
     }
 }
 
-/// Finds the QR codes in a frame.
-pub fn scan(frame: &Frame, want: Want) -> Vec<Code> {
-    let large = frame.width.max(frame.height) > 1200;
-    let stop = match want {
-        Want::First => Stop::FirstCode,
-        Want::All if large => Stop::FirstAttempt,
-        Want::All => Stop::Never,
-    };
-    let mut found = scan_whole(frame, stop);
-    // Tiles separate codes the whole frame showed too many of at once; a frame that showed
-    // none is not searched tile by tile (that would also defeat the finder-pattern limit).
-    if want == Want::All && large && !found.is_empty() {
-        scan_tiles(frame, &mut found);
-    }
-    found
+/// Whether a payload is an iotmark label: the label's text alone, or after a link.
+pub fn is_label(text: &str) -> bool {
+    text.starts_with("IM1:") || text.contains("#IM1:")
 }
 
-/// When the cascade of attempts ends.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Stop {
-    /// At the first code.
-    FirstCode,
-    /// After the first attempt that finds anything, with all it found.
-    FirstAttempt,
-    /// After every attempt.
-    Never,
+/// Orders the codes of one frame: iotmark labels first, the rest as found (likeliest first).
+pub fn rank(codes: &mut [Code]) {
+    codes.sort_by_key(|c| !is_label(&c.text));
+}
+
+/// Finds the QR codes in a frame, labels first (see [`rank`]). With [`Want::First`] the
+/// cascade stops at the first step that reads a code; with [`Want::All`] after the first
+/// step of rqrr's own detection that follows a find, and large frames that show more
+/// codes or finder patterns than were read are searched again tile by tile. Either way
+/// the work is bounded ([`BUDGET`]), whatever the image.
+pub fn scan(frame: &Frame, want: Want) -> Vec<Code> {
+    let mut budget = Budget(BUDGET);
+    let mut found = scan_whole(frame, want, &mut budget);
+    // Tiles separate codes the whole frame showed too many of at once; a frame that showed
+    // none is not searched tile by tile (that would also defeat the finder-pattern limit).
+    let large = frame.width.max(frame.height) > 1200;
+    if want == Want::All && large && found.len() >= SHEET_CODES {
+        // A sheet of labels is not a photograph: tiles may take work in proportion to its area.
+        let mut tiles = Budget(BUDGET * (frame.width * frame.height).div_ceil(TILE_AREA) as u64);
+        scan_tiles(frame, &mut found, &mut tiles);
+    }
+    rank(&mut found);
+    found
 }
 
 /// Adds the codes found in overlapping tiles of a large frame. With many codes in one
 /// image (a sheet of labels) rqrr groups finder patterns of neighbouring codes wrongly;
-/// a tile of about four codes' size holds few enough to group right.
-fn scan_tiles(frame: &Frame, found: &mut Vec<Code>) {
+/// a tile of about four codes' size holds few enough to group right. Each tile gets the
+/// locator and, when finder patterns are left unread, rqrr's own detection.
+fn scan_tiles(frame: &Frame, found: &mut Vec<Code>, budget: &mut Budget) {
     let side =
         found.iter().map(|c| (c.corners[1].0 - c.corners[0].0).abs().max((c.corners[3].1 - c.corners[0].1).abs())).max().unwrap_or(0);
     let tile = usize::try_from(side * 3).unwrap_or(0).clamp(400, 1600).min(frame.width.max(frame.height));
@@ -231,15 +322,21 @@ fn scan_tiles(frame: &Frame, found: &mut Vec<Code>) {
         let mut x = 0;
         while x < frame.width {
             let (w, h) = (tile.min(frame.width - x), tile.min(frame.height - y));
-            let px: Vec<u8> =
-                (y..y + h).flat_map(|row| frame.luma[row * frame.width + x..row * frame.width + x + w].iter().copied()).collect();
-            if let Ok(t) = Frame::new(w, h, &px) {
-                for mut code in scan_whole(&t, Stop::FirstAttempt) {
-                    code.corners = code.corners.map(|(cx, cy)| (cx + x as i32, cy + y as i32));
-                    if !found.iter().any(|c| c.bytes == code.bytes && near(c, &code)) {
-                        found.push(code);
-                    }
+            if budget.take(locator_cost(w * h, Attempt::Native) + (w * h) as u64) {
+                let img = Gray {
+                    w,
+                    h,
+                    px: (y..y + h).flat_map(|row| frame.luma[row * frame.width + x..row * frame.width + x + w].iter().copied()).collect(),
+                };
+                let bits = img.hybrid();
+                let mut seen = locate_in(&bits, 1.0, true, budget);
+                if seen.unused >= 3 && seen.finders <= RQRR_FINDERS && budget.take(rqrr_cost(w * h, seen.finders)) {
+                    merge(&mut seen.codes, rqrr_in(&img, &bits, Attempt::Native, 1.0));
                 }
+                for code in &mut seen.codes {
+                    code.corners = code.corners.map(|(cx, cy)| (cx + x as i32, cy + y as i32));
+                }
+                merge(found, seen.codes);
             }
             if x + w >= frame.width {
                 break;
@@ -263,61 +360,147 @@ const ATTEMPTS: [Attempt; 5] = [
 ];
 
 /// The working image at scale `k` (0 grows by two) and its factor back to frame pixels.
-fn at_scale(original: &Gray, k: usize) -> (Gray, f32) {
+fn at_scale(frame: &Frame, k: usize) -> (Gray, f32) {
     match k {
-        0 => (original.grow(), 0.5),
-        1 => (original.clone(), 1.0),
-        k => (original.shrink(k), k as f32),
+        0 => (Gray::grown(frame.width, frame.height, frame.luma), 0.5),
+        1 => (Gray::of(frame), 1.0),
+        k => (Gray::shrunk(frame.width, frame.height, frame.luma, k), k as f32),
+    }
+}
+
+/// Pixels of the working image at scale `k`.
+fn pixels_at(frame: &Frame, k: usize) -> usize {
+    match k {
+        0 => 4 * frame.width * frame.height,
+        k => (frame.width / k) * (frame.height / k),
     }
 }
 
 /// The fast path, first for every frame: finder patterns on the block-threshold
 /// binarisation of the frame as it is, with no copy and no rescaling.
-fn locate_fast(frame: &Frame, all: bool) -> Vec<Code> {
-    let bits = gray::hybrid(frame.width, frame.height, frame.luma);
-    finder::find(&bits).map(|f| locate::read(&bits, &f, 1.0, all)).unwrap_or_default()
+fn locate_fast(frame: &Frame, all: bool, budget: &mut Budget) -> Located {
+    budget.take(locator_cost(frame.width * frame.height, Attempt::Native));
+    locate_in(&gray::hybrid(frame.width, frame.height, frame.luma), 1.0, all, budget)
 }
 
 /// Scans one frame of a camera stream within a per-frame budget: the fast path on every
-/// frame, then one pair of scale and attempt from the cascade, taken in turn by frame
-/// number `seq`. Over consecutive frames of a held camera this runs the whole cascade at
-/// a fraction of its cost per frame.
+/// frame (which reads every code in view, labels first), then, when it read nothing, one
+/// pair of scale and attempt from the cascade, taken in turn by frame number `seq`. Over
+/// consecutive frames of a held camera this runs the whole cascade at a fraction of its
+/// cost per frame.
 pub fn scan_camera(frame: &Frame, seq: u32) -> Vec<Code> {
-    let found = locate_fast(frame, false);
-    if !found.is_empty() {
-        return found;
+    let mut budget = Budget(CAMERA_BUDGET);
+    let mut found = locate_fast(frame, true, &mut budget).codes;
+    if found.is_empty() {
+        let pairs: Vec<(usize, Attempt)> = scales(frame).iter().flat_map(|k| ATTEMPTS.iter().map(move |a| (*k, *a))).collect();
+        let (k, attempt) = pairs[seq as usize % pairs.len()];
+        let (img, scale) = at_scale(frame, k);
+        if img.w >= 21 && img.h >= 21 {
+            found = run(&img, attempt, scale, false, &mut budget);
+        }
     }
-    let pairs: Vec<(usize, Attempt)> = scales(frame).iter().flat_map(|k| ATTEMPTS.iter().map(move |a| (*k, *a))).collect();
-    let (k, attempt) = pairs[seq as usize % pairs.len()];
-    let (img, scale) = at_scale(&Gray::of(frame), k);
-    if img.w < 21 || img.h < 21 {
-        return Vec::new();
-    }
-    run(&img, attempt, scale, false)
+    rank(&mut found);
+    found
 }
 
-fn scan_whole(frame: &Frame, stop: Stop) -> Vec<Code> {
-    let mut found = locate_fast(frame, stop != Stop::FirstCode);
-    // Gathering every code, the first attempt of the cascade still runs: on a sheet, rqrr's
-    // own detection (in tiles) reads a sticker whose finders the locator paired wrongly.
-    if stop == Stop::FirstCode && !found.is_empty() {
+/// One step of the cascade: the locator, or rqrr's own detection, on one binarisation at
+/// one scale.
+#[derive(Clone, Copy)]
+struct Step {
+    scale: usize,
+    attempt: usize,
+    rqrr: bool,
+}
+
+/// The cascade, likeliest per unit of work first. The locator on every binarisation of
+/// the frame and its shrunk copies comes first while they are small (each a millisecond
+/// or a few, and it reads most photographs the fast path missed); then rqrr's own
+/// detection at the first scale; then, scale by scale, the remaining locator steps and
+/// rqrr's detection on each binarisation (about ten milliseconds each).
+fn steps(frame: &Frame) -> Vec<Step> {
+    let scales = scales(frame);
+    let cheap = |k: usize| k >= 1 && pixels_at(frame, k) <= CHEAP_PIXELS;
+    let mut out: Vec<Step> = Vec::new();
+    let add = |step: Step, out: &mut Vec<Step>| {
+        // The fast path has run the locator on the frame's block thresholds.
+        let fast = !step.rqrr && step.scale == 1 && step.attempt == 0;
+        if !fast && !out.iter().any(|s| (s.scale, s.attempt, s.rqrr) == (step.scale, step.attempt, step.rqrr)) {
+            out.push(step);
+        }
+    };
+    for &scale in scales.iter().filter(|k| cheap(**k)) {
+        (0..ATTEMPTS.len()).for_each(|attempt| add(Step { scale, attempt, rqrr: false }, &mut out));
+    }
+    add(Step { scale: scales[0], attempt: 0, rqrr: true }, &mut out);
+    for &scale in &scales {
+        for rqrr in [false, true] {
+            // rqrr needs modules of a few pixels: on a frame of camera size the shrunk copy
+            // is for the locator (it bridges blur), and rqrr's turn there comes last.
+            if !(rqrr && scale == 2 && scales.contains(&0)) {
+                (0..ATTEMPTS.len()).for_each(|attempt| add(Step { scale, attempt, rqrr }, &mut out));
+            }
+        }
+    }
+    (0..ATTEMPTS.len()).for_each(|attempt| add(Step { scale: 2, attempt, rqrr: true }, &mut out));
+    out
+}
+
+/// Largest working image on which the locator runs before rqrr's first step.
+const CHEAP_PIXELS: usize = 1_000_000;
+
+/// The fast path, then the cascade within the budget.
+fn scan_whole(frame: &Frame, want: Want, budget: &mut Budget) -> Vec<Code> {
+    let all = want == Want::All;
+    let fast = locate_fast(frame, all, budget);
+    let mut found = fast.codes;
+    if !all && !found.is_empty() {
         return found;
     }
-    let original = Gray::of(frame);
-    for k in scales(frame) {
-        let (img, scale) = at_scale(&original, k);
+    let large = frame.width.max(frame.height) > 1200;
+    let mut images: Vec<(usize, Gray, f32)> = Vec::new();
+    // Finder patterns seen per scale and attempt: rqrr is not run where there are too many.
+    let mut finders: Vec<((usize, usize), usize)> = vec![((1, 0), fast.finders)];
+    let mut rqrr_ran = false;
+    for step in steps(frame) {
+        if !found.is_empty() && (!all || rqrr_ran || !step.rqrr) {
+            // Gathering every code, the first of rqrr's steps still runs after a find when
+            // finder patterns are left unread, or on a large frame: on a sheet, rqrr reads a
+            // sticker whose finders the locator paired wrongly.
+            if !all || rqrr_ran || !(large || fast.unused >= 3) {
+                break;
+            }
+            continue;
+        }
+        let n = pixels_at(frame, step.scale);
+        let attempt = ATTEMPTS[step.attempt];
+        let key = (step.scale, step.attempt);
+        let known = finders.iter().find(|f| f.0 == key).map(|f| f.1);
+        let cached = images.iter().any(|i| i.0 == step.scale);
+        let copy = if cached { 0 } else { (n + frame.width * frame.height) as u64 };
+        // rqrr's cost depends on the finder patterns, counted first where not yet known.
+        let count = if step.rqrr && known.is_some() { 0 } else { locator_cost(n, attempt) };
+        if !budget.take(count + copy) {
+            continue;
+        }
+        if !cached {
+            let (img, scale) = at_scale(frame, step.scale);
+            images.push((step.scale, img, scale));
+        }
+        let (_, img, scale) = images.iter().find(|i| i.0 == step.scale).expect("cached above");
         if img.w < 21 || img.h < 21 {
             continue;
         }
-        for attempt in ATTEMPTS {
-            for code in run(&img, attempt, scale, stop == Stop::Never) {
-                if !found.iter().any(|c| c.bytes == code.bytes && near(c, &code)) {
-                    found.push(code);
-                }
+        let bits = binarise(img, attempt);
+        if step.rqrr {
+            let seen = known.unwrap_or_else(|| finder::find(&bits).map_or(usize::MAX, |f| f.len()));
+            if seen <= RQRR_FINDERS && budget.take(rqrr_cost(n, seen)) {
+                merge(&mut found, rqrr_in(img, &bits, attempt, *scale));
+                rqrr_ran = true;
             }
-            if stop != Stop::Never && !found.is_empty() {
-                return found;
-            }
+        } else {
+            let seen = locate_in(&bits, *scale, all, budget);
+            finders.push((key, seen.finders));
+            merge(&mut found, seen.codes);
         }
     }
     found
@@ -393,6 +576,55 @@ mod tests {
         let mut texts: Vec<String> = scan(&Frame::new(w, side, &px).unwrap(), Want::All).into_iter().map(|c| c.text).collect();
         texts.sort();
         assert_eq!(texts, vec!["FIRST", "SECOND"]);
+    }
+
+    /// Two symbols side by side on one white frame.
+    fn side_by_side(a: &str, b: &str) -> (usize, usize, Vec<u8>) {
+        let (sa, pa) = frame_of(a, 4, false);
+        let (sb, pb) = frame_of(b, 4, false);
+        let (w, h) = (sa + sb, sa.max(sb));
+        let mut px = vec![255u8; w * h];
+        for y in 0..h {
+            if y < sa {
+                px[y * w..y * w + sa].copy_from_slice(&pa[y * sa..(y + 1) * sa]);
+            }
+            if y < sb {
+                px[y * w + sa..(y + 1) * w].copy_from_slice(&pb[y * sb..(y + 1) * sb]);
+            }
+        }
+        (w, h, px)
+    }
+
+    #[test]
+    fn every_code_in_a_camera_frame_labels_first() {
+        let label = "HTTPS://EXAMPLE.ORG/#IM1:0123456789";
+        for (a, b) in [("HTTPS://SHOP.EXAMPLE/OFFER", label), (label, "HTTPS://SHOP.EXAMPLE/OFFER")] {
+            let (w, h, px) = side_by_side(a, b);
+            let frame = Frame::new(w, h, &px).unwrap();
+            for codes in [scan_camera(&frame, 0), scan(&frame, Want::All)] {
+                let texts: Vec<&str> = codes.iter().map(|c| c.text.as_str()).collect();
+                assert_eq!(texts, vec![label, "HTTPS://SHOP.EXAMPLE/OFFER"]);
+            }
+            assert_eq!(scan(&frame, Want::First).len(), 1);
+        }
+        assert!(is_label("IM1:0123") && is_label("HTTP://LOCALHOST:8080/#IM1:0123") && !is_label("HTTPS://EXAMPLE.ORG/IM1:"));
+    }
+
+    #[test]
+    fn the_cascade_is_bounded_by_work() {
+        // Noise holds no code; the budget ends the cascade before the full-size steps.
+        let (w, h) = (1280, 720);
+        let noise: Vec<u8> = (0..w * h).map(|i| ((i as u32).wrapping_mul(2_654_435_761) >> 24) as u8).collect();
+        let frame = Frame::new(w, h, &noise).unwrap();
+        let mut budget = Budget(BUDGET);
+        assert!(scan_whole(&frame, Want::All, &mut budget).is_empty());
+        assert!(budget.0 < BUDGET / 4, "the cascade used its budget: {} left", budget.0);
+        // Each step is charged before it runs, so nothing runs on an empty budget.
+        let mut none = Budget(0);
+        assert!(scan_whole(&frame, Want::All, &mut none).is_empty());
+        // The order: the locator's cheap steps before rqrr's, and every step once.
+        let order = steps(&frame);
+        assert!(!order[0].rqrr && order.iter().filter(|s| s.rqrr).count() == 10 && order.len() == 19);
     }
 
     #[test]

@@ -3,7 +3,9 @@
 //! (wrong), or to nothing (failed), and the time per image. Where a payload has no text
 //! form, its `.txt` is empty and the raw bytes in the `.bin` beside it are compared.
 //!
-//! `qr-corpus [CORPUS_DIR] [--verbose]` (default `../shared/qr-corpus`)
+//! `qr-corpus [CORPUS_DIR] [--verbose] [--all]` (default `../shared/qr-corpus`). `--all`
+//! scans for every code (`Want::All`, as `iotmark scan` does) instead of the first.
+//! The last line gives the slowest image and its time.
 
 use iotmark_core::scan::{scan, Frame, Want};
 use std::collections::BTreeMap;
@@ -16,6 +18,7 @@ struct Tally {
     wrong: usize,
     failed: usize,
     time: Duration,
+    worst: Duration,
 }
 
 fn images(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -39,6 +42,8 @@ fn normalise(s: &str) -> String {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let verbose = args.iter().any(|a| a == "--verbose");
+    let want = if args.iter().any(|a| a == "--all") { Want::All } else { Want::First };
+    let mut slowest = (Duration::ZERO, PathBuf::new());
     let dir = PathBuf::from(args.iter().find(|a| !a.starts_with("--")).map_or("../shared/qr-corpus", String::as_str));
     let mut files = Vec::new();
     images(&dir, &mut files);
@@ -58,11 +63,14 @@ fn main() {
             }
         };
         let start = Instant::now();
-        let codes =
-            Frame::new(gray.width() as usize, gray.height() as usize, gray.as_raw()).map(|f| scan(&f, Want::First)).unwrap_or_default();
+        let codes = Frame::new(gray.width() as usize, gray.height() as usize, gray.as_raw()).map(|f| scan(&f, want)).unwrap_or_default();
         let elapsed = start.elapsed();
         let t = tallies.entry(folder).or_default();
         t.time += elapsed;
+        t.worst = t.worst.max(elapsed);
+        if elapsed > slowest.0 {
+            slowest = (elapsed, path.clone());
+        }
         // A payload with no text form has an empty .txt; its bytes are in a .bin beside it.
         let raw = if expected.is_empty() { std::fs::read(path.with_extension("bin")).ok() } else { None };
         let matches = |c: &iotmark_core::scan::Code| normalise(&c.text) == expected || raw.as_deref() == Some(c.bytes.as_slice());
@@ -81,23 +89,35 @@ fn main() {
         }
     }
     let mut total = Tally::default();
-    println!("{:32} {:>7} {:>5} {:>6} {:>6} {:>11}", "folder", "correct", "wrong", "failed", "images", "ms/image");
+    println!("{:32} {:>7} {:>5} {:>6} {:>6} {:>11} {:>9}", "folder", "correct", "wrong", "failed", "images", "ms/image", "worst ms");
     for (folder, t) in &tallies {
         let n = t.correct + t.wrong + t.failed;
-        println!("{folder:32} {:>7} {:>5} {:>6} {:>6} {:>11.1}", t.correct, t.wrong, t.failed, n, t.time.as_secs_f64() * 1000.0 / n as f64);
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        println!(
+            "{folder:32} {:>7} {:>5} {:>6} {:>6} {:>11.1} {:>9.1}",
+            t.correct,
+            t.wrong,
+            t.failed,
+            n,
+            ms(t.time) / n as f64,
+            ms(t.worst)
+        );
         total.correct += t.correct;
         total.wrong += t.wrong;
         total.failed += t.failed;
         total.time += t.time;
+        total.worst = total.worst.max(t.worst);
     }
     let n = total.correct + total.wrong + total.failed;
     println!(
-        "{:32} {:>7} {:>5} {:>6} {:>6} {:>11.1}",
+        "{:32} {:>7} {:>5} {:>6} {:>6} {:>11.1} {:>9.1}",
         "total",
         total.correct,
         total.wrong,
         total.failed,
         n,
-        total.time.as_secs_f64() * 1000.0 / n as f64
+        total.time.as_secs_f64() * 1000.0 / n as f64,
+        total.worst.as_secs_f64() * 1000.0
     );
+    println!("slowest: {:.1} ms, {}", slowest.0.as_secs_f64() * 1000.0, slowest.1.display());
 }

@@ -33,13 +33,18 @@ impl Perspective {
         Some(Perspective(c))
     }
 
+    #[inline]
     pub fn map(&self, u: f64, v: f64) -> Point {
-        let den = self.0[6] * u + self.0[7] * v + 1.0f64;
-        let x = (self.0[0] * u + self.0[1] * v + self.0[2]) / den;
-        let y = (self.0[3] * u + self.0[4] * v + self.0[5]) / den;
+        let den = 1.0 / (self.0[6] * u + self.0[7] * v + 1.0f64);
+        let x = (self.0[0] * u + self.0[1] * v + self.0[2]) * den;
+        let y = (self.0[3] * u + self.0[4] * v + self.0[5]) * den;
 
-        let x = x.round();
-        let y = y.round();
+        // Rounding half away from zero, as `f64::round` does, without its library call
+        // (no SSE4.1 in the default target): this runs for every sample of every fitness test.
+        // A conversion saturates (and takes NaN to 0), so the range checks below still hold.
+        let round = |t: f64| if t >= 0.0 { (t + 0.5) as i64 as f64 } else { (t - 0.5) as i64 as f64 };
+        let x = round(x);
+        let y = round(y);
 
         assert!(x <= i32::MAX as f64);
         assert!(x >= i32::MIN as f64);
