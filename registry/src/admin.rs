@@ -2,8 +2,8 @@
 //! Each change is logged with who made it ("admin" and the operating-system user).
 
 use crate::console::{hash_password, Role};
+use crate::secrets::{hex, random, sha256};
 use crate::store::{log, Store};
-use crate::util::{hex, random, sha256};
 use sqlx::Row;
 use std::path::Path;
 

@@ -5,10 +5,12 @@
 //! session's CSRF token and every POST checks it (and the role and region) before
 //! anything is written. Every change is logged with who did it, in the same transaction.
 
+use crate::clock::{now, today};
+use crate::html::esc;
 use crate::http::Shared;
 use crate::labels::{expiring_of, record, Record};
+use crate::secrets::{hex, random, same_secret, sha256};
 use crate::store::{log, StoreError};
-use crate::util::{esc, hex, now, random, same_secret, sha256, today};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use axum::extract::rejection::FormRejection;

@@ -13,7 +13,7 @@ fn find<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
 }
 
 fn key32(hex: &str) -> Option<[u8; 32]> {
-    crate::util::unhex(hex)?.try_into().ok()
+    crate::secrets::unhex(hex)?.try_into().ok()
 }
 
 fn read(path: &Path) -> Result<String, String> {

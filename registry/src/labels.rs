@@ -2,9 +2,10 @@
 //! (`POST /api/labels`, `GET /api/labels/expiring`, `POST /api/labels/{id}/renew`), which
 //! authenticates issuers by a bearer token of which only the SHA-256 is stored.
 
+use crate::clock::{now, today};
 use crate::http::{ApiError, Shared};
+use crate::secrets::sha256;
 use crate::store::log;
-use crate::util::{now, sha256, today};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, Query, State};

@@ -9,9 +9,12 @@
 //! * [`pages`]: the public register pages; [`console`]: the reviewers' console.
 //! * [`http`]: the router and errors; [`serve`]: start-up; [`admin`]: the subcommands.
 //! * [`loopback`]: a minimal HTTP client for the tests and the load benchmark.
+//! * [`clock`]: dates and times; [`secrets`]: tokens and digests; [`html`]: escaping.
 
 pub mod admin;
+pub mod clock;
 pub mod console;
+pub mod html;
 pub mod http;
 pub mod keys;
 pub mod labels;
@@ -20,6 +23,6 @@ pub mod lists;
 pub mod loopback;
 pub mod pages;
 pub mod reports;
+pub mod secrets;
 pub mod serve;
 pub mod store;
-pub mod util;

@@ -8,8 +8,9 @@
 //! one database serves byte-identical lists: each polls the stored sequence and reloads
 //! the bytes when another process published a newer one.
 
+use crate::clock::today;
+use crate::secrets::{hex, sha256};
 use crate::store::{Store, StoreError};
-use crate::util::{hex, sha256, today};
 use axum::body::Bytes;
 use iotmark_core::date::Date;
 use iotmark_core::label::LabelId;

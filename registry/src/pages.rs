@@ -2,9 +2,10 @@
 //! languages. One self-contained HTML page: no scripts, no external resources, no cookies,
 //! a strict Content-Security-Policy, and no log of which label was looked up.
 
+use crate::clock::today;
+use crate::html::{esc, style_hash};
 use crate::http::Shared;
 use crate::labels::{parse_id, record, Record};
-use crate::util::{base64, esc, sha256, today};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -172,10 +173,7 @@ h1{font-size:1.4rem}.status{font-size:1.25rem;font-weight:600;padding:.75rem;bor
 
 /// The one Content-Security-Policy: nothing may load, only the page's own style runs.
 static CSP: LazyLock<String> = LazyLock::new(|| {
-    format!(
-        "default-src 'none'; style-src 'sha256-{}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-        base64(&sha256(STYLE.as_bytes()))
-    )
+    format!("default-src 'none'; style-src {}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'", style_hash(STYLE))
 });
 
 fn status_line(w: &Words, status: &str) -> &'static str {

@@ -4,9 +4,10 @@
 //! `client_ref` makes retries idempotent: a phone that lost the answer sends again and gets
 //! the same reference, and nothing new is stored.
 
+use crate::clock::now;
 use crate::http::{ApiError, Shared};
+use crate::secrets::random;
 use crate::store::{is_unique_violation, log};
-use crate::util::{now, random};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{ConnectInfo, Path, State};

@@ -144,6 +144,6 @@ impl Store {
 
 /// Appends to the change log, inside the transaction that makes the change.
 pub async fn log(conn: &mut AnyConnection, who: &str, what: &str) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO log (at, who, what) VALUES ($1, $2, $3)").bind(crate::util::now()).bind(who).bind(what).execute(conn).await?;
+    sqlx::query("INSERT INTO log (at, who, what) VALUES ($1, $2, $3)").bind(crate::clock::now()).bind(who).bind(what).execute(conn).await?;
     Ok(())
 }

@@ -27,7 +27,7 @@ pub fn lab() -> SigningKey {
 }
 
 pub fn today() -> Date {
-    iotmark_registry::util::today()
+    iotmark_registry::clock::today()
 }
 
 pub fn free_port() -> u16 {
@@ -53,7 +53,7 @@ impl Fixture {
         trust.issued = today();
         trust.expires = Date(today().0 + 180);
         std::fs::write(dir.path().join("trust.cose"), trust.sign(&root).expect("trust list signs")).expect("trust written");
-        let hex = iotmark_registry::util::hex;
+        let hex = iotmark_registry::secrets::hex;
         write_key(&dir.path().join("root.pub"), &format!("iotmark-public-key-1:{}", hex(root.verifying_key().as_bytes())));
         write_key(&dir.path().join("status.key"), &format!("iotmark-secret-key-1:{}", hex(&key("status").to_bytes())));
         write_key(&dir.path().join("lab.pub"), &format!("iotmark-public-key-1:{}", hex(lab().verifying_key().as_bytes())));
