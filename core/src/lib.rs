@@ -8,6 +8,7 @@
 //! * [`grade`]: the grading rule.
 //! * [`wire`]: the signed encoding and its text form.
 //! * [`issue`]: checking and signing a label; [`verify`]: the verdict on one.
+//! * [`keys`]: the text form of key files.
 //! * [`trust`]: trust lists and revocation lists.
 //! * [`qr`]: QR symbols; [`scan`]: reading them from images.
 //! * [`explain`]: what a verdict means, in plain words and many languages.
@@ -17,6 +18,7 @@ pub mod date;
 pub mod explain;
 pub mod grade;
 pub mod issue;
+pub mod keys;
 pub mod label;
 pub mod qr;
 pub mod scan;

@@ -4,27 +4,11 @@
 
 use crate::failure::{Failure, Result};
 use crate::files;
-use iotmark_core::wire::cose;
 use iotmark_core::{SigningKey, VerifyingKey};
 use std::path::Path;
 
-const SECRET: &str = "iotmark-secret-key-1:";
-const PUBLIC: &str = "iotmark-public-key-1:";
-
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn unhex32(s: &str) -> Option<[u8; 32]> {
-    if s.len() != 64 {
-        return None;
-    }
-    let mut out = [0u8; 32];
-    for (i, o) in out.iter_mut().enumerate() {
-        *o = u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()?;
-    }
-    Some(out)
-}
+use iotmark_core::keys::{self as text, KeyTextError};
+pub use iotmark_core::keys::{hex, public_text};
 
 /// A fresh key from the operating system's random source.
 pub fn generate() -> Result<SigningKey> {
@@ -34,16 +18,11 @@ pub fn generate() -> Result<SigningKey> {
 }
 
 pub fn write_secret(path: &Path, key: &SigningKey) -> Result<()> {
-    let text = format!("# iotmark private signing key: keep it secret, never share or commit it\n{SECRET}{}\n", hex(&key.to_bytes()));
-    files::write_mode(path, text.as_bytes(), Some(0o600))
+    files::write_mode(path, text::secret_text(key).as_bytes(), Some(0o600))
 }
 
-pub fn public_text(key: &VerifyingKey) -> String {
-    format!("# iotmark public key, key id {}\n{PUBLIC}{}\n", hex(&cose::key_id(key)), hex(key.as_bytes()))
-}
-
-fn find<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
-    text.lines().map(str::trim).find_map(|l| l.strip_prefix(prefix))
+fn bad(path: &Path, e: KeyTextError) -> Failure {
+    Failure::input(format!("{} is {e}", path.display()))
 }
 
 /// Refuses a private key file that other users can read, as ssh does: a key that may have
@@ -69,22 +48,14 @@ pub fn read_secret(path: &Path) -> Result<SigningKey> {
     if path != Path::new("-") {
         check_private(path)?;
     }
-    let text = files::read_text(path)?;
-    let seed = find(&text, SECRET).and_then(unhex32).ok_or_else(|| {
-        Failure::input(format!("{} is not an iotmark private key file (expected a line {SECRET}<64 hex digits>)", path.display()))
-    })?;
-    Ok(SigningKey::from_bytes(&seed))
+    text::secret_from_text(&files::read_text(path)?).map_err(|e| bad(path, e))
 }
 
 /// Reads a public key file, or the public half of a private key file.
 pub fn read_public(path: &Path) -> Result<VerifyingKey> {
-    let text = files::read_text(path)?;
-    if find(&text, SECRET).is_some() {
-        return Ok(read_secret(path)?.verifying_key());
+    let content = files::read_text(path)?;
+    if text::is_secret(&content) {
+        return read_secret(path).map(|k| k.verifying_key());
     }
-    let bytes = find(&text, PUBLIC).and_then(unhex32).ok_or_else(|| {
-        Failure::input(format!("{} is not an iotmark public key file (expected a line {PUBLIC}<64 hex digits>)", path.display()))
-    })?;
-    VerifyingKey::from_bytes(&bytes)
-        .map_err(|_| Failure::input(format!("{} holds a value that is not an Ed25519 public key", path.display())))
+    text::public_from_text(&content).map_err(|e| bad(path, e))
 }

@@ -41,7 +41,9 @@ pub struct Fixture {
 }
 
 fn write_key(path: &Path, line: &str) {
+    use std::os::unix::fs::PermissionsExt;
     std::fs::write(path, format!("# test key\n{line}\n")).expect("key file written");
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).expect("key file made private");
 }
 
 impl Fixture {
