@@ -327,6 +327,52 @@ fn suspension_refuses_backdated_labels_but_keeps_recorded_ones() {
     assert_eq!(verify(&backdated, &ctx).verdict, Verdict::Invalid(Invalid::IssuerSuspended), "the backdated label is refused");
     let page = server.get("/console/issuers/1/expiring", &[("Cookie", &cookie_header(&admin))]);
     assert_eq!(page.status, 200);
+    the_command_line_refuses_the_backdated_label(&fx, &server, &recorded);
+}
+
+/// The attack as the issue tells it, with the project's own command: `iotmark sign
+/// --issued` (a date before the suspension) with the leaked key, then `iotmark verify`
+/// from the registry's lists, and offline from the saved lists.
+fn the_command_line_refuses_the_backdated_label(fx: &Fixture, server: &Server, recorded: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    use std::process::Command;
+    let iotmark = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/release/iotmark");
+    assert!(iotmark.exists(), "cargo test --release --workspace builds the iotmark command first");
+    let leaked = fx.path("leaked.key");
+    std::fs::write(&leaked, iotmark_core::keys::secret_text(&lab())).expect("key written");
+    std::fs::set_permissions(&leaked, std::fs::Permissions::from_mode(0o600)).expect("key private");
+    let spec = concat!(env!("CARGO_MANIFEST_DIR"), "/../labels/examples/smart-speaker.toml");
+    let out = fx.path("forged");
+    let signed = Command::new(&iotmark)
+        .args(["sign", spec, "--key", &leaked.display().to_string(), "--out", &out.display().to_string()])
+        .args(["--issued", "2026-01-15", "--format", "sticker", "--dpi", "200", "--json"])
+        .output()
+        .expect("iotmark runs");
+    assert!(signed.status.success(), "{}", String::from_utf8_lossy(&signed.stderr));
+    let forged: serde_json::Value = serde_json::from_slice(&signed.stdout).expect("json");
+    let url = format!("http://{}", server.addr);
+    let root = fx.path("root.pub").display().to_string();
+    let verify = |text: &str, lists: &[&str]| {
+        let o = Command::new(&iotmark)
+            .args(["verify", "--root", &root, "--json", text])
+            .args(lists)
+            .env("IOTMARK_STATE_DIR", fx.path("state"))
+            .output()
+            .expect("iotmark runs");
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_default();
+        (o.status.code(), v["verification"]["verdict"].as_str().unwrap_or("").to_owned())
+    };
+    let forged_text = forged["text"].as_str().expect("text");
+    assert_eq!(verify(forged_text, &["--lists-url", &url]), (Some(5), "issuer-suspended".to_owned()));
+    assert_eq!(verify(recorded, &["--lists-url", &url]), (Some(0), "valid".to_owned()));
+    // Offline: the lists saved from the registry, no network.
+    let revoked = fx.path("revocation.cose");
+    std::fs::write(&revoked, &server.get("/lists/revocation.cose", &[]).body).expect("saved");
+    let trust = fx.path("trust.cose").display().to_string();
+    let offline = ["--trust", trust.as_str(), "--revoked", &revoked.display().to_string()].map(str::to_owned);
+    let offline: Vec<&str> = offline.iter().map(String::as_str).collect();
+    assert_eq!(verify(forged_text, &offline), (Some(5), "issuer-suspended".to_owned()));
+    assert_eq!(verify(recorded, &offline).1, "valid");
 }
 
 #[test]
