@@ -6,7 +6,7 @@
 //! seeded generator (the same scenes on every run).
 //!
 //! Kinds:
-//! - `flat`: a label sticker on a flat surface, tilted and rolled (the baseline);
+//! - `flat`: a label sticker (version 10, as labels are) on a flat surface, tilted and rolled (the baseline);
 //! - `cylinder`: the sticker on a cylinder of radius 1.5x its width, turned 12°;
 //! - `two-codes`: a marketing code beside the label (the expected text is the label's);
 //! - `small-2px`: about two pixels a module after blur and JPEG;
@@ -281,7 +281,7 @@ fn main() {
                 angle: rng.range(0.0, std::f64::consts::TAU),
             };
             let (cx, cy) = (w as f64 / 2.0 + rng.range(-40.0, 40.0), h as f64 / 2.0 + rng.range(-30.0, 30.0));
-            let label = label_text(&mut rng, 150);
+            let label = label_text(&mut rng, 400);
             let (px, text) = match *kind {
                 "flat" | "dots" => {
                     let style = if *kind == "dots" { Style::Dots } else { Style::Square };
