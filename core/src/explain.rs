@@ -19,6 +19,19 @@ pub const ENGLISH: &str = include_str!("../lang/en.json");
 /// The language tags whose files ship with iotmark.
 pub const LANGUAGES: &[&str] = &["en", "de", "fr", "es", "pt", "sw"];
 
+/// The language file of a language the core ships ([`LANGUAGES`]).
+pub fn bundled(tag: &str) -> Option<&'static str> {
+    Some(match tag {
+        "en" => ENGLISH,
+        "de" => include_str!("../lang/de.json"),
+        "fr" => include_str!("../lang/fr.json"),
+        "es" => include_str!("../lang/es.json"),
+        "pt" => include_str!("../lang/pt.json"),
+        "sw" => include_str!("../lang/sw.json"),
+        _ => return None,
+    })
+}
+
 /// One language's messages.
 #[derive(Clone, Debug, Default)]
 pub struct Messages {
@@ -336,6 +349,14 @@ mod tests {
         ("pt", include_str!("../lang/pt.json")),
         ("sw", include_str!("../lang/sw.json")),
     ];
+
+    #[test]
+    fn every_language_offered_is_bundled() {
+        for tag in LANGUAGES {
+            assert!(bundled(tag).is_some_and(|j| Messages::from_json(j).is_ok()), "{tag}");
+        }
+        assert!(bundled("xx").is_none());
+    }
 
     fn placeholders(s: &str) -> BTreeSet<String> {
         s.split('{').skip(1).filter_map(|p| p.split_once('}').map(|(name, _)| name.to_owned())).collect()

@@ -24,17 +24,9 @@ pub const EXAMPLES: &[(&str, &str)] = &[
     ("open-thermostat", include_str!("../examples/open-thermostat.toml")),
 ];
 
-/// The language files that ship with the tool.
+/// The language files that ship with the tool (the core's).
 pub fn language(tag: &str) -> Option<&'static str> {
-    Some(match tag {
-        "en" => include_str!("../../core/lang/en.json"),
-        "de" => include_str!("../../core/lang/de.json"),
-        "fr" => include_str!("../../core/lang/fr.json"),
-        "es" => include_str!("../../core/lang/es.json"),
-        "pt" => include_str!("../../core/lang/pt.json"),
-        "sw" => include_str!("../../core/lang/sw.json"),
-        _ => return None,
-    })
+    iotmark_core::explain::bundled(tag)
 }
 
 pub fn demo_key(name: &str) -> SigningKey {

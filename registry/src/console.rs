@@ -93,6 +93,15 @@ fn refuse(status: StatusCode, why: &str) -> Refusal {
     Refusal(status, why.to_owned())
 }
 
+/// The start of a long scanned text (a label's digits run to hundreds): enough to recognise
+/// it, short enough to fit a narrow screen.
+fn shortened(text: &str) -> String {
+    match text.char_indices().nth(36) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_owned(),
+    }
+}
+
 fn html(status: StatusCode, title: &str, body: &str) -> Response {
     let page = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
@@ -309,13 +318,13 @@ async fn home(State(app): State<Shared>, headers: HeaderMap) -> Result<Response,
         };
         let rec = rec.as_ref().map(record_html).unwrap_or_else(|| "<p>The label is not in the register.</p>".into());
         body.push_str(&format!(
-            "<section><h3>{} · {} · {}</h3><div><div><p>{}</p><p>Contact: {}</p><p><small>{}</small></p></div><div>{rec}</div></div>{}</section>",
+            "<section><h3>{} · {} · {}</h3><div><div><p>{}</p><p>Contact: {}</p><p><small>Scanned text: {}</small></p></div><div>{rec}</div></div>{}</section>",
             esc(&reference),
             esc(&row.try_get::<String, _>(4)?),
             esc(&row.try_get::<String, _>(7)?),
             esc(&row.try_get::<String, _>(5)?),
-            esc(&row.try_get::<String, _>(6)?),
-            esc(&row.try_get::<String, _>(1)?.chars().take(80).collect::<String>()),
+            esc(&Some(row.try_get::<String, _>(6)?).filter(|c| !c.is_empty()).unwrap_or_else(|| "not given".into())),
+            esc(&shortened(&row.try_get::<String, _>(1)?)),
             decision_form(&user, &reference)
         ));
     }

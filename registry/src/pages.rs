@@ -9,152 +9,16 @@ use crate::labels::{parse_id, record, Record};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use iotmark_core::explain::Messages;
 use serde::Deserialize;
 use std::sync::LazyLock;
 
 pub const LANGUAGES: [&str; 6] = ["en", "de", "fr", "es", "pt", "sw"];
 
-/// The words of the page: [title, valid, expired, struck-off, suspended, renewed, unknown,
-/// product, maker, model, grade, assurance, issuer, issued, valid until, struck off on,
-/// reason, replaced by, bad id].
-type Words = [&'static str; 19];
-
-const EN: Words = [
-    "Label register",
-    "Valid: this label is registered and in force.",
-    "Expired: this label is genuine but past its valid-until date.",
-    "Struck off: this label no longer counts.",
-    "Suspended: its issuer is suspended and this label is not in its record.",
-    "Renewed: a newer label replaces this one.",
-    "Unknown: the register has no label with this id.",
-    "Product",
-    "Maker",
-    "Model",
-    "Grade",
-    "Assurance",
-    "Issuer",
-    "Issued",
-    "Valid until",
-    "Struck off on",
-    "Reason",
-    "Replaced by",
-    "This is not a label id (XXXX-XXXX-XXXX-XXXX).",
-];
-const DE: Words = [
-    "Label-Register",
-    "Gültig: Dieses Label ist registriert und in Kraft.",
-    "Abgelaufen: Das Label ist echt, aber sein Gültigkeitsdatum ist überschritten.",
-    "Gestrichen: Dieses Label gilt nicht mehr.",
-    "Ausgesetzt: Der Aussteller ist gesperrt und dieses Label ist nicht in seinem Bestand.",
-    "Erneuert: Ein neueres Label ersetzt dieses.",
-    "Unbekannt: Das Register kennt kein Label mit dieser Kennung.",
-    "Produkt",
-    "Hersteller",
-    "Modell",
-    "Stufe",
-    "Prüftiefe",
-    "Aussteller",
-    "Ausgestellt",
-    "Gültig bis",
-    "Gestrichen am",
-    "Grund",
-    "Ersetzt durch",
-    "Das ist keine Label-Kennung (XXXX-XXXX-XXXX-XXXX).",
-];
-const FR: Words = [
-    "Registre des labels",
-    "Valide : ce label est enregistré et en vigueur.",
-    "Expiré : ce label est authentique mais sa date de validité est passée.",
-    "Radié : ce label ne compte plus.",
-    "Suspendu : son émetteur est suspendu et ce label ne figure pas dans son registre.",
-    "Renouvelé : un label plus récent remplace celui-ci.",
-    "Inconnu : le registre n’a aucun label avec cet identifiant.",
-    "Produit",
-    "Fabricant",
-    "Modèle",
-    "Niveau",
-    "Assurance",
-    "Émetteur",
-    "Émis le",
-    "Valide jusqu’au",
-    "Radié le",
-    "Motif",
-    "Remplacé par",
-    "Ce n’est pas un identifiant de label (XXXX-XXXX-XXXX-XXXX).",
-];
-const ES: Words = [
-    "Registro de etiquetas",
-    "Válida: esta etiqueta está registrada y en vigor.",
-    "Caducada: la etiqueta es auténtica pero su fecha de validez ha pasado.",
-    "Retirada: esta etiqueta ya no cuenta.",
-    "Suspendida: su emisor está suspendido y esta etiqueta no consta en su registro.",
-    "Renovada: una etiqueta más reciente sustituye a esta.",
-    "Desconocida: el registro no tiene ninguna etiqueta con este identificador.",
-    "Producto",
-    "Fabricante",
-    "Modelo",
-    "Nivel",
-    "Garantía",
-    "Emisor",
-    "Emitida",
-    "Válida hasta",
-    "Retirada el",
-    "Motivo",
-    "Sustituida por",
-    "Esto no es un identificador de etiqueta (XXXX-XXXX-XXXX-XXXX).",
-];
-const PT: Words = [
-    "Registo de etiquetas",
-    "Válida: esta etiqueta está registada e em vigor.",
-    "Expirada: a etiqueta é autêntica mas a data de validade passou.",
-    "Cancelada: esta etiqueta já não conta.",
-    "Suspensa: o emissor está suspenso e esta etiqueta não consta do seu registo.",
-    "Renovada: uma etiqueta mais recente substitui esta.",
-    "Desconhecida: o registo não tem nenhuma etiqueta com este identificador.",
-    "Produto",
-    "Fabricante",
-    "Modelo",
-    "Nível",
-    "Garantia",
-    "Emissor",
-    "Emitida",
-    "Válida até",
-    "Cancelada em",
-    "Motivo",
-    "Substituída por",
-    "Isto não é um identificador de etiqueta (XXXX-XXXX-XXXX-XXXX).",
-];
-const SW: Words = [
-    "Rejista ya lebo",
-    "Halali: lebo hii imesajiliwa na inatumika.",
-    "Imeisha muda: lebo ni halisi lakini tarehe yake ya mwisho imepita.",
-    "Imefutwa: lebo hii haihesabiki tena.",
-    "Imesimamishwa: mtoaji wake amesimamishwa na lebo hii haimo kwenye kumbukumbu zake.",
-    "Imesasishwa: lebo mpya inachukua nafasi ya hii.",
-    "Haijulikani: rejista haina lebo yenye kitambulisho hiki.",
-    "Bidhaa",
-    "Mtengenezaji",
-    "Modeli",
-    "Daraja",
-    "Uhakikisho",
-    "Mtoaji",
-    "Imetolewa",
-    "Halali hadi",
-    "Imefutwa tarehe",
-    "Sababu",
-    "Imebadilishwa na",
-    "Hiki si kitambulisho cha lebo (XXXX-XXXX-XXXX-XXXX).",
-];
-
-fn words(lang: &str) -> &'static Words {
-    match lang {
-        "de" => &DE,
-        "fr" => &FR,
-        "es" => &ES,
-        "pt" => &PT,
-        "sw" => &SW,
-        _ => &EN,
-    }
+/// The page's words, in the core's language files (`register.*`), with grades, assurance
+/// levels and dates in the core's own wording for each language.
+fn words(lang: &str) -> Messages {
+    iotmark_core::explain::bundled(lang).and_then(|json| Messages::from_json(json).ok()).unwrap_or_else(Messages::english)
 }
 
 /// `?lang=` first, then the first supported language of `Accept-Language`, then English.
@@ -176,31 +40,29 @@ static CSP: LazyLock<String> = LazyLock::new(|| {
     format!("default-src 'none'; style-src {}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'", style_hash(STYLE))
 });
 
-fn status_line(w: &Words, status: &str) -> &'static str {
-    match status {
-        "valid" => w[1],
-        "expired" => w[2],
-        "struck-off" => w[3],
-        "suspended" => w[4],
-        "renewed" => w[5],
-        _ => w[6],
-    }
+fn status_line(w: &Messages, status: &str) -> String {
+    let known = ["valid", "expired", "struck-off", "suspended", "renewed"];
+    w.say(&format!("register.status.{}", if known.contains(&status) { status } else { "unknown" }), &[])
 }
 
-fn details(w: &Words, r: &Record) -> String {
-    let mut rows = vec![(w[7], r.product.clone()), (w[8], r.maker.clone()), (w[9], r.model.clone()), (w[10], r.grade.clone())];
-    rows.extend([
-        (w[11], r.assurance.clone()),
-        (w[12], r.issuer.clone()),
-        (w[13], r.issued.to_string()),
-        (w[14], r.valid_until.to_string()),
-    ]);
+fn details(w: &Messages, r: &Record) -> String {
+    let say = |k: &str| w.say(&format!("register.{k}"), &[]);
+    let mut rows = vec![
+        (say("product"), r.product.clone()),
+        (say("maker"), r.maker.clone()),
+        (say("model"), r.model.clone()),
+        (say("grade"), w.say(&format!("grade.{}", r.grade), &[])),
+        (say("assurance"), say(&format!("assurance.{}", r.assurance))),
+        (say("issuer"), r.issuer.clone()),
+        (say("issued"), w.date(r.issued)),
+        (say("valid-until"), w.date(r.valid_until)),
+    ];
     if let Some(on) = r.struck_off_on {
-        rows.push((w[15], on.to_string()));
-        rows.push((w[16], r.public_reason.clone().unwrap_or_default()));
+        rows.push((say("struck-off-on"), w.date(on)));
+        rows.push((say("reason"), r.public_reason.clone().unwrap_or_default()));
     }
     if let Some(by) = &r.replaced_by {
-        rows.push((w[17], by.clone()));
+        rows.push((say("replaced-by"), by.clone()));
     }
     rows.iter().map(|(k, v)| format!("<dt>{}</dt><dd>{}</dd>", esc(k), esc(v))).collect()
 }
@@ -212,9 +74,9 @@ fn page(lang: &str, id: &str, body: &str) -> String {
         "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
          <meta name=\"referrer\" content=\"no-referrer\"><title>{} {}</title><style>{STYLE}</style></head>\
          <body><nav aria-label=\"language\">{nav}</nav><main><h1>{}: {}</h1>{body}</main></body></html>",
-        esc(w[0]),
+        esc(&w.say("register.title", &[])),
         esc(id),
-        esc(w[0]),
+        esc(&w.say("register.title", &[])),
         esc(id)
     )
 }
@@ -228,7 +90,10 @@ pub async fn label_page(State(app): State<Shared>, Path(id): Path<String>, Query
     let lang = language(q.lang.as_deref(), &headers);
     let w = words(lang);
     let (status, body) = match parse_id(&id) {
-        Err(_) => (StatusCode::BAD_REQUEST, page(lang, "", &format!("<p class=\"status bad\" role=\"status\">{}</p>", esc(w[18])))),
+        Err(_) => (
+            StatusCode::BAD_REQUEST,
+            page(lang, "", &format!("<p class=\"status bad\" role=\"status\">{}</p>", esc(&w.say("register.bad-id", &[])))),
+        ),
         Ok(label) => {
             let found = match app.store.pool.acquire().await {
                 Ok(mut conn) => record(&mut conn, label).await,
@@ -244,15 +109,19 @@ pub async fn label_page(State(app): State<Shared>, Path(id): Path<String>, Query
                 }
                 Ok(None) => (
                     StatusCode::NOT_FOUND,
-                    page(lang, &label.to_string(), &format!("<p class=\"status bad\" role=\"status\">{}</p>", esc(w[6]))),
+                    page(
+                        lang,
+                        &label.to_string(),
+                        &format!("<p class=\"status bad\" role=\"status\">{}</p>", esc(&w.say("register.status.unknown", &[]))),
+                    ),
                 ),
                 Ok(Some(r)) => {
                     let status = r.status(today());
                     let class = if status == "valid" { "valid" } else { "bad" };
                     let body = format!(
                         "<p class=\"status {class}\" role=\"status\">{}</p><dl>{}</dl>",
-                        esc(status_line(w, status)),
-                        details(w, &r)
+                        esc(&status_line(&w, status)),
+                        details(&w, &r)
                     );
                     (StatusCode::OK, page(lang, &r.id, &body))
                 }
