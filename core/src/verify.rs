@@ -174,10 +174,6 @@ pub struct Context<'a> {
     pub today: Date,
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// Verifies label text (bare or URL form).
 pub fn verify(text: &str, ctx: &Context) -> Verification {
     let t = ctx.trust;
@@ -232,7 +228,7 @@ fn check(text: &str, ctx: &Context, out: &mut Verification) -> Result<Verdict, I
     if suspension.is_some_and(|s| !s.recorded(&Fingerprint::of_payload(envelope.payload))) {
         return Err(Invalid::IssuerSuspended);
     }
-    out.signer = Some(Signer { name: issuer.name.clone(), kid: hex(&envelope.kid) });
+    out.signer = Some(Signer { name: issuer.name.clone(), kid: crate::keys::hex(&envelope.kid) });
     out.struck_off = ctx.revoked.and_then(|r| r.revoked(label.id)).cloned();
     let verdict = if out.struck_off.is_some() {
         Verdict::Revoked

@@ -106,7 +106,7 @@ impl Lists {
         let list = RevocationList {
             sequence,
             issued,
-            expires: Date(issued.0 + VALID_DAYS),
+            expires: issued.plus_days(VALID_DAYS).ok_or_else(|| db_err("the list would expire after 9999-12-31"))?,
             labels: struck_off(conn).await?,
             suspended: suspensions(conn).await?,
         };

@@ -14,7 +14,7 @@ use iotmark_core::trust::{Issuer, RevocationList, TrustList};
 use iotmark_core::SigningKey;
 use iotmark_registry::clock::today;
 use iotmark_registry::loopback::{request, Conn};
-use iotmark_registry::secrets::{hex, sha256};
+use iotmark_registry::secrets::sha256;
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener};
@@ -103,9 +103,13 @@ fn fixture(dir: &Path) -> Result<TrustList, Fail> {
         status_key: Some(key("status").verifying_key()),
     };
     std::fs::write(dir.join("trust.cose"), trust.sign(&key("root"))?)?;
-    std::fs::write(dir.join("root.pub"), format!("iotmark-public-key-1:{}\n", hex(key("root").verifying_key().as_bytes())))?;
-    std::fs::write(dir.join("status.key"), format!("iotmark-secret-key-1:{}\n", hex(&key("status").to_bytes())))?;
-    std::fs::write(dir.join("lab.pub"), format!("iotmark-public-key-1:{}\n", hex(key("lab").verifying_key().as_bytes())))?;
+    use iotmark_core::keys::{public_text, secret_text};
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(dir.join("root.pub"), public_text(&key("root").verifying_key()))?;
+    std::fs::write(dir.join("status.key"), secret_text(&key("status")))?;
+    // The registry refuses a status key others can read.
+    std::fs::set_permissions(dir.join("status.key"), std::fs::Permissions::from_mode(0o600))?;
+    std::fs::write(dir.join("lab.pub"), public_text(&key("lab").verifying_key()))?;
     Ok(trust)
 }
 

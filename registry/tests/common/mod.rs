@@ -40,9 +40,9 @@ pub struct Fixture {
     pub trust: TrustList,
 }
 
-fn write_key(path: &Path, line: &str) {
+fn write_key(path: &Path, text: &str) {
     use std::os::unix::fs::PermissionsExt;
-    std::fs::write(path, format!("# test key\n{line}\n")).expect("key file written");
+    std::fs::write(path, text).expect("key file written");
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).expect("key file made private");
 }
 
@@ -55,14 +55,11 @@ impl Fixture {
         trust.issued = today();
         trust.expires = Date(today().0 + 180);
         std::fs::write(dir.path().join("trust.cose"), trust.sign(&root).expect("trust list signs")).expect("trust written");
-        let hex = iotmark_registry::secrets::hex;
-        write_key(&dir.path().join("root.pub"), &format!("iotmark-public-key-1:{}", hex(root.verifying_key().as_bytes())));
-        write_key(&dir.path().join("status.key"), &format!("iotmark-secret-key-1:{}", hex(&key("status").to_bytes())));
-        write_key(&dir.path().join("lab.pub"), &format!("iotmark-public-key-1:{}", hex(lab().verifying_key().as_bytes())));
-        write_key(
-            &dir.path().join("other.pub"),
-            &format!("iotmark-public-key-1:{}", hex(key("Example Self-Declaration Registry").verifying_key().as_bytes())),
-        );
+        use iotmark_core::keys::{public_text, secret_text};
+        write_key(&dir.path().join("root.pub"), &public_text(&root.verifying_key()));
+        write_key(&dir.path().join("status.key"), &secret_text(&key("status")));
+        write_key(&dir.path().join("lab.pub"), &public_text(&lab().verifying_key()));
+        write_key(&dir.path().join("other.pub"), &public_text(&key("Example Self-Declaration Registry").verifying_key()));
         Fixture { dir, trust }
     }
 
