@@ -12,14 +12,16 @@ use crate::artwork::{self, Format};
 use crate::commands::{today, write_artwork};
 use crate::failure::{Failure, Result};
 use crate::registry::{self, Registry, RegistryArgs};
-use crate::{files, keys, spec};
+use crate::{files, keys, serials, spec};
 use clap::Args;
+use iotmark_core::date::Date;
 use iotmark_core::issue::issue;
 use iotmark_core::label::{Label, LabelId};
 use iotmark_core::qr;
 use iotmark_core::scan::{self, scan, Frame, Want};
 use iotmark_core::SigningKey;
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref};
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
@@ -104,52 +106,71 @@ fn parse_grid(s: &str) -> Result<(usize, usize)> {
 }
 
 fn read_serials(a: &BatchArgs) -> Result<Vec<String>> {
-    let serials: Vec<String> = match (&a.serials, a.count) {
-        (Some(path), _) => files::read_text(path)?
-            .lines()
-            .map(|l| l.split(',').next().unwrap_or("").trim().trim_matches('"').to_owned())
-            .filter(|s| !s.is_empty())
-            .enumerate()
-            .filter(|(i, s)| !(*i == 0 && s.eq_ignore_ascii_case("serial")))
-            .map(|(_, s)| s)
-            .collect(),
-        (None, Some(n)) => (1..=n).map(|i| format!("{}{i:06}", a.serial_prefix)).collect(),
-        (None, None) => return Err(Failure::input("give --serials FILE.csv or --count N")),
-    };
-    let mut seen = HashSet::new();
-    if let Some(dup) = serials.iter().find(|s| !seen.insert(s.as_str())) {
-        return Err(Failure::input(format!("serial {dup:?} appears twice: each unit needs its own serial")));
+    match (&a.serials, a.count) {
+        (Some(path), _) => Ok(serials::read(&files::read_text(path)?)
+            .map_err(|e| Failure::input(format!("{}: {e}", path.display())))?
+            .into_iter()
+            .map(|r| r.serial)
+            .collect()),
+        (None, Some(0)) => Err(Failure::input("--count 0: there are no serial numbers to sign")),
+        (None, Some(n)) => Ok((1..=n).map(|i| format!("{}{i:06}", a.serial_prefix)).collect()),
+        (None, None) => Err(Failure::input("give --serials FILE.csv or --count N")),
     }
-    if serials.is_empty() {
-        return Err(Failure::input("there are no serial numbers to sign"));
-    }
-    Ok(serials)
 }
 
 /// The batch's fixed parameters, kept in `batch.json` so that a resumed run signs the same.
-fn state(a: &BatchArgs, spec_text: &str, key: &SigningKey) -> Result<serde_json::Value> {
-    let path = a.out.join("batch.json");
-    let fresh = json!({
-        "spec_sha256": keys::hex(&Sha256::digest(spec_text.as_bytes())),
-        "kid": keys::hex(&iotmark_core::wire::cose::key_id(&key.verifying_key())),
-        "issued": today(),
-        "sheet": a.sheet, "grid": a.grid, "format": a.format,
-    });
-    if path.exists() {
-        let old: serde_json::Value =
-            serde_json::from_str(&files::read_text(&path)?).map_err(|e| Failure::input(format!("{} is damaged: {e}", path.display())))?;
-        for field in ["spec_sha256", "kid", "sheet", "grid", "format"] {
-            if old[field] != fresh[field] {
-                return Err(Failure::refused(format!(
-                    "{} holds a batch made with another {field}; use a new output folder",
-                    a.out.display()
-                )));
-            }
-        }
-        return Ok(old);
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchState {
+    /// SHA-256 of the spec file's bytes, in hex.
+    pub spec_sha256: String,
+    /// The issuer key's id, in hex.
+    pub kid: String,
+    /// The issue date of every label of the batch, fixed at the first run.
+    pub issued: Date,
+    pub sheet: Option<String>,
+    pub grid: Option<String>,
+    pub format: String,
+}
+
+impl BatchState {
+    /// The first field in which `self` (from an earlier run) and `other` differ, if any.
+    pub fn differs_from(&self, other: &BatchState) -> Option<&'static str> {
+        [
+            ("spec_sha256", self.spec_sha256 == other.spec_sha256),
+            ("kid", self.kid == other.kid),
+            ("sheet", self.sheet == other.sheet),
+            ("grid", self.grid == other.grid),
+            ("format", self.format == other.format),
+        ]
+        .into_iter()
+        .find(|(_, same)| !same)
+        .map(|(field, _)| field)
     }
-    files::write(&path, serde_json::to_string_pretty(&fresh).unwrap_or_default().as_bytes())?;
-    Ok(fresh)
+}
+
+fn fresh_state(a: &BatchArgs, spec_text: &str, key: &SigningKey) -> BatchState {
+    BatchState {
+        spec_sha256: keys::hex(&Sha256::digest(spec_text.as_bytes())),
+        kid: keys::hex(&iotmark_core::wire::cose::key_id(&key.verifying_key())),
+        issued: today(),
+        sheet: a.sheet.clone(),
+        grid: a.grid.clone(),
+        format: a.format.clone(),
+    }
+}
+
+/// The state of an earlier run in `out`, if any, refused when it was made differently.
+fn earlier_state(out: &Path, fresh: &BatchState) -> Result<Option<BatchState>> {
+    let path = out.join("batch.json");
+    if !path.exists() {
+        return Ok(None);
+    }
+    let old: BatchState =
+        serde_json::from_str(&files::read_text(&path)?).map_err(|e| Failure::input(format!("{} is damaged: {e}", path.display())))?;
+    if let Some(field) = old.differs_from(fresh) {
+        return Err(Failure::refused(format!("{} holds a batch made with another {field}; use a new output folder", out.display())));
+    }
+    Ok(Some(old))
 }
 
 /// A unit's label id: the same for the same spec, issuer and serial, so resuming re-signs nothing new.
@@ -225,31 +246,51 @@ impl Progress {
 }
 
 pub fn run(a: &BatchArgs) -> Result<i32> {
+    // Every argument is checked before anything is written, so that a mistyped one leaves
+    // nothing behind that would refuse the corrected run.
     let spec_text = files::read_text(&a.spec)?;
     let spec = spec::parse(&spec_text, &a.spec)?;
     let key = keys::read_secret(&a.key)?;
     let serials = read_serials(a)?;
     let registry = Registry::from_args(&a.registry)?;
+    let format = artwork::FORMATS
+        .iter()
+        .copied()
+        .find(|f| f.name == a.format)
+        .ok_or_else(|| Failure::input(format!("{:?} is not a format (sticker, panel)", a.format)))?;
+    let layout = match &a.sheet {
+        None => None,
+        Some(sheet) => {
+            let page = paper(sheet)?;
+            Some((page, grid(page, &artwork::STICKER, a.grid.as_deref().map(parse_grid).transpose()?)?))
+        }
+    };
+    if a.sheet.is_none() && a.grid.is_some() {
+        return Err(Failure::input("--grid is for sticker sheets: give --sheet a4 or --sheet letter with it"));
+    }
+    let fresh = fresh_state(a, &spec_text, &key);
+    let earlier = earlier_state(&a.out, &fresh)?;
+    let issued = earlier.as_ref().map_or(fresh.issued, |s| s.issued);
+    let seed = format!("{}\n{}", fresh.spec_sha256, fresh.kid);
+    let label_of = |serial: &str| spec.label(unit_id(&seed, serial), issued, Some(serial));
+    // Every unit's label is made and checked (the core's text rules on its serial) first.
+    for serial in &serials {
+        label_of(serial)?.check().map_err(|e| Failure::input(format!("serial {serial:?}: {e}")))?;
+    }
     files::create_dir(&a.out)?;
     // A run that was killed may have left temporary files; they never became outputs.
     for dir in [a.out.clone(), a.out.join("labels"), a.out.join("sheets")] {
         files::remove_partials(&dir);
     }
-    let state = state(a, &spec_text, &key)?;
-    let issued = state["issued"].as_str().and_then(|d| d.parse().ok()).unwrap_or_else(today);
-    let seed = format!("{}\n{}", state["spec_sha256"].as_str().unwrap_or(""), state["kid"].as_str().unwrap_or(""));
+    if earlier.is_none() {
+        files::write(&a.out.join("batch.json"), serde_json::to_string_pretty(&fresh).unwrap_or_default().as_bytes())?;
+    }
     let mut journal = Journal::open(a.out.join("batch.journal"))?;
     let done: HashSet<String> = journal.done.iter().map(|(s, _, _)| s.clone()).collect();
     let todo: Vec<&String> = serials.iter().filter(|s| !done.contains(*s)).collect();
     let mut progress = Progress::new(serials.len(), serials.len() - todo.len());
-    let label_of = |serial: &str| spec.label(unit_id(&seed, serial), issued, Some(serial));
-    match &a.sheet {
+    match layout {
         None => {
-            let format = artwork::FORMATS
-                .iter()
-                .copied()
-                .find(|f| f.name == a.format)
-                .ok_or_else(|| Failure::input(format!("{:?} is not a format (sticker, panel)", a.format)))?;
             let dir = a.out.join("labels");
             for serial in todo {
                 let label = label_of(serial)?;
@@ -260,9 +301,7 @@ pub fn run(a: &BatchArgs) -> Result<i32> {
                 progress.at(journal.done.len());
             }
         }
-        Some(sheet) => {
-            let page = paper(sheet)?;
-            let grid = grid(page, &artwork::STICKER, a.grid.as_deref().map(parse_grid).transpose()?)?;
+        Some((page, grid)) => {
             let per_sheet = grid.cols * grid.rows;
             let first_sheet = journal.done.iter().filter_map(|(_, _, f)| sheet_number(f)).max().map_or(1, |n| n + 1);
             let dir = a.out.join("sheets");
@@ -350,19 +389,9 @@ fn file_stem(serial: &str) -> String {
     serial.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect()
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
-}
-
 fn write_manifests(out: &Path, done: &[(String, LabelId, String)]) -> Result<()> {
-    let mut csv = String::from("label_id,serial,file\n");
-    for (serial, id, file) in done {
-        csv.push_str(&format!("{id},{},{}\n", csv_field(serial), csv_field(file)));
-    }
+    let ids: Vec<String> = done.iter().map(|(_, id, _)| id.to_string()).collect();
+    let csv = serials::write(&["label_id", "serial", "file"], done.iter().zip(&ids).map(|((s, _, f), id)| vec![id.as_str(), s, f]));
     files::write(&out.join("manifest.csv"), csv.as_bytes())?;
     let rows: Vec<_> = done.iter().map(|(s, id, f)| json!({"label_id": id.to_string(), "serial": s, "file": f})).collect();
     files::write(&out.join("manifest.json"), serde_json::to_string_pretty(&rows).unwrap_or_default().as_bytes())

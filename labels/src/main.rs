@@ -1,17 +1,6 @@
 //! `iotmark`: the manufacturers' and operators' tool. Run `iotmark --help`.
 
-mod artwork;
-mod assess;
-mod batch;
-mod commands;
-mod demo;
-mod failure;
-mod files;
-mod keys;
-mod lists;
-mod registry;
-mod seen;
-mod spec;
+use iotmark_labels::{assess, batch, commands, demo, failure, lists};
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;

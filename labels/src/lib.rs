@@ -1,0 +1,21 @@
+//! The iotmark makers' tool as a library: the `iotmark` binary (`main.rs`) is its command
+//! line, and fuzz targets and tests call the same code.
+//!
+//! - [`spec`]: the label spec (TOML) a maker writes, parsed and checked;
+//! - [`serials`]: the batch CSV of serial numbers, read with the `csv` crate;
+//! - [`batch`], [`commands`], [`assess`], [`lists`], [`demo`]: the commands;
+//! - [`artwork`]: the print layout of one label (SVG, PDF, PNG).
+
+pub mod artwork;
+pub mod assess;
+pub mod batch;
+pub mod commands;
+pub mod demo;
+pub mod failure;
+pub mod files;
+pub mod keys;
+pub mod lists;
+pub mod registry;
+pub mod seen;
+pub mod serials;
+pub mod spec;
