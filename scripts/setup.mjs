@@ -28,6 +28,11 @@ export function setup({ browser = false } = {}) {
     try { run(`cargo install wasm-bindgen-cli --version ${want} --locked`); } catch { run(`cargo install wasm-bindgen-cli --version ${want}`); }
   }
 
+  // wasm-pack builds the npm package; it finds wasm-bindgen and wasm-opt on PATH.
+  if (!has('wasm-pack')) {
+    try { run('cargo install wasm-pack --locked'); } catch { run('cargo install wasm-pack'); }
+  }
+
   const apt = [];
   if (!has('wasm-opt')) apt.push('binaryen');
   if (browser && !has('chromium')) apt.push('chromium');

@@ -22,6 +22,7 @@ pub enum Tier {
 
 /// The topic a principle belongs to; used to group principles for people.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "kebab-case")]
 pub enum Category {
     Privacy,

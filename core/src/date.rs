@@ -10,12 +10,14 @@ use std::str::FromStr;
 
 /// A day, counted from 1970-01-01 (day 0).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(type = "string"))]
 pub struct Date(pub u32);
 
 /// A month, counted from January 2020 (month 0). Security-update promises are made to
 /// the month ("until June 2031"); counting from 2020 keeps months until 2041 in one
 /// CBOR byte.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(type = "string"))]
 pub struct YearMonth(pub u32);
 
 /// Why a date could not be read.
@@ -52,6 +54,16 @@ impl Date {
     /// The date of a Unix time in seconds; times before 1970 clamp to day 0.
     pub fn from_unix(seconds: i64) -> Date {
         Date(u32::try_from(seconds.max(0) / 86_400).unwrap_or(u32::MAX))
+    }
+
+    /// The UTC date of a JavaScript time (`Date.now()`: milliseconds since 1970); `None`
+    /// for a time that is not a finite number or lies outside 1970 to 9999.
+    pub fn from_unix_millis(millis: f64) -> Option<Date> {
+        if !millis.is_finite() || millis < 0.0 {
+            return None;
+        }
+        let days = (millis / 86_400_000.0).floor();
+        (days <= f64::from(Date::LAST.0)).then_some(Date(days as u32))
     }
 
     pub fn from_ymd(year: i32, month: u32, day: u32) -> Option<Date> {
@@ -217,5 +229,10 @@ mod tests {
         assert!("2023-2-01".parse::<Date>().is_err());
         assert_eq!("2031-06".parse::<YearMonth>().unwrap().to_string(), "2031-06");
         assert_eq!(Date::from_unix(1_700_000_000).to_string(), "2023-11-14");
+        assert_eq!(Date::from_unix_millis(1_700_000_000_000.0).map(|d| d.to_string()).as_deref(), Some("2023-11-14"));
+        assert_eq!(Date::from_unix_millis(86_399_999.0), Some(Date(0)));
+        assert_eq!(Date::from_unix_millis(f64::NAN), None);
+        assert_eq!(Date::from_unix_millis(-1.0), None);
+        assert_eq!(Date::from_unix_millis(1e20), None);
     }
 }

@@ -9,6 +9,7 @@ use crate::catalogue::{self, Category};
 use crate::date::{Date, YearMonth};
 use crate::grade::Grade;
 use crate::label::{Assurance, Label, Processing, Status, UpdateDelivery, WithoutCloud};
+use crate::trust::Freshness;
 use crate::verify::{Verdict, Verification};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -30,6 +31,22 @@ pub fn bundled(tag: &str) -> Option<&'static str> {
         "sw" => include_str!("../lang/sw.json"),
         _ => return None,
     })
+}
+
+/// The shipped language ([`LANGUAGES`]) for one tag, matched on the whole tag and then on
+/// its primary subtag (`pt-BR` is served by `pt`), ignoring case; `None` when iotmark does
+/// not ship it.
+pub fn shipped(tag: &str) -> Option<&'static str> {
+    let tag = tag.trim().to_ascii_lowercase();
+    let primary = tag.split(['-', '_']).next().unwrap_or_default();
+    LANGUAGES.iter().find(|l| **l == tag).or_else(|| LANGUAGES.iter().find(|l| **l == primary)).copied()
+}
+
+/// The shipped language that best serves a reader who prefers `tags`, most preferred
+/// first (as `navigator.languages` gives them): the first one iotmark ships ([`shipped`]),
+/// English when none is.
+pub fn negotiate<'a>(tags: impl IntoIterator<Item = &'a str>) -> &'static str {
+    tags.into_iter().find_map(shipped).unwrap_or("en")
 }
 
 /// One language's messages.
@@ -119,6 +136,7 @@ impl Messages {
 
 /// A titled list of plain sentences.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Section {
     pub key: &'static str,
     pub title: String,
@@ -127,6 +145,7 @@ pub struct Section {
 
 /// One principle as shown on demand.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct PrincipleLine {
     pub id: u8,
     pub status: Status,
@@ -136,16 +155,53 @@ pub struct PrincipleLine {
 
 /// The principles of one category.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct PrincipleGroup {
     pub category: Category,
     pub title: String,
     pub principles: Vec<PrincipleLine>,
 }
 
+/// How a verdict is shown: its colour and how much weight the shopper may give it. Every
+/// front end draws the tone the core gives and never works it out from the verdict code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[serde(rename_all = "kebab-case")]
+pub enum Tone {
+    /// Rely on it: genuine and in force.
+    Valid,
+    /// Genuine but not in force today: expired, or dated after today.
+    Caution,
+    /// Do not rely on it: struck off, or not genuine.
+    Invalid,
+    /// Not an iotmark label at all, so neither good nor bad news about a label.
+    Neutral,
+}
+
+impl Tone {
+    pub fn of(verdict: &Verdict) -> Tone {
+        match verdict {
+            Verdict::Valid => Tone::Valid,
+            Verdict::Expired | Verdict::NotYetValid => Tone::Caution,
+            Verdict::Revoked => Tone::Invalid,
+            Verdict::Invalid(i) if i.code() == "not-a-label" => Tone::Neutral,
+            Verdict::Invalid(_) => Tone::Invalid,
+        }
+    }
+}
+
+/// A grade's place on the three-step scale, drawn as filled and empty stars: "★★☆".
+pub fn stars(grade: Grade) -> String {
+    let level = usize::from(grade.level());
+    "★".repeat(level) + &"☆".repeat(usize::from(Grade::STEPS) - level)
+}
+
 /// Everything a front end says about one verification.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Explanation {
     pub verdict: Verdict,
+    pub tone: Tone,
     /// "Genuine label", "Not genuine", …
     pub headline: String,
     /// One sentence on what the verdict means for the shopper.
@@ -154,6 +210,12 @@ pub struct Explanation {
     pub grade: Option<Grade>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grade_text: Option<String>,
+    /// The grade's step on the scale, 1 (bronze) to 3 (gold).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grade_level: Option<u8>,
+    /// The same step as stars: "★★☆".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grade_stars: Option<String>,
     /// Whose product this is, and the reminder to compare it with the box.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub product: Option<String>,
@@ -165,7 +227,13 @@ pub struct Explanation {
     /// Lifecycle, privacy, openness, and who vouches for it, in that order.
     pub sections: Vec<Section>,
     pub principles: Vec<PrincipleGroup>,
-    /// Things the shopper should know about the verifier itself (an old trust list).
+    /// For a QR code that is not a label: "It says: …", its text as plain text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub said: Option<String>,
+    /// Which lists this verdict was reached with, and how old they are.
+    pub lists: Vec<String>,
+    /// Things the shopper should know about the verifier itself (an old trust list, a
+    /// device clock set back).
     pub warnings: Vec<String>,
 }
 
@@ -179,15 +247,20 @@ pub fn explain(v: &Verification, m: &Messages) -> Explanation {
     };
     let mut e = Explanation {
         verdict: v.verdict.clone(),
+        tone: Tone::of(&v.verdict),
         headline: m.say(&format!("verdict.{verdict_key}.headline"), &[]),
         summary: m.say(&format!("verdict.{verdict_key}.summary"), &[]),
         grade: None,
         grade_text: None,
+        grade_level: None,
+        grade_stars: None,
         product: None,
         check_box: None,
         struck_off: struck_off(v, m),
         sections: Vec::new(),
         principles: Vec::new(),
+        said: v.other_text.as_ref().map(|text| m.say("verdict.not-a-label.said", &[("text", text)])),
+        lists: lists(&v.trust_list, v.revocation_list.as_ref(), v.today, m),
         warnings: warnings(v, m),
     };
     if let (Verdict::Invalid(reason), "invalid") = (&v.verdict, verdict_key) {
@@ -198,6 +271,8 @@ pub fn explain(v: &Verification, m: &Messages) -> Explanation {
     let p = &label.product;
     e.grade = Some(label.grade);
     e.grade_text = Some(m.say(&format!("grade.{}", label.grade.key()), &[]));
+    e.grade_level = Some(label.grade.level());
+    e.grade_stars = Some(stars(label.grade));
     e.product = Some(m.say("product.line", &[("name", &p.name), ("model", &p.model), ("maker", &p.maker)]));
     let mut check = m.say("product.check", &[]);
     if let Some(serial) = &p.serial {
@@ -218,8 +293,41 @@ fn struck_off(v: &Verification, m: &Messages) -> Vec<String> {
     lines
 }
 
+/// One line per list: which edition, when it was signed and how long ago, and whether it is
+/// out of date. `today` is the verifier's UTC date.
+pub fn lists(trust: &Freshness, revocation: Option<&Freshness>, today: Date, m: &Messages) -> Vec<String> {
+    let line = |key: &str, f: &Freshness| {
+        let age = if f.issued > today {
+            m.say("lists.age.future", &[])
+        } else if f.age_days == 0 {
+            m.say("lists.age.today", &[])
+        } else {
+            m.plural("lists.age.days", i64::from(f.age_days))
+        };
+        let sequence = f.sequence.to_string();
+        let mut text = m.say(key, &[("sequence", &sequence), ("date", &m.date(f.issued)), ("age", &age)]);
+        if f.expired {
+            text = format!("{text} {}", m.say("lists.expired", &[("date", &m.date(f.expires))]));
+        }
+        text
+    };
+    let mut out = vec![line("lists.trust", trust)];
+    out.extend(revocation.map(|r| line("lists.revocation", r)));
+    out
+}
+
+/// The device's clock is behind when today comes before a list was signed: the lists are
+/// signed with the real date, so expiry and validity cannot be judged until it is set right.
+pub fn clock_behind(v: &Verification) -> bool {
+    v.today < v.trust_list.issued || v.revocation_list.is_some_and(|r| v.today < r.issued)
+}
+
 fn warnings(v: &Verification, m: &Messages) -> Vec<String> {
     let mut out = Vec::new();
+    if clock_behind(v) {
+        let signed = v.revocation_list.map_or(v.trust_list.issued, |r| r.issued.max(v.trust_list.issued));
+        out.push(m.say("warning.clock-behind", &[("today", &m.date(v.today)), ("date", &m.date(signed))]));
+    }
     if v.trust_list.expired {
         out.push(m.say("warning.trust-expired", &[("date", &m.date(v.trust_list.expires))]));
     }
@@ -307,7 +415,6 @@ fn vouch(v: &Verification, label: &Label, m: &Messages) -> Section {
         m.say(&format!("vouch.{assurance}"), &[("issuer", signer), ("maker", &label.product.maker)]),
         m.say("vouch.dates", &[("issued", &m.date(label.issued)), ("until", &m.date(label.valid_until))]),
         m.say("vouch.label-id", &[("id", &label.id.to_string())]),
-        m.say("vouch.trust-age", &[("age", &m.plural("span.days", i64::from(v.trust_list.age_days)))]),
     ];
     section("vouch", m, lines)
 }
@@ -391,6 +498,64 @@ mod tests {
         let fr = Messages::from_json(FILES[1].1).unwrap();
         assert_eq!(fr.plural("span.days", 0), "0 jour");
         assert!(Messages::from_json("[1]").is_err());
+    }
+
+    #[test]
+    fn languages_are_negotiated_from_the_readers_preferences() {
+        assert_eq!(negotiate(["pt-BR", "en-US"]), "pt");
+        assert_eq!(negotiate(["ja", "SW-tz"]), "sw");
+        assert_eq!(negotiate(["de_CH"]), "de");
+        assert_eq!(negotiate(["xx", ""]), "en");
+        assert_eq!(negotiate([]), "en");
+        assert_eq!(negotiate(["FR"]), "fr");
+        assert_eq!(shipped("en-GB"), Some("en"));
+        assert_eq!(shipped("eng"), None);
+    }
+
+    #[test]
+    fn tones_and_stars_follow_the_verdict_and_grade() {
+        use crate::verify::Invalid;
+        use crate::wire::FormatError;
+        assert_eq!(Tone::of(&Verdict::Valid), Tone::Valid);
+        assert_eq!(Tone::of(&Verdict::Expired), Tone::Caution);
+        assert_eq!(Tone::of(&Verdict::NotYetValid), Tone::Caution);
+        assert_eq!(Tone::of(&Verdict::Revoked), Tone::Invalid);
+        assert_eq!(Tone::of(&Verdict::Invalid(Invalid::BadSignature)), Tone::Invalid);
+        assert_eq!(Tone::of(&Verdict::Invalid(Invalid::Malformed(FormatError::NotALabel))), Tone::Neutral);
+        assert_eq!(stars(Grade::Bronze), "★☆☆");
+        assert_eq!(stars(Grade::Silver), "★★☆");
+        assert_eq!(stars(Grade::Gold), "★★★");
+    }
+
+    fn fresh(sequence: u64, issued: u32, expires: u32, today: u32) -> Freshness {
+        Freshness::of(sequence, Date(issued), Date(expires), Date(today))
+    }
+
+    #[test]
+    fn list_lines_say_the_age_in_words_in_every_language() {
+        let en = Messages::english();
+        let today = Date(20_779);
+        let lines = lists(&fresh(4, 20_779, 20_800, 20_779), Some(&fresh(9, 20_778, 20_781, 20_779)), today, &en);
+        assert_eq!(
+            lines,
+            [
+                "Trusted signers: list 4, signed 22 November 2026 (today).",
+                "Struck-off labels: list 9, signed 21 November 2026 (1 day ago)."
+            ]
+        );
+        let old = lists(&fresh(4, 20_700, 20_770, 20_779), None, today, &en);
+        assert_eq!(old, ["Trusted signers: list 4, signed 4 September 2026 (79 days ago). Out of date since 13 November 2026."]);
+        for (tag, json) in FILES {
+            let m = Messages::from_json(json).unwrap();
+            for line in lists(&fresh(4, 20_700, 20_800, 20_779), Some(&fresh(1, 20_779, 20_781, 20_779)), today, &m) {
+                assert!(
+                    !line.contains('{')
+                        && !line.contains("lists.")
+                        && line.contains("79") != line.contains(m.say("lists.age.today", &[]).as_str()),
+                    "{tag}: {line}"
+                );
+            }
+        }
     }
 
     #[test]

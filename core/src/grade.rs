@@ -20,6 +20,7 @@ use std::fmt;
 
 /// A degree of compliance. The numbers are the wire values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "kebab-case")]
 pub enum Grade {
     Bronze = 1,
@@ -29,6 +30,14 @@ pub enum Grade {
 
 impl Grade {
     pub const ALL: [Grade; 3] = [Grade::Bronze, Grade::Silver, Grade::Gold];
+
+    /// How many steps the scale has: bronze, silver, gold.
+    pub const STEPS: u8 = 3;
+
+    /// The grade's step on the scale, 1 (bronze) to [`Grade::STEPS`] (gold).
+    pub fn level(self) -> u8 {
+        self as u8
+    }
 
     pub fn key(self) -> &'static str {
         match self {

@@ -12,6 +12,7 @@ use std::fmt;
 
 /// A principle's assessed status. The numbers are the wire values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     Met = 0,
@@ -35,6 +36,7 @@ impl Status {
 
 /// How a label's claims are backed, weakest first. The numbers are the wire values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "kebab-case")]
 pub enum Assurance {
     /// The maker says so, with public documents as evidence.
@@ -59,6 +61,7 @@ impl Assurance {
 
 /// How security updates reach the device.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "kebab-case")]
 pub enum UpdateDelivery {
     /// Installed automatically.
@@ -71,6 +74,7 @@ pub enum UpdateDelivery {
 
 /// Whether the core functions keep working without the maker's cloud.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "kebab-case")]
 pub enum WithoutCloud {
     Works = 0,
@@ -80,6 +84,7 @@ pub enum WithoutCloud {
 
 /// Where the collected data is processed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "kebab-case")]
 pub enum Processing {
     OnDevice = 0,
@@ -92,6 +97,7 @@ macro_rules! flags {
     ($(#[$doc:meta])* $name:ident { $($field:ident = $bit:expr),+ $(,)? }) => {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+        #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
         #[serde(default, deny_unknown_fields)]
         pub struct $name { $(pub $field: bool),+ }
 
@@ -153,6 +159,7 @@ flags!(
 /// Whose product this label belongs to. Shown first, so that a genuine label copied
 /// onto another product is easy to notice.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct Product {
     pub maker: String,
@@ -169,6 +176,7 @@ pub struct Product {
 
 /// Lifecycle facts.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct Lifecycle {
     pub updates_until: YearMonth,
@@ -180,6 +188,7 @@ pub struct Lifecycle {
 
 /// Privacy facts.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct Privacy {
     #[serde(default)]
@@ -193,6 +202,7 @@ pub struct Privacy {
 
 /// The concrete facts behind the principles, the ones shoppers and regulators ask for.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct Facts {
     pub lifecycle: Lifecycle,
@@ -203,6 +213,7 @@ pub struct Facts {
 
 /// A label's identity: unique per issuer, printed on the label, named by revocation lists.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(type = "string"))]
 pub struct LabelId(pub u64);
 
 impl fmt::Display for LabelId {
@@ -238,6 +249,7 @@ impl<'de> Deserialize<'de> for LabelId {
 
 /// A complete label: the claims that get signed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Label {
     pub id: LabelId,
     /// The catalogue version the principles were assessed against.

@@ -57,6 +57,7 @@ pub struct TrustList {
 
 /// Why a label was struck off, as a stable code that verifiers put in their own words.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(type = "\"other\" | \"wrong-product\" | \"false-claims\" | \"copied\" | \"withdrawn\""))]
 pub enum Reason {
     Other = 0,
     /// The label is used on a product it was not issued for.
@@ -95,6 +96,7 @@ impl Serialize for Reason {
 
 /// One struck-off label: when, why, and the reviewers' public note.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Revoked {
     pub id: LabelId,
     pub on: Date,
@@ -384,14 +386,14 @@ fn read_trust_list(d: &mut Decoder) -> Result<TrustList, TrustError> {
 }
 
 fn read_key(d: &mut Decoder, what: &'static str) -> Result<VerifyingKey, TrustError> {
-    let bytes: [u8; 32] = d.bytes().map_err(cbor)?.try_into().map_err(|_| TrustError::BadEntry(what))?;
+    let bytes: [u8; 32] = wire::cbor::bytes(d).map_err(cbor)?.try_into().map_err(|_| TrustError::BadEntry(what))?;
     VerifyingKey::from_bytes(&bytes).map_err(|_| TrustError::BadEntry(what))
 }
 
 fn read_issuer(d: &mut Decoder) -> Result<Issuer, TrustError> {
     array_of(d, 5)?;
     let key = read_key(d, "an issuer key is not a 32-byte Ed25519 point")?;
-    let name = d.str().map_err(cbor)?.to_owned();
+    let name = wire::cbor::str(d).map_err(cbor)?.to_owned();
     let bits = d.u8().map_err(cbor)?;
     if bits & !0b111 != 0 {
         return Err(TrustError::BadEntry("an issuer has unknown assurance levels"));
@@ -509,15 +511,15 @@ fn read_revoked(d: &mut Decoder) -> Result<Revoked, TrustError> {
     let on = Date(d.u32().map_err(cbor)?);
     let code = d.u8().map_err(cbor)?;
     let reason = Reason::ALL.get(usize::from(code)).copied().ok_or(TrustError::BadEntry("a strike-off has an unknown reason"))?;
-    let note = d.str().map_err(cbor)?.to_owned();
+    let note = wire::cbor::str(d).map_err(cbor)?.to_owned();
     Ok(Revoked { id, on, reason, note })
 }
 
 fn read_suspension(d: &mut Decoder) -> Result<Suspension, TrustError> {
     array_of(d, 3)?;
-    let kid: KeyId = d.bytes().map_err(cbor)?.try_into().map_err(|_| TrustError::BadEntry("a suspended key id is not 4 bytes"))?;
+    let kid: KeyId = wire::cbor::bytes(d).map_err(cbor)?.try_into().map_err(|_| TrustError::BadEntry("a suspended key id is not 4 bytes"))?;
     let from = Date(d.u32().map_err(cbor)?);
-    let bytes = d.bytes().map_err(cbor)?;
+    let bytes = wire::cbor::bytes(d).map_err(cbor)?;
     if bytes.len() % FINGERPRINT_LEN != 0 {
         return Err(TrustError::BadEntry("a suspension's recorded fingerprints are not a multiple of 12 bytes"));
     }
@@ -588,6 +590,7 @@ impl Lists {
 
 /// How fresh a list is, as a verifier reports it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Freshness {
     pub sequence: u64,
     pub issued: Date,

@@ -75,6 +75,7 @@ impl fmt::Display for Invalid {
 
 /// The verdict on a label.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(type = "VerdictCode"))]
 pub enum Verdict {
     Valid,
     /// Genuine, but past its valid-until date.
@@ -136,6 +137,7 @@ impl Serialize for Verdict {
 
 /// Who signed a genuine label.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Signer {
     pub name: String,
     /// Hex key id.
@@ -144,6 +146,7 @@ pub struct Signer {
 
 /// Everything a front end needs to show the result of a verification.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Verification {
     pub verdict: Verdict,
     /// One sentence on why, for an invalid label.
@@ -160,6 +163,10 @@ pub struct Verification {
     /// The address before `#` when the label was given in URL form.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
+    /// For a QR code that is not a label: what it says, to be shown as plain text (see
+    /// [`shown_text`]); never opened.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub other_text: Option<String>,
     pub trust_list: Freshness,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revocation_list: Option<Freshness>,
@@ -184,6 +191,7 @@ pub fn verify(text: &str, ctx: &Context) -> Verification {
         signer: None,
         struck_off: None,
         link: None,
+        other_text: None,
         trust_list: Freshness::of(t.sequence, t.issued, t.expires, ctx.today),
         revocation_list: ctx.revoked.map(|r| Freshness::of(r.sequence, r.issued, r.expires, ctx.today)),
         today: ctx.today,
@@ -191,12 +199,29 @@ pub fn verify(text: &str, ctx: &Context) -> Verification {
     match check(text, ctx, &mut out) {
         Ok(verdict) => out.verdict = verdict,
         Err(invalid) => {
+            if invalid == Invalid::Malformed(FormatError::NotALabel) {
+                out.other_text = Some(shown_text(text));
+            }
             out.reason = Some(invalid.to_string());
             out.verdict = Verdict::Invalid(invalid);
             out.label = None;
             out.signer = None;
             out.struck_off = None;
         }
+    }
+    out
+}
+
+/// The most of a non-label code's text that is shown: 200 characters, with control and
+/// invisible characters (which could disguise it) replaced by U+FFFD.
+pub const SHOWN_CHARS: usize = 200;
+
+/// A foreign code's text made safe to show as plain text (see [`SHOWN_CHARS`]).
+pub fn shown_text(text: &str) -> String {
+    let mut out: String =
+        text.chars().take(SHOWN_CHARS).map(|c| if c.is_control() || crate::label::is_invisible(c) { '\u{FFFD}' } else { c }).collect();
+    if text.chars().nth(SHOWN_CHARS).is_some() {
+        out.push('…');
     }
     out
 }
@@ -302,6 +327,15 @@ mod tests {
         all.extend(formats.into_iter().map(|f| Verdict::Invalid(Invalid::Malformed(f))));
         all.extend(invalid.into_iter().map(Verdict::Invalid));
         all
+    }
+
+    #[test]
+    fn a_foreign_code_is_shown_shortened_and_disarmed() {
+        assert_eq!(shown_text("https://example.com/\u{202E}gpj.exe"), "https://example.com/\u{FFFD}gpj.exe");
+        assert_eq!(shown_text("a\nb"), "a\u{FFFD}b");
+        let long = "x".repeat(SHOWN_CHARS + 5);
+        assert_eq!(shown_text(&long).chars().count(), SHOWN_CHARS + 1);
+        assert_eq!(shown_text(&"y".repeat(SHOWN_CHARS)), "y".repeat(SHOWN_CHARS));
     }
 
     #[test]

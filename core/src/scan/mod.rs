@@ -20,6 +20,7 @@
 mod finder;
 mod gray;
 mod locate;
+pub mod sighting;
 
 use gray::{Bits, Gray};
 use serde::Serialize;
@@ -61,6 +62,7 @@ impl std::error::Error for ScanError {}
 
 /// One code found in a frame.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Code {
     /// The payload bytes after error correction.
     #[serde(skip)]

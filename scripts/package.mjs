@@ -1,0 +1,43 @@
+// `npm run package`: builds the npm package @iotmark/verifier the way the ecosystem does
+// (wasm-pack, twice: the verifier for size, the decoder for speed), assembles it in
+// target/npm/package with its JavaScript, types and language files, and packs it into
+// target/npm/iotmark-verifier-<version>.tgz with `npm pack`.
+import { execSync } from 'node:child_process';
+import { cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const run = (cmd, cwd = root) => { console.log(`[package] ${cmd}`); return execSync(cmd, { stdio: ['ignore', 'pipe', 'inherit'], cwd, encoding: 'utf8' }); };
+export const packageDir = join(root, 'target/npm/package');
+
+/** Builds both WebAssembly modules and assembles the package folder; returns its path. */
+export function buildPackage() {
+  const out = join(root, 'target/wasm-pack');
+  rmSync(out, { recursive: true, force: true });
+  // The verifier (default features) is built for size; the decoder for speed.
+  run(`wasm-pack build wasm --mode no-install --target web --no-pack --profile wasm-verify --out-dir ${out}/verify --out-name iotmark_verify`);
+  run(`wasm-pack build wasm --mode no-install --target web --no-pack --release --out-dir ${out}/scan --out-name iotmark_scan -- --no-default-features --features scan`);
+  rmSync(packageDir, { recursive: true, force: true });
+  mkdirSync(join(packageDir, 'wasm'), { recursive: true });
+  for (const m of ['verify', 'scan']) {
+    for (const f of readdirSync(join(out, m)).filter((f) => /\.(js|wasm|d\.ts)$/.test(f))) cpSync(join(out, m, f), join(packageDir, 'wasm', f));
+  }
+  cpSync(join(root, 'wasm/js'), packageDir, { recursive: true });
+  cpSync(join(root, 'core/lang'), join(packageDir, 'lang'), { recursive: true });
+  for (const f of ['package.json', 'README.md']) cpSync(join(root, 'wasm', f), join(packageDir, f));
+  cpSync(join(root, 'LICENSE'), join(packageDir, 'LICENSE'));
+  return packageDir;
+}
+
+/** `npm pack` of the package folder into target/npm; returns the tarball's path. */
+export function pack() {
+  const name = run(`npm pack --silent --pack-destination ${join(root, 'target/npm')}`, packageDir).trim().split('\n').pop();
+  return join(root, 'target/npm', name);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { setup } = await import('./setup.mjs');
+  setup();
+  buildPackage();
+  console.log(`[package] ${pack()}`);
+}

@@ -1,0 +1,392 @@
+// <iotmark-verifier>: check an iotmark label on any page with one tag.
+//
+//   <script type="module" src="/iotmark/element.js"></script>
+//   <iotmark-verifier root="…64 hex digits…" lists="/iotmark/lists/" text="HTTPS://…#IM1:…"></iotmark-verifier>
+//
+// Attributes (a fixed interface, see docs/embedding.md): `root`, `lists`, `text`, `camera`,
+// `lang`. It fires `iotmark-verdict` (bubbling, composed) with the typed verdict and its
+// explanation. The element draws what the core returns; it decides nothing itself. Nothing
+// about a scan leaves the page.
+import { createVerifier, english, isLabel } from './index.js';
+import { Decoder, closeCamera, openCamera } from './camera.js';
+
+const CSS = `
+:host { display: block; font-family: var(--iotmark-font, inherit); color: var(--iotmark-text, #111); background: var(--iotmark-background, transparent);
+  --valid: var(--iotmark-valid, #1b5e20); --caution: var(--iotmark-caution, #8a5300); --invalid: var(--iotmark-invalid, #b71c1c);
+  --neutral: var(--iotmark-neutral, #455a64); --accent: var(--iotmark-accent, #1b4332); --radius: var(--iotmark-radius, 0.5rem); line-height: 1.5; }
+:host([hidden]) { display: none; }
+* { box-sizing: border-box; }
+[hidden] { display: none !important; }
+h2 { font-size: 1.5em; margin: 0; line-height: 1.25; }
+h3 { font-size: 1.05em; margin: 1em 0 0.25em; }
+p, li, h2, h3 { overflow-wrap: break-word; }
+ul { padding-left: 1.2em; margin: 0.25em 0; }
+.viewer { position: relative; background: #000; border-radius: var(--radius); overflow: hidden; aspect-ratio: 4 / 3; }
+video { width: 100%; height: 100%; object-fit: cover; display: block; }
+.aim { position: absolute; inset: 18%; border: 3px solid rgb(255 255 255 / 0.8); border-radius: var(--radius); pointer-events: none; }
+.controls { display: flex; flex-wrap: wrap; gap: 0.5em; margin: 0.75em 0; }
+button, .button { font: inherit; padding: 0.6em 1em; border: 2px solid var(--accent); border-radius: 0.4em; background: var(--iotmark-background, #fff); color: var(--accent); cursor: pointer; min-height: 44px; display: inline-flex; align-items: center; }
+button:focus-visible, .button:focus-within, summary:focus-visible { outline: 3px solid #1565c0; outline-offset: 2px; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.verdict { display: flex; gap: 0.75em; align-items: flex-start; padding: 1em; border-radius: var(--radius); border: 3px solid var(--neutral); }
+.verdict > div { min-width: 0; }
+.icon { flex: none; width: 2.6em; height: 2.6em; border-radius: 50%; display: grid; place-items: center; font-size: 1.2em; font-weight: bold; color: #fff; background: var(--neutral); }
+.verdict[data-tone=valid] { border-color: var(--valid); } .verdict[data-tone=valid] .icon { background: var(--valid); } .verdict[data-tone=valid] .icon::after { content: "✓"; }
+.verdict[data-tone=invalid] { border-color: var(--invalid); } .verdict[data-tone=invalid] .icon { background: var(--invalid); border-radius: 0.3em; } .verdict[data-tone=invalid] .icon::after { content: "✕"; }
+.verdict[data-tone=caution] { border-color: var(--caution); } .verdict[data-tone=caution] .icon { background: var(--caution); clip-path: polygon(50% 0, 100% 100%, 0 100%); border-radius: 0; } .verdict[data-tone=caution] .icon::after { content: "!"; margin-top: 0.5em; }
+.verdict[data-tone=neutral] .icon::after { content: "?"; }
+.headline:focus { outline: none; }
+.badge { display: inline-block; padding: 0.15em 0.8em; border: 2px solid currentColor; border-radius: 1em; font-weight: bold; font-size: 1.15em; }
+.badge[data-grade=gold] { background: #f3d36b; color: #111; } .badge[data-grade=silver] { background: #d9d9dc; color: #111; } .badge[data-grade=bronze] { background: #e3ac7d; color: #111; }
+.product { font-size: 1.25em; font-weight: bold; margin: 0.25em 0; }
+.check-box, .warning, .struck-off { background: #fff8e1; color: #111; border-left: 4px solid var(--caution); padding: 0.5em; margin: 0.5em 0; }
+.struck-off { border-left-color: var(--invalid); background: #ffebee; }
+.struck-off p { margin: 0.2em 0; }
+.said { font-family: ui-monospace, monospace; word-break: break-all; }
+.status-word { font-weight: bold; }
+.lists { font-size: 0.9em; color: inherit; opacity: 0.85; }
+.lists p { margin: 0.15em 0; }
+.error { color: var(--invalid); font-weight: bold; }
+`;
+
+const TEMPLATE = `
+<div part="container">
+  <p class="error" part="error" role="alert" hidden></p>
+  <p class="note" part="note" hidden></p>
+  <div class="scanner" part="scanner" hidden>
+    <div class="viewer" part="viewer"><video part="video" playsinline muted></video><div class="aim" aria-hidden="true"></div></div>
+    <p class="status" part="status" role="status"></p>
+    <div class="controls">
+      <button type="button" class="start" part="button start" hidden></button>
+      <label class="button photo" part="button photo"><span class="photo-word"></span><input type="file" accept="image/*" class="visually-hidden"></label>
+    </div>
+  </div>
+  <div class="result" part="result" hidden>
+    <div class="verdict" part="verdict">
+      <div class="icon" aria-hidden="true"></div>
+      <div>
+        <h2 class="headline" part="headline" tabindex="-1"></h2>
+        <p class="summary" part="summary"></p>
+        <p class="said" part="said" hidden></p>
+        <div class="struck-off" part="struck-off" hidden></div>
+      </div>
+    </div>
+    <div class="identity" part="identity" hidden>
+      <p><span class="badge" part="grade"></span></p>
+      <p class="product" part="product"></p>
+      <p class="check-box" part="check-box"></p>
+    </div>
+    <div class="warnings" part="warnings"></div>
+    <div class="sections" part="sections"></div>
+    <details class="principles" part="principles" hidden><summary></summary><div></div></details>
+    <div class="lists" part="lists"></div>
+    <div class="controls again-box" hidden><button type="button" class="again" part="button again"></button></div>
+  </div>
+  <p class="visually-hidden announce" aria-live="polite"></p>
+</div>`;
+
+let sheet = null;
+function styles(root) {
+  if ('adoptedStyleSheets' in Document.prototype && 'replaceSync' in CSSStyleSheet.prototype) {
+    // A constructed stylesheet: allowed by a strict Content-Security-Policy (style-src 'self').
+    sheet ??= new CSSStyleSheet();
+    if (!sheet.cssRules.length) sheet.replaceSync(CSS);
+    root.adoptedStyleSheets = [sheet];
+  } else {
+    root.append(el('style', CSS));
+  }
+}
+
+function el(tag, text, cls) {
+  const e = document.createElement(tag);
+  if (text !== undefined) e.textContent = text;
+  if (cls) e.className = cls;
+  return e;
+}
+
+export class IotmarkVerifierElement extends HTMLElement {
+  static observedAttributes = ['root', 'lists', 'text', 'camera', 'lang'];
+
+  constructor() {
+    super();
+    const root = this.attachShadow({ mode: 'open' });
+    styles(root);
+    root.insertAdjacentHTML('beforeend', TEMPLATE);
+    this.$ = (cls) => root.querySelector(`.${cls}`);
+    this.timing = { frames: 0, restarts: 0 };
+    this.current = null;
+    this.scanning = false;
+    this.$('start').onclick = () => this.startCamera();
+    this.$('again').onclick = () => this.scanAgain();
+    this.$('photo').querySelector('input').onchange = (e) => { const f = e.target.files[0]; e.target.value = ''; if (f) this.scanPhoto(f); };
+    this.onVisibility = () => this.followVisibility();
+  }
+
+  /** A verifier made by the page (`createVerifier`), used instead of `root` and `lists`. */
+  set verifier(v) {
+    this.ownVerifier = v;
+    this.verifierReady = Promise.resolve(v);
+    this.listen(v);
+    this.update();
+  }
+
+  get verifier() { return this.ownVerifier ?? null; }
+
+  connectedCallback() {
+    document.addEventListener('visibilitychange', this.onVisibility);
+    if ('IntersectionObserver' in window) {
+      this.seen = new IntersectionObserver(([entry]) => { this.inView = entry.isIntersecting; this.followVisibility(); });
+      this.seen.observe(this);
+    }
+    this.update();
+  }
+
+  disconnectedCallback() {
+    document.removeEventListener('visibilitychange', this.onVisibility);
+    this.seen?.disconnect();
+    this.stopCamera();
+    this.decoder?.stop();
+    this.decoder = null;
+  }
+
+  attributeChangedCallback(name, before, after) {
+    if (before === after) return;
+    if (name === 'root' || name === 'lists') { if (!this.ownVerifier) this.verifierReady = null; }
+    if (this.isConnected) this.update(name);
+  }
+
+  /** Preferred languages: the `lang` attribute, else the reader's browser. */
+  get langs() {
+    const own = this.getAttribute('lang');
+    return own ? [own] : [...(navigator.languages || [navigator.language || 'en'])];
+  }
+
+  say(key, args = {}) {
+    return this.core ? this.core.core.say(key, { lang: this.langs }, args) : key;
+  }
+
+  listen(v) {
+    if (this.listening === v) return;
+    this.listening = v;
+    v.addEventListener('lists', () => { if (this.current) this.show(this.current.text, { focus: false }); });
+  }
+
+  async getVerifier() {
+    this.verifierReady ??= createVerifier({ root: this.getAttribute('root'), listsUrl: this.getAttribute('lists') || undefined }).then((v) => { this.listen(v); return v; });
+    return this.verifierReady;
+  }
+
+  /** Brings the element in line with its attributes. */
+  async update(changed) {
+    const run = (this.updating = (this.updating || Promise.resolve()).then(() => this.apply(changed)).catch((e) => this.fail(e)));
+    return run;
+  }
+
+  async apply(changed) {
+    const v = await this.getVerifier();
+    this.core = v;
+    const lang = await v.prepare(this.langs);
+    this.$('error').hidden = true;
+    this.words(lang);
+    const text = this.getAttribute('text');
+    const camera = this.hasAttribute('camera');
+    this.$('scanner').hidden = !camera || (this.current && !this.scanning);
+    if (text !== null && (changed === undefined || changed === 'text' || changed === 'root' || changed === 'lists')) {
+      this.stopCamera();
+      await this.show(text, { focus: false });
+    } else if (this.current && changed === 'lang') {
+      await this.show(this.current.text, { focus: false });
+    } else if (camera && !this.current && !this.stream && changed !== 'lang') {
+      this.startCamera();
+    }
+    if (!camera && changed === 'camera') this.stopCamera();
+  }
+
+  /** The words of the element's own controls, in the language in use. */
+  words(lang) {
+    const s = (cls, key) => { this.$(cls).textContent = this.say(key); };
+    s('start', 'ui.start-camera');
+    s('photo-word', 'ui.choose-photo');
+    s('again', 'ui.scan-again');
+    this.$('principles').querySelector('summary').textContent = this.say('ui.all-principles');
+    this.$('video').setAttribute('aria-label', this.say('ui.camera'));
+    if (this.statusKey) this.status(this.statusKey);
+    const asked = this.getAttribute('lang');
+    const note = this.$('note');
+    note.hidden = !(asked && lang === 'en' && !asked.toLowerCase().startsWith('en'));
+    if (!note.hidden) note.textContent = this.say('element.language-fallback', { lang: asked });
+  }
+
+  fail(e) {
+    const box = this.$('error');
+    // Without a verifier there are no language files yet: the core's English words.
+    box.textContent = this.core ? this.say('element.setup-error', { code: e.code || 'internal' }) : english('element.setup-error', { code: e.code || 'internal' });
+    box.hidden = false;
+    this.$('result').hidden = true;
+    this.dispatchEvent(new CustomEvent('iotmark-error', { bubbles: true, composed: true, detail: { code: e.code || 'internal', message: String(e.message || e) } }));
+  }
+
+  status(key) {
+    this.statusKey = key;
+    this.$('status').textContent = this.say(key);
+  }
+
+  // ---------- verdict ----------
+
+  /** Verifies `text` and draws the verdict; fires `iotmark-verdict`. */
+  async show(text, { focus = true, started } = {}) {
+    const v = await this.getVerifier();
+    const checked = await v.verify(text, { lang: this.langs });
+    this.current = { text, checked };
+    this.scanning = false;
+    this.draw(checked, text);
+    if (started !== undefined) this.timing.verdictMs = performance.now() - started;
+    if (focus) this.$('headline').focus({ preventScroll: false });
+    const x = checked.explanation;
+    this.dispatchEvent(new CustomEvent('iotmark-verdict', {
+      bubbles: true,
+      composed: true,
+      detail: { verdict: checked.verification.verdict, tone: x.tone, text, verification: checked.verification, explanation: x, lang: checked.lang, clockBehind: checked.clock_behind },
+    }));
+    return checked;
+  }
+
+  draw({ verification: v, explanation: x }) {
+    this.$('scanner').hidden = true;
+    this.$('result').hidden = false;
+    const verdict = this.$('verdict');
+    verdict.dataset.verdict = v.verdict;
+    verdict.dataset.tone = x.tone;
+    this.$('headline').textContent = x.headline;
+    this.$('summary').textContent = x.summary;
+    const said = this.$('said');
+    said.hidden = !x.said;
+    said.textContent = x.said || '';
+    const struck = this.$('struck-off');
+    struck.replaceChildren(...(x.struck_off || []).map((line) => el('p', line)));
+    struck.hidden = !struck.childElementCount;
+    const identity = this.$('identity');
+    identity.hidden = !x.product;
+    if (x.product) {
+      const badge = this.$('badge');
+      badge.dataset.grade = x.grade;
+      badge.textContent = `${x.grade_stars} ${x.grade_text}`;
+      badge.setAttribute('aria-label', `${this.say('ui.grade')}: ${x.grade_text}`);
+      this.$('product').textContent = x.product;
+      this.$('check-box').textContent = x.check_box;
+    }
+    this.$('warnings').replaceChildren(...x.warnings.map((w) => el('p', w, 'warning')));
+    this.$('sections').replaceChildren(...x.sections.flatMap((s) => [el('h3', s.title), list(s.lines)]));
+    const principles = this.$('principles');
+    principles.hidden = !x.principles.length;
+    principles.querySelector('div').replaceChildren(...x.principles.filter((g) => g.principles.length).flatMap((g) => [
+      el('h3', g.title),
+      list(g.principles.map((p) => { const li = el('li'); li.append(el('span', `${p.status_text}: `, 'status-word'), `${p.id}. ${p.text}`); return li; })),
+    ]));
+    this.$('lists').replaceChildren(...x.lists.map((line) => el('p', line)));
+    this.$('again-box').hidden = !this.hasAttribute('camera');
+    this.$('announce').textContent = `${x.headline}. ${x.summary}`;
+  }
+
+  // ---------- camera and photos ----------
+
+  followVisibility() {
+    const visible = !document.hidden && this.inView !== false && this.isConnected;
+    if (!visible) {
+      if (this.stream) { this.resumeCamera = true; this.stopCamera(); }
+    } else if (this.resumeCamera && this.scanning === false && !this.current) {
+      this.resumeCamera = false;
+      this.startCamera();
+    }
+  }
+
+  async startCamera() {
+    this.decoder ??= new Decoder();
+    const video = this.$('video');
+    this.$('scanner').hidden = false;
+    this.$('result').hidden = true;
+    this.status('ui.camera-starting');
+    try {
+      this.stream = await openCamera(video);
+    } catch (e) {
+      this.status(e?.name === 'NotAllowedError' ? 'ui.camera-denied' : 'ui.no-camera');
+      this.$('viewer').hidden = true;
+      this.$('start').hidden = e?.name !== 'NotAllowedError';
+      return;
+    }
+    if (!this.isConnected || document.hidden) { this.stopCamera(); this.resumeCamera = true; return; }
+    this.$('viewer').hidden = false;
+    this.$('start').hidden = true;
+    this.timing.cameraReadyMs = performance.now();
+    this.status('ui.camera-ready');
+    // A camera that vanishes mid-scan (unplugged, taken by another app) is said.
+    this.stream.getVideoTracks()[0]?.addEventListener('ended', () => { if (this.scanning) { this.stopCamera(); this.status('ui.no-camera'); this.$('start').hidden = false; } });
+    this.scanning = true;
+    this.nextFrame();
+  }
+
+  stopCamera() {
+    this.scanning = false;
+    closeCamera(this.stream);
+    this.stream = null;
+  }
+
+  nextFrame() {
+    if (!this.scanning) return;
+    const video = this.$('video');
+    if (video.requestVideoFrameCallback) video.requestVideoFrameCallback(() => this.frame());
+    else setTimeout(() => this.frame(), 30);
+  }
+
+  async frame() {
+    const video = this.$('video');
+    if (!this.scanning) return;
+    if (this.busy || video.readyState < 2) { this.nextFrame(); return; }
+    this.busy = true;
+    const started = performance.now();
+    try {
+      const bitmap = await createImageBitmap(video);
+      const r = await this.decoder.decode('frame', bitmap, started);
+      this.timing.frames += 1;
+      this.timing.lastFrameMs = r.ms;
+      if (r.sighted.kind !== 'nothing' && this.scanning) {
+        this.stopCamera();
+        await this.show(r.sighted.text, { focus: true, started });
+      }
+    } catch { /* a restarted decoder or a frame that went away: keep going */ }
+    this.timing.restarts = this.decoder?.restarts ?? 0;
+    this.busy = false;
+    this.nextFrame();
+  }
+
+  async scanPhoto(file) {
+    this.decoder ??= new Decoder();
+    this.$('scanner').hidden = false;
+    let r;
+    try {
+      r = await this.decoder.decode('photo', await createImageBitmap(file));
+    } catch {
+      this.status('ui.photo-unreadable');
+      return;
+    }
+    if (r.sighted.kind === 'nothing') { this.status('ui.photo-nothing'); return; }
+    this.stopCamera();
+    await this.show(r.sighted.text, { focus: true });
+  }
+
+  scanAgain() {
+    this.current = null;
+    this.$('result').hidden = true;
+    this.startCamera();
+  }
+}
+
+function list(items) {
+  const ul = el('ul');
+  ul.append(...items.map((item) => (typeof item === 'string' ? el('li', item) : item)));
+  return ul;
+}
+
+if (!customElements.get('iotmark-verifier')) customElements.define('iotmark-verifier', IotmarkVerifierElement);
+
+export { isLabel };

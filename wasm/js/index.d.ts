@@ -1,0 +1,53 @@
+// Types of the high-level API. The value types (Checked, Verification, Explanation, …)
+// are generated from the core's Rust types by tsify: see ./wasm/iotmark_verify.d.ts.
+import type { Checked, ListsState, VerdictCode, IotmarkError } from './wasm/iotmark_verify.js';
+export type * from './wasm/iotmark_verify.js';
+
+/** A list's signed bytes, or the address to fetch them from. */
+export type ListSource = Uint8Array | ArrayBuffer | string | URL;
+
+export interface VerifierOptions {
+  /** The mark's root public key: 64 hex digits, the `iotmark-public-key-1:` text, or 32 bytes. */
+  root: string | Uint8Array;
+  /** The trust list shipped with the page: verification then works offline from the first run. */
+  trustList?: ListSource;
+  /** The revocation list shipped with the page. */
+  revocationList?: ListSource;
+  /** Where newer lists are published: `trust.cose` and `revocation.cose` under this address. */
+  listsUrl?: string | URL;
+  /** Keep newer lists on this device (Cache Storage). Default true. */
+  keep?: boolean;
+}
+
+export interface CheckOptions {
+  /** A language tag, or several in order of preference (`navigator.languages`). */
+  lang?: string | readonly string[];
+  /** The time in milliseconds since 1970; default `Date.now()`. */
+  now?: number;
+}
+
+export type RefreshOutcome = 'new' | 'none' | 'rejected' | 'failed' | 'offline';
+
+export declare class IotmarkVerifier extends EventTarget {
+  /** The bytes of the lists in use (to keep or pass on). */
+  readonly held: { trust: Uint8Array; revocation: Uint8Array | null };
+  /** Verifies label text or a label link; the language file is loaded when needed. */
+  verify(text: string, options?: CheckOptions): Promise<Checked>;
+  /** As `verify`, when the language is loaded already (see `prepare`). */
+  verifySync(text: string, options?: CheckOptions): Checked;
+  /** Loads the language `lang` negotiates to; resolves to its tag. */
+  prepare(lang?: string | readonly string[]): Promise<string>;
+  /** The lists in use and how old they are, in words. */
+  lists(options?: CheckOptions): Promise<ListsState>;
+  /** Offers a list file; true when taken (validly signed and newer). Throws an IotmarkError `bad-list`. */
+  offerSync(kind: 'trust' | 'revocation', bytes: Uint8Array, keep?: boolean): boolean;
+  /** Fetches newer lists from `listsUrl` when online. Never needed for a verdict. */
+  refresh(): Promise<RefreshOutcome>;
+}
+
+/** Loads the WebAssembly and the lists; rejects with an IotmarkError (`bad-root-key`, `bad-list`). */
+export declare function createVerifier(options: VerifierOptions): Promise<IotmarkVerifier>;
+/** Loads the verifier's WebAssembly (createVerifier does it for you). */
+export declare function ready(): Promise<unknown>;
+export { isLabel, languages, negotiate, verdictCodes, english } from './wasm/iotmark_verify.js';
+export type { IotmarkError, VerdictCode };

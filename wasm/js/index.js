@@ -1,0 +1,142 @@
+// @iotmark/verifier: check iotmark trust labels offline, in any web page.
+//
+//   const v = await createVerifier({ root, listsUrl: '/iotmark/lists/' });
+//   const { verification, explanation } = await v.verify(text, { lang: navigator.languages });
+//
+// Every rule (the verdict, its tone and wording, the grade, the lists' age, the language
+// chosen) comes from the iotmark core compiled to WebAssembly; this file loads it, feeds it
+// lists and language files, and keeps newer lists on the device.
+import init, { Verifier, english, isLabel, languages, negotiate, verdictCodes } from './wasm/iotmark_verify.js';
+import { KINDS, Shelf, bytesOf, fetchList } from './lists.js';
+
+export { english, isLabel, languages, negotiate, verdictCodes };
+
+const here = new URL('.', import.meta.url);
+let loading = null;
+
+/** Loads the verifier's WebAssembly once per page. */
+export function ready() {
+  loading ??= init({ module_or_path: new URL('wasm/iotmark_verify_bg.wasm', here) });
+  return loading;
+}
+
+/** An Error with a stable `code`, like those the WebAssembly throws. */
+function failure(code, message) {
+  return Object.assign(new Error(message), { code });
+}
+
+/** A short, stable name for a root key, so that two marks never share kept lists. */
+function shelfName(root) {
+  const text = typeof root === 'string' ? root.trim() : Array.from(root || [], (b) => b.toString(16).padStart(2, '0')).join('');
+  let h = 0;
+  for (const c of text) h = (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0;
+  return `iotmark-lists-${h.toString(16)}`;
+}
+
+/**
+ * A verifier with its lists. `root`: the mark's root public key (hex, key-file text or 32
+ * bytes); `trustList`/`revocationList`: the lists shipped with the page (bytes or an
+ * address), so that verification works offline from the first run; `listsUrl`: where
+ * newer lists are published (`trust.cose`, `revocation.cose`). Without `trustList`, the
+ * first list comes from `listsUrl` (or from a copy kept on this device).
+ */
+export async function createVerifier({ root, trustList, revocationList, listsUrl, keep = true } = {}) {
+  await ready();
+  if (root === undefined || root === null || root === '') throw failure('bad-root-key', 'a root key is needed: the mark\'s root public key, in hex');
+  const shelf = keep ? new Shelf(shelfName(root)) : null;
+  const kept = shelf ? await shelf.load() : { trust: null, revocation: null };
+  const fetchOrNull = (src) => (src === undefined || src === null ? null : bytesOf(src).catch(() => null));
+  let [trust, revocation] = await Promise.all([fetchOrNull(trustList), fetchOrNull(revocationList)]);
+  trust ??= kept.trust ?? (listsUrl ? await fetchList(listsUrl, 'trust') : null);
+  if (!trust) throw failure('bad-list', 'no trust list: give trustList, or a listsUrl that can be reached');
+  if (!revocation && listsUrl && !kept.revocation) revocation = await fetchList(listsUrl, 'revocation');
+  const core = new Verifier(root, trust, revocation ?? undefined);
+  const v = new IotmarkVerifier(core, { listsUrl, shelf, held: { trust, revocation: revocation ?? null } });
+  // Copies kept from earlier refreshes: taken only if validly signed and newer.
+  for (const kind of KINDS) if (kept[kind]) v.offerSync(kind, kept[kind], false);
+  if (listsUrl) v.refresh();
+  return v;
+}
+
+/** A verifier and its lists; fires `lists` (an Event) when newer lists are taken. */
+export class IotmarkVerifier extends EventTarget {
+  constructor(core, { listsUrl, shelf, held }) {
+    super();
+    this.core = core;
+    this.listsUrl = listsUrl;
+    this.shelf = shelf;
+    /** The bytes of the lists in use, to pass on to another device. */
+    this.held = held;
+    this.refreshing = null;
+  }
+
+  /** Loads a shipped language's file from this package, once. */
+  async language(tag) {
+    if (this.core.hasLanguage(tag)) return;
+    const r = await fetch(new URL(`lang/${tag}.json`, here));
+    if (!r.ok) throw failure('unknown-language', `the language file for ${tag} could not be loaded (HTTP ${r.status})`);
+    this.core.addLanguage(tag, await r.text());
+  }
+
+  /** The language used for `lang` (a tag or a list of tags), loaded. */
+  async prepare(lang) {
+    const tag = negotiate(lang === undefined ? [] : [].concat(lang));
+    await this.language(tag);
+    return tag;
+  }
+
+  /**
+   * Verifies label text (or a label link) and explains the verdict. `lang`: a tag or
+   * `navigator.languages`; `now`: milliseconds since 1970 (default: the device's clock).
+   * @returns {Promise<import('./wasm/iotmark_verify.js').Checked>}
+   */
+  async verify(text, { lang, now } = {}) {
+    await this.prepare(lang);
+    return this.verifySync(text, { lang, now });
+  }
+
+  /** `verify` without waiting: the language must already be loaded (`prepare`). */
+  verifySync(text, { lang, now } = {}) {
+    if (typeof text !== 'string') throw failure('bad-options', 'the label text must be a string');
+    return this.core.verify(text, { lang: lang === undefined ? undefined : [].concat(lang), now });
+  }
+
+  /** The lists held and how old they are, in words. */
+  async lists({ lang, now } = {}) {
+    await this.prepare(lang);
+    return this.core.lists({ lang: lang === undefined ? undefined : [].concat(lang), now });
+  }
+
+  /** Offers a list of `kind`; true when taken (signed and newer). Throws a `bad-list` error. */
+  offerSync(kind, bytes, keep = true) {
+    const taken = kind === 'trust' ? this.core.offerTrustList(bytes) : this.core.offerRevocationList(bytes);
+    if (taken) {
+      this.held[kind] = bytes;
+      if (keep) this.shelf?.keep(kind, bytes);
+      this.dispatchEvent(new Event('lists'));
+    }
+    return taken;
+  }
+
+  /**
+   * Fetches the published lists when online and takes the newer ones; never blocks a
+   * verdict. Resolves to 'new', 'none', 'rejected' (not validly signed), 'failed' or
+   * 'offline'.
+   */
+  refresh() {
+    this.refreshing ??= this.fetchAndOffer().finally(() => { this.refreshing = null; });
+    return this.refreshing;
+  }
+
+  async fetchAndOffer() {
+    if (!this.listsUrl) return 'none';
+    if (globalThis.navigator && navigator.onLine === false) return 'offline';
+    const got = await Promise.all(KINDS.map((k) => fetchList(this.listsUrl, k)));
+    if (got.every((b) => b === null)) return 'failed';
+    const answers = KINDS.map((kind, i) => {
+      if (!got[i]) return 'failed';
+      try { return this.offerSync(kind, got[i]) ? 'new' : 'none'; } catch { return 'rejected'; }
+    });
+    return ['new', 'rejected', 'failed'].find((a) => answers.includes(a)) ?? 'none';
+  }
+}

@@ -1,0 +1,60 @@
+// Where a verifier's signed lists come from and where newer ones are kept. Every list is
+// checked by the core (signature, sequence) before it is used or kept; this module only
+// moves bytes. Nothing about a scan is ever sent: a list request carries no label.
+
+const FETCH = { cache: 'no-store', credentials: 'omit', referrerPolicy: 'no-referrer' };
+const KINDS = ['trust', 'revocation'];
+
+/** Bytes from a Uint8Array, an ArrayBuffer or an address (fetched). */
+export async function bytesOf(source, init = {}) {
+  if (source instanceof Uint8Array) return source;
+  if (source instanceof ArrayBuffer) return new Uint8Array(source);
+  const r = await fetch(source, init);
+  if (!r.ok) throw new Error(`${source}: HTTP ${r.status}`);
+  return new Uint8Array(await r.arrayBuffer());
+}
+
+/** `base` with one trailing slash, so that `trust.cose` resolves inside it. */
+export function folder(base) {
+  const url = new URL(base, document.baseURI);
+  if (!url.pathname.endsWith('/')) url.pathname += '/';
+  return url;
+}
+
+/** The published list of `kind` under `base`, fetched fresh; null when unreachable. */
+export async function fetchList(base, kind) {
+  try {
+    return await bytesOf(new URL(`${kind}.cose`, folder(base)), FETCH);
+  } catch {
+    return null;
+  }
+}
+
+/** Lists kept on this device after earlier refreshes, per root key (Cache Storage). */
+export class Shelf {
+  constructor(name) { this.name = name; }
+
+  async open() {
+    if (!('caches' in globalThis)) return null;
+    try { return await caches.open(this.name); } catch { return null; }
+  }
+
+  /** { trust: Uint8Array|null, revocation: Uint8Array|null } */
+  async load() {
+    const cache = await this.open();
+    const out = { trust: null, revocation: null };
+    if (!cache) return out;
+    for (const kind of KINDS) {
+      const hit = await cache.match(`/iotmark-lists/${kind}.cose`);
+      if (hit) out[kind] = new Uint8Array(await hit.arrayBuffer());
+    }
+    return out;
+  }
+
+  async keep(kind, bytes) {
+    const cache = await this.open();
+    if (cache) await cache.put(`/iotmark-lists/${kind}.cose`, new Response(bytes, { headers: { 'Content-Type': 'application/cose' } }));
+  }
+}
+
+export { KINDS };

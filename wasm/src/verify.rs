@@ -1,0 +1,275 @@
+//! The verifier: lists, verification and explanations, with no QR decoder.
+
+use crate::fault::{bad_list, error};
+use crate::to_js;
+use iotmark_core::date::Date;
+use iotmark_core::explain::{self, clock_behind, explain, Explanation, Messages, LANGUAGES};
+use iotmark_core::keys;
+use iotmark_core::trust::{Freshness, Lists};
+use iotmark_core::verify::{verify, Verdict, Verification};
+use iotmark_core::VerifyingKey;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use tsify::Tsify;
+use wasm_bindgen::prelude::*;
+
+/// The TypeScript union of verdict codes (checked against the core's list).
+pub const TS_VERDICT: &str = r#"
+/** A verdict's code, as the wire format defines them (docs/wire-format.md). */
+export type VerdictCode = "valid" | "expired" | "not-yet-valid" | "revoked" | "not-a-label" | "bad-digits" | "truncated" | "trailing-data" | "non-canonical" | "bad-structure" | "bad-header" | "wrong-algorithm" | "bad-claim" | "unknown-catalogue" | "unknown-issuer" | "bad-signature" | "issuer-not-valid" | "assurance-not-allowed" | "grade-mismatch" | "issuer-suspended";
+"#;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_VERDICT_SECTION: &'static str = TS_VERDICT;
+
+/// How to verify: in which language to explain, and at what time.
+#[derive(Clone, Debug, Default, Deserialize, Tsify)]
+#[serde(default, deny_unknown_fields)]
+pub struct VerifyOptions {
+    /// A language tag, or several in order of preference (as `navigator.languages`);
+    /// negotiated against the shipped languages, English when none fits.
+    #[tsify(optional, type = "string | string[]")]
+    pub lang: Option<Langs>,
+    /// The time, in milliseconds since 1970 (`Date.now()`, the default); its UTC date is
+    /// the day labels are judged on.
+    #[tsify(optional)]
+    pub now: Option<f64>,
+}
+
+/// One tag or a list of them.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Langs {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// A verification and what it means, in one language.
+#[derive(Clone, Debug, Serialize, Tsify)]
+pub struct Checked {
+    pub verification: Verification,
+    pub explanation: Explanation,
+    /// The language the explanation is in.
+    pub lang: String,
+    /// A language was asked for that iotmark does not ship, so English is used.
+    pub lang_fallback: bool,
+    /// The device's date is before the lists were signed: its clock is wrong.
+    pub clock_behind: bool,
+}
+
+/// The lists a verifier holds and how old they are.
+#[derive(Clone, Debug, Serialize, Tsify)]
+pub struct ListsState {
+    pub trust_list: Freshness,
+    #[tsify(optional)]
+    pub revocation_list: Option<Freshness>,
+    /// One line per list, in the language asked for: which edition, signed when, how old.
+    pub lines: Vec<String>,
+    pub clock_behind: bool,
+}
+
+/// Verifies labels against a root key, a trust list and an optional revocation list, and
+/// explains the verdicts in any language loaded into it (English always).
+#[wasm_bindgen]
+pub struct Verifier {
+    lists: Lists,
+    languages: HashMap<&'static str, Messages>,
+}
+
+fn root_key(root: &JsValue) -> Result<VerifyingKey, JsValue> {
+    let bytes: [u8; 32] = if let Some(text) = root.as_string() {
+        let text = text.trim();
+        if text.starts_with("iotmark-public-key") {
+            return keys::public_from_text(text).map_err(|e| error("bad-root-key", e));
+        }
+        keys::unhex32(text).ok_or_else(|| error("bad-root-key", "the root key must be 64 hex digits or an iotmark-public-key-1: text"))?
+    } else if let Some(array) = root.dyn_ref::<js_sys::Uint8Array>() {
+        let v = array.to_vec();
+        v.try_into().map_err(|v: Vec<u8>| error("bad-root-key", format!("the root key must be 32 bytes, not {}", v.len())))?
+    } else {
+        return Err(error("bad-root-key", "the root key must be a string (hex or key text) or a Uint8Array"));
+    };
+    VerifyingKey::from_bytes(&bytes).map_err(|_| error("bad-root-key", "the root key is not an Ed25519 public key"))
+}
+
+fn options(value: JsValue) -> Result<VerifyOptions, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(VerifyOptions::default());
+    }
+    serde_wasm_bindgen::from_value(value).map_err(|e| error("bad-options", format!("the options are not valid: {e}")))
+}
+
+fn tags(options: &VerifyOptions) -> Vec<String> {
+    match &options.lang {
+        None => vec![],
+        Some(Langs::One(t)) => vec![t.clone()],
+        Some(Langs::Many(t)) => t.clone(),
+    }
+}
+
+fn today(now: Option<f64>) -> Result<Date, JsValue> {
+    let millis = now.unwrap_or_else(js_sys::Date::now);
+    // The message names no number: formatting an f64 would double this module's size.
+    Date::from_unix_millis(millis).ok_or_else(|| error("bad-options", "`now` must be a time between 1970 and 9999, in milliseconds"))
+}
+
+#[wasm_bindgen]
+impl Verifier {
+    /// `root`: the mark's root public key, as 64 hex digits, the `iotmark-public-key-1:`
+    /// text of a key file, or 32 bytes. The lists are their signed bytes; a trust list not
+    /// signed by `root` is refused (`bad-list`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] root: JsValue,
+        trust_list: &[u8],
+        revocation_list: Option<Vec<u8>>,
+    ) -> Result<Verifier, JsValue> {
+        let lists = Lists::new(root_key(&root)?, trust_list, revocation_list.as_deref()).map_err(|e| bad_list(&e))?;
+        let languages = HashMap::from([("en", Messages::english())]);
+        Ok(Verifier { lists, languages })
+    }
+
+    /// Takes `bytes` as the trust list if they are signed by the root and newer than the
+    /// list held. Returns whether it did; throws `bad-list` when they are not a valid list.
+    #[wasm_bindgen(js_name = offerTrustList)]
+    pub fn offer_trust_list(&mut self, bytes: &[u8]) -> Result<bool, JsValue> {
+        self.lists.offer_trust(bytes).map_err(|e| bad_list(&e))
+    }
+
+    /// Takes `bytes` as the revocation list if they are signed by the root or the trust
+    /// list's status key and newer than the list held. Returns whether it did.
+    #[wasm_bindgen(js_name = offerRevocationList)]
+    pub fn offer_revocation_list(&mut self, bytes: &[u8]) -> Result<bool, JsValue> {
+        self.lists.offer_revocation(bytes).map_err(|e| bad_list(&e))
+    }
+
+    /// Loads a shipped language's file (its JSON text), so that explanations can use it.
+    #[wasm_bindgen(js_name = addLanguage)]
+    pub fn add_language(&mut self, tag: &str, json: &str) -> Result<(), JsValue> {
+        let Some(tag) = LANGUAGES.iter().find(|l| **l == tag) else {
+            return Err(error("unknown-language", format!("iotmark does not ship a language {tag:?}; it ships {}", LANGUAGES.join(", "))));
+        };
+        let messages = Messages::from_json(json).map_err(|e| error("bad-language-file", e))?;
+        self.languages.insert(tag, messages);
+        Ok(())
+    }
+
+    /// Whether the language `tag` is loaded (English always is).
+    #[wasm_bindgen(js_name = hasLanguage)]
+    pub fn has_language(&self, tag: &str) -> bool {
+        self.languages.contains_key(tag)
+    }
+
+    /// The message `key` in the language of `options` (loaded), with `{name}` placeholders
+    /// filled from `args` (an object of strings): the words of a front end's own controls,
+    /// from the same language files as the verdicts.
+    pub fn say(
+        &self,
+        key: &str,
+        #[wasm_bindgen(unchecked_param_type = "VerifyOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, string | number>")] args: JsValue,
+    ) -> Result<String, JsValue> {
+        let (_, messages) = self.messages(&self::options(options)?)?;
+        let pairs = pairs(&args);
+        let args: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        Ok(messages.say(key, &args))
+    }
+
+    /// Verifies label text (bare or link form) and explains the verdict.
+    #[wasm_bindgen(unchecked_return_type = "Checked")]
+    pub fn verify(&self, text: &str, #[wasm_bindgen(unchecked_param_type = "VerifyOptions")] options: JsValue) -> Result<JsValue, JsValue> {
+        to_js(&self.check(text, options)?)
+    }
+
+    /// The lists held and how old they are, in the language of `options`.
+    #[wasm_bindgen(unchecked_return_type = "ListsState")]
+    pub fn lists(&self, #[wasm_bindgen(unchecked_param_type = "VerifyOptions")] options: JsValue) -> Result<JsValue, JsValue> {
+        let checked = self.check("", options)?;
+        let v = &checked.verification;
+        let state = ListsState {
+            trust_list: v.trust_list,
+            revocation_list: v.revocation_list,
+            lines: checked.explanation.lists,
+            clock_behind: checked.clock_behind,
+        };
+        to_js(&state)
+    }
+}
+
+impl Verifier {
+    /// The language `options` ask for (negotiated) and its messages, which must be loaded.
+    fn messages(&self, options: &VerifyOptions) -> Result<(&'static str, &Messages), JsValue> {
+        let lang = explain::negotiate(tags(options).iter().map(String::as_str));
+        let messages = self.languages.get(lang).ok_or_else(|| {
+            error("unknown-language", format!("the language {lang:?} is not loaded: call addLanguage({lang:?}, text) first"))
+        })?;
+        Ok((lang, messages))
+    }
+
+    fn check(&self, text: &str, options: JsValue) -> Result<Checked, JsValue> {
+        let options = self::options(options)?;
+        let tags = tags(&options);
+        let (lang, messages) = self.messages(&options)?;
+        let verification = verify(text, &self.lists.context(today(options.now)?));
+        Ok(Checked {
+            clock_behind: clock_behind(&verification),
+            explanation: explain(&verification, messages),
+            lang: lang.to_owned(),
+            lang_fallback: !tags.is_empty() && tags.iter().all(|t| explain::shipped(t).is_none()),
+            verification,
+        })
+    }
+}
+
+/// The English message `key` with `{name}` placeholders filled from `args`: for words
+/// needed before any verifier exists (a verifier that could not be set up).
+#[wasm_bindgen]
+pub fn english(key: &str, #[wasm_bindgen(unchecked_param_type = "Record<string, string | number>")] args: JsValue) -> String {
+    let pairs = pairs(&args);
+    let args: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    Messages::english().say(key, &args)
+}
+
+/// An object's entries as strings (numbers as integers).
+fn pairs(args: &JsValue) -> Vec<(String, String)> {
+    let Some(object) = args.dyn_ref::<js_sys::Object>() else { return Vec::new() };
+    js_sys::Object::entries(object)
+        .iter()
+        .map(|entry| {
+            let entry = js_sys::Array::from(&entry);
+            let value = entry.get(1);
+            let value = value.as_string().or_else(|| value.as_f64().map(|n| (n as i64).to_string())).unwrap_or_default();
+            (entry.get(0).as_string().unwrap_or_default(), value)
+        })
+        .collect()
+}
+
+/// The languages iotmark ships, by tag.
+#[wasm_bindgen]
+pub fn languages() -> Vec<String> {
+    LANGUAGES.iter().map(|s| s.to_string()).collect()
+}
+
+/// The shipped language that best serves a reader preferring `tags` (most preferred
+/// first); English when none fits.
+#[wasm_bindgen]
+pub fn negotiate(tags: Vec<String>) -> String {
+    explain::negotiate(tags.iter().map(String::as_str)).to_owned()
+}
+
+/// Every verdict code a verifier can give.
+#[wasm_bindgen(js_name = verdictCodes, unchecked_return_type = "VerdictCode[]")]
+pub fn verdict_codes() -> Vec<String> {
+    Verdict::CODES.iter().map(|s| s.to_string()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_declared_verdict_codes_are_the_cores() {
+        for code in iotmark_core::verify::Verdict::CODES {
+            assert!(super::TS_VERDICT.contains(&format!("\"{code}\"")), "{code}");
+        }
+        assert_eq!(super::TS_VERDICT.matches(" | ").count() + 1, iotmark_core::verify::Verdict::CODES.len());
+    }
+}
