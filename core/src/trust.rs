@@ -57,7 +57,6 @@ pub struct TrustList {
 
 /// Why a label was struck off, as a stable code that verifiers put in their own words.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(type = "\"other\" | \"wrong-product\" | \"false-claims\" | \"copied\" | \"withdrawn\""))]
 pub enum Reason {
     Other = 0,
     /// The label is used on a product it was not issued for.
@@ -96,7 +95,6 @@ impl Serialize for Reason {
 
 /// One struck-off label: when, why, and the reviewers' public note.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Revoked {
     pub id: LabelId,
     pub on: Date,
@@ -517,7 +515,8 @@ fn read_revoked(d: &mut Decoder) -> Result<Revoked, TrustError> {
 
 fn read_suspension(d: &mut Decoder) -> Result<Suspension, TrustError> {
     array_of(d, 3)?;
-    let kid: KeyId = wire::cbor::bytes(d).map_err(cbor)?.try_into().map_err(|_| TrustError::BadEntry("a suspended key id is not 4 bytes"))?;
+    let kid: KeyId =
+        wire::cbor::bytes(d).map_err(cbor)?.try_into().map_err(|_| TrustError::BadEntry("a suspended key id is not 4 bytes"))?;
     let from = Date(d.u32().map_err(cbor)?);
     let bytes = wire::cbor::bytes(d).map_err(cbor)?;
     if bytes.len() % FINGERPRINT_LEN != 0 {
@@ -590,7 +589,6 @@ impl Lists {
 
 /// How fresh a list is, as a verifier reports it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Freshness {
     pub sequence: u64,
     pub issued: Date,

@@ -252,6 +252,76 @@ pub fn generate() -> String {
     let es256_long = long_length(&alg);
     add(&mut v, "payload length written 59 00 n under an ES256 header", text(&es256_long), "wrong-algorithm");
 
+    // The four indefinite-length initial bytes (0x5F byte string, 0x7F text string, 0x9F
+    // array, 0xBF map) in every place of the envelope, and string lengths of 2^32 and more
+    // (section 3, "Reading CBOR"): the same codes on 64-bit and 32-bit (WebAssembly).
+    let sig_at = payload_end; // 58 40 <signature>
+    let over_2_32 = [0x5B, 0, 0, 0, 1, 0, 0, 0, 0];
+    add(
+        &mut v,
+        "protected header as an indefinite-length byte string",
+        text(&[&good[..2], &[0x5F], &good[2..12], &[0xFF], &good[12..]].concat()),
+        "bad-structure",
+    );
+    add(
+        &mut v,
+        "signature as an indefinite-length byte string",
+        text(&[&good[..sig_at], &[0x5F], &good[sig_at..], &[0xFF]].concat()),
+        "bad-structure",
+    );
+    add(
+        &mut v,
+        "payload as an indefinite-length text string",
+        text(&[&good[..payload_at], &[0x7F], &good[payload_at..payload_end], &[0xFF], &good[payload_end..]].concat()),
+        "bad-structure",
+    );
+    add(&mut v, "COSE_Sign1 as an indefinite-length map", text(&[&[0xD2, 0xBF], &good[2..], &[0xFF]].concat()), "bad-structure");
+    add(
+        &mut v,
+        "unprotected header as an indefinite-length array",
+        text(&[&good[..12], &[0x9F, 0xFF], &good[13..]].concat()),
+        "bad-structure",
+    );
+    add(
+        &mut v,
+        "protected kid as an indefinite-length byte string",
+        text(&header(&[&[0xA2, 0x01, 0x27, 0x04, 0x5F, 0x44], kid, &[0xFF]].concat())),
+        "bad-header",
+    );
+    add(
+        &mut v,
+        "protected alg as an indefinite-length text string",
+        text(&header(&[&[0xA2, 0x01, 0x7F, 0x65], &b"EdDSA"[..], &[0xFF, 0x04, 0x44], kid].concat())),
+        "bad-header",
+    );
+    add(&mut v, "protected header as an indefinite-length array", text(&header(&[0x9F, 0x01, 0x27, 0xFF])), "bad-header");
+    add(
+        &mut v,
+        "payload length 2^32, past the end",
+        text(&[&good[..payload_at], &over_2_32[..], &good[payload_at + 2..]].concat()),
+        "truncated",
+    );
+    add(
+        &mut v,
+        "payload length 2^64-1, past the end",
+        text(&[&good[..payload_at], &[0x5B, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF], &good[payload_at + 2..]].concat()),
+        "truncated",
+    );
+    add(&mut v, "protected header length 2^32, past the end", text(&[&good[..2], &over_2_32[..], &good[3..]].concat()), "truncated");
+    add(&mut v, "signature length 2^32, past the end", text(&[&good[..sig_at], &over_2_32[..], &good[sig_at + 2..]].concat()), "truncated");
+    add(
+        &mut v,
+        "signature length 2^32-1, past the end",
+        text(&[&good[..sig_at], &[0x5A, 0xFF, 0xFF, 0xFF, 0xFF], &good[sig_at + 2..]].concat()),
+        "truncated",
+    );
+    add(
+        &mut v,
+        "protected kid length 2^32, past the end of the header",
+        text(&header(&[&[0xA2, 0x01, 0x27, 0x04], &over_2_32[..], kid].concat())),
+        "bad-header",
+    );
+
     // Ed25519 strictness (section 3, Signature): nonces chosen outside, see the constants.
     let r_identity = with_signature(&good, R_IDENTITY_SIGNATURE);
     assert!(plain_rfc8032_accepts(&r_identity), "R = identity satisfies the cofactorless equation");
@@ -368,6 +438,28 @@ pub fn generate() -> String {
         "maker as an indefinite-length text string",
         text(&signed_raw(&raw(&[(2, &[&[0x7F], &items[2][..], &[0xFF]].concat())]))),
         "bad-claim",
+    );
+    add(&mut v, "claims as an indefinite-length map", text(&signed_raw(&[0xBF, 0xFF])), "bad-structure");
+    add(
+        &mut v,
+        "principles as an indefinite-length byte string",
+        text(&signed_raw(&raw(&[(7, &[&[0x5F], &items[7][..], &[0xFF]].concat())]))),
+        "bad-claim",
+    );
+    add(
+        &mut v,
+        "serial as an indefinite-length text string",
+        text(&signed_raw(&raw(&[(6, &[&[0x7F], &items[6][..], &[0xFF]].concat())]))),
+        "bad-claim",
+    );
+    add(&mut v, "model as an indefinite-length array", text(&signed_raw(&raw(&[(4, &[0x9F, 0xFF])]))), "bad-claim");
+    add(&mut v, "GTIN as an indefinite-length map", text(&signed_raw(&raw(&[(5, &[0xBF, 0xFF])]))), "bad-claim");
+    add(&mut v, "maker length 2^32, past the end", text(&signed_raw(&raw(&[(2, &[0x7B, 0, 0, 0, 1, 0, 0, 0, 0])]))), "truncated");
+    add(
+        &mut v,
+        "principles length 2^64-1, past the end",
+        text(&signed_raw(&raw(&[(7, &[0x5B, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF])]))),
+        "truncated",
     );
     add(&mut v, "maker of one U+3000 (blank)", text(&signed_raw(&raw(&[(2, &[0x63, 0xE3, 0x80, 0x80])]))), "bad-claim");
     add(&mut v, "maker that is not UTF-8", text(&signed_raw(&raw(&[(2, &[0x62, 0xC3, 0x28])]))), "bad-claim");
@@ -524,7 +616,7 @@ fn list_vectors() -> serde_json::Value {
     assert_eq!(long_sequence[..2], [0x85, 0x07], "array(5), sequence 7");
     long_sequence.splice(1..2, [0x18, 0x07]);
     let case = |name: &str, kind: &str, bytes: Vec<u8>, expected: &str| serde_json::json!({"name": name, "list": kind, "bytes": hex(&bytes), "expected": expected});
-    serde_json::json!([
+    let mut cases = serde_json::json!([
         case("revocation list signed by the status key, valid 7 days", "revocation", week.sign(&status).expect("valid"), "ok"),
         case("revocation list signed by the status key, valid 8 days", "revocation", long.sign(&status).expect("valid"), "bad-entry"),
         case("revocation list signed by the root, valid 8 days", "revocation", long.sign(&root).expect("valid"), "ok"),
@@ -638,7 +730,118 @@ fn list_vectors() -> serde_json::Value {
             under_kid(&root, &revocation_payload(&r), &status),
             "bad-signature"
         ),
-    ])
+    ]);
+    // The four indefinite-length initial bytes and lengths over 2^32 in lists (section 3,
+    // "Reading CBOR", and section 5, "Reading a list").
+    let odd = issuer_raw(key("Odd Lab").verifying_key().as_bytes(), "Odd Lab", 1, date("2025-01-01").0, date("2030-12-31").0);
+    assert_eq!([odd[0], odd[1], odd[2], odd[35]], [0x85, 0x58, 0x20, 0x67], "array(5), bstr(32), tstr(7)");
+    let note = strike(1, 1, "note");
+    assert_eq!([note[0], note[2], note[6]], [0x84, 0x19, 0x64], "array(4), day in two bytes, tstr(4)");
+    let held = suspension(&[1, 2, 3, 4], &[7; 12]);
+    assert_eq!([held[0], held[1], held[6], held[9]], [0x83, 0x44, 0x19, 0x4C], "array(3), bstr(4), day, bstr(12)");
+    let over_2_32 = [0x5B, 0, 0, 0, 1, 0, 0, 0, 0];
+    let more = [
+        case(
+            "trust list as an indefinite-length array",
+            "trust",
+            tl(&[&[0x9F][..], &trust_payload[1..], &[0xFF]].concat(), None),
+            "non-canonical",
+        ),
+        case(
+            "trust list with an issuer as an indefinite-length array",
+            "trust",
+            tl(&with_raw_issuer(&[&[0x9F][..], &odd[1..], &[0xFF]].concat()), None),
+            "non-canonical",
+        ),
+        case(
+            "trust list with an issuer key as an indefinite-length byte string",
+            "trust",
+            tl(&with_raw_issuer(&[&odd[..1], &[0x5F], &odd[1..35], &[0xFF], &odd[35..]].concat()), None),
+            "bad-structure",
+        ),
+        case(
+            "trust list with an issuer name as an indefinite-length text string",
+            "trust",
+            tl(&with_raw_issuer(&[&odd[..35], &[0x7F], &odd[35..43], &[0xFF], &odd[43..]].concat()), None),
+            "bad-structure",
+        ),
+        case(
+            "trust list with an issuer name of length 2^32, past the end",
+            "trust",
+            tl(&with_raw_issuer(&[&odd[..35], &[0x7B, 0, 0, 0, 1, 0, 0, 0, 0], &odd[36..]].concat()), None),
+            "truncated",
+        ),
+        case(
+            "trust list with an issuer key of length 2^64-1, past the end",
+            "trust",
+            tl(&with_raw_issuer(&[&odd[..1], &[0x5B, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF], &odd[3..]].concat()), None),
+            "truncated",
+        ),
+        case(
+            "trust list with its status key as an indefinite-length array",
+            "trust",
+            tl(&trust_payload_with(&issuers_raw(&[]), &[0x9F, 0xFF]), None),
+            "bad-structure",
+        ),
+        case(
+            "revocation list with a suspension as an indefinite-length map",
+            "revocation",
+            rl(&root, &[], &[[&[0xBF][..], &held[1..], &[0xFF]].concat()]),
+            "bad-structure",
+        ),
+        case(
+            "revocation list with its strike-offs in an indefinite-length array",
+            "revocation",
+            rl_raw(&root, &[&[0x9F][..], &note, &[0xFF, 0x80]].concat()),
+            "non-canonical",
+        ),
+        case(
+            "revocation list with a note as an indefinite-length text string",
+            "revocation",
+            rl(&root, &[[&note[..6], &[0x7F], &note[6..], &[0xFF]].concat()], &[]),
+            "bad-structure",
+        ),
+        case(
+            "revocation list with a note of length 2^64-1, past the end",
+            "revocation",
+            rl(&root, &[[&note[..6], &[0x7B, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF][..]].concat()], &[]),
+            "truncated",
+        ),
+        case(
+            "revocation list with a recorded set as an indefinite-length byte string",
+            "revocation",
+            rl(&root, &[], &[[&held[..9], &[0x5F], &held[9..], &[0xFF]].concat()]),
+            "bad-structure",
+        ),
+        case(
+            "revocation list with a recorded set of length 2^32, past the end",
+            "revocation",
+            rl(&root, &[], &[[&held[..9], &over_2_32[..], &held[10..]].concat()]),
+            "truncated",
+        ),
+    ];
+    if let serde_json::Value::Array(list) = &mut cases {
+        list.extend(more);
+    }
+    cases
+}
+
+/// The fixture's trust list payload with one more issuer, given as raw CBOR.
+fn with_raw_issuer(issuer: &[u8]) -> Vec<u8> {
+    let status = trust_list().status_key.expect("fixture has a status key");
+    let mut e = minicbor::Encoder::new(Vec::new());
+    assert!(e.bytes(status.as_bytes()).is_ok());
+    trust_payload_with(&issuers_raw(&[issuer.to_vec()]), &e.into_writer())
+}
+
+/// A revocation list with the fixture's head and `body` (raw CBOR: the strike-offs and
+/// suspensions, with their array heads), signed by `signer`.
+fn rl_raw(signer: &iotmark_core::SigningKey, body: &[u8]) -> Vec<u8> {
+    let r = revocation_list();
+    let mut e = minicbor::Encoder::new(Vec::new());
+    let ok = e.array(5).and_then(|e| e.u64(r.sequence)).and_then(|e| e.u32(r.issued.0)).and_then(|e| e.u32(r.expires.0)).is_ok();
+    assert!(ok);
+    cose::sign(signer, &[&e.into_writer()[..], body].concat())
 }
 
 /// A trust list payload: the fixture's head with `issuers` (raw CBOR, with its array head)

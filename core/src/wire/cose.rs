@@ -115,7 +115,7 @@ fn parse_protected(bytes: &[u8]) -> Result<KeyId, FormatError> {
     if entries != 2 || d.u8().map_err(bad)? != 4 {
         return Err(FormatError::BadHeader);
     }
-    let kid: KeyId = d.bytes().map_err(bad)?.try_into().map_err(|_| FormatError::BadHeader)?;
+    let kid: KeyId = super::cbor::bytes(&mut d).map_err(bad)?.try_into().map_err(|_| FormatError::BadHeader)?;
     if d.position() != bytes.len() {
         return Err(FormatError::BadHeader);
     }
@@ -129,10 +129,10 @@ pub fn open(bytes: &[u8]) -> Result<Envelope<'_>, FormatError> {
         return Err(FormatError::BadStructure);
     }
     definite(d.array(), 4)?;
-    let protected = d.bytes().map_err(cbor_error)?;
+    let protected = super::cbor::bytes(&mut d).map_err(cbor_error)?;
     definite(d.map(), 0)?;
-    let payload = d.bytes().map_err(cbor_error)?;
-    let signature = d.bytes().map_err(cbor_error)?;
+    let payload = super::cbor::bytes(&mut d).map_err(cbor_error)?;
+    let signature = super::cbor::bytes(&mut d).map_err(cbor_error)?;
     if d.position() != bytes.len() {
         return Err(FormatError::TrailingData);
     }

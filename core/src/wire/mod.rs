@@ -6,6 +6,7 @@
 //! fragment of a scanner's address (`https://host/path#IM1:…`), which browsers never send
 //! to a server. This module is the only place that reads or writes these bytes.
 
+pub(crate) mod cbor;
 pub mod cose;
 pub mod digits;
 
@@ -188,7 +189,13 @@ impl<'b> Claims<'b> {
     }
 
     fn text(&mut self, field: &'static str) -> Result<String, FormatError> {
-        self.d.str().map(str::to_owned).map_err(|e| if e.is_end_of_input() { FormatError::Truncated } else { FormatError::BadClaim(field) })
+        cbor::str(&mut self.d).map(str::to_owned).map_err(|e| {
+            if e.is_end_of_input() {
+                FormatError::Truncated
+            } else {
+                FormatError::BadClaim(field)
+            }
+        })
     }
 
     fn optional_text(&mut self, field: &'static str) -> Result<Option<String>, FormatError> {
@@ -237,7 +244,9 @@ pub fn decode_claims(bytes: &[u8]) -> Result<Label, FormatError> {
         gtin: c.optional_gtin()?,
         serial: c.optional_text("serial")?,
     };
-    let packed = c.d.bytes().map_err(|e| if e.is_end_of_input() { FormatError::Truncated } else { FormatError::BadClaim("principles") })?;
+    let packed =
+        cbor::bytes(&mut c.d)
+            .map_err(|e| if e.is_end_of_input() { FormatError::Truncated } else { FormatError::BadClaim("principles") })?;
     let principles = unpack_statuses(packed, catalogue.len()).ok_or(FormatError::BadClaim("principles"))?;
     let grade = Grade::from_wire(c.uint("grade")?).ok_or(FormatError::BadClaim("grade"))?;
     let assurance = c.choice("assurance", &Assurance::ALL)?;
