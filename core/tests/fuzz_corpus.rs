@@ -1,0 +1,80 @@
+//! Runs every committed fuzz input through the code the fuzz targets run: the seed corpora
+//! (`fuzz/corpus/<target>/`) and every crash the fuzzers found, once fixed
+//! (`fuzz/regressions/<target>/`). So a fixed crash stays fixed without nightly Rust or
+//! cargo-fuzz. The targets' bodies are `fuzz/src/targets.rs`, compiled in here as is.
+
+#[path = "../../fuzz/src/targets.rs"]
+mod targets;
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+
+fn inputs(target: &str) -> Vec<PathBuf> {
+    let fuzz = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz");
+    let mut files = Vec::new();
+    for dir in ["corpus", "regressions"] {
+        let Ok(entries) = std::fs::read_dir(fuzz.join(dir).join(target)) else { continue };
+        files.extend(entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_file()));
+    }
+    files.sort();
+    files
+}
+
+fn run(target: &str) {
+    let (_, body) = targets::TARGETS.iter().find(|(name, _)| *name == target).expect("a target of that name");
+    let files = inputs(target);
+    assert!(!files.is_empty(), "fuzz/corpus/{target}/ has seeds");
+    let failed: Vec<String> = files
+        .iter()
+        .filter(|path| {
+            let bytes = std::fs::read(path).expect("readable corpus file");
+            catch_unwind(AssertUnwindSafe(|| body(&bytes))).is_err()
+        })
+        .map(|p| p.display().to_string())
+        .collect();
+    assert!(failed.is_empty(), "{target}: these inputs fail: {failed:#?}");
+}
+
+#[test]
+fn every_target_has_a_test_here() {
+    let names: Vec<&str> = targets::TARGETS.iter().map(|(n, _)| *n).collect();
+    assert_eq!(names, ["text", "envelope", "claims", "verify", "lists", "scan"]);
+}
+
+#[test]
+fn text() {
+    run("text");
+}
+
+#[test]
+fn envelope() {
+    run("envelope");
+}
+
+#[test]
+fn claims() {
+    run("claims");
+}
+
+#[test]
+fn verify() {
+    run("verify");
+}
+
+#[test]
+fn lists() {
+    run("lists");
+}
+
+#[test]
+fn scan() {
+    run("scan");
+}
+
+#[test]
+fn fixtures_are_the_vectors() {
+    let f = targets::fixtures();
+    assert_eq!(f.trust.issuers.len(), 4);
+    assert!(f.revoked.suspended.len() == 1 && f.today.0 > 0);
+    let _ = (&f.status_key, &f.leaked_lab, targets::SCAN_MAX_SIDE);
+}

@@ -1,0 +1,116 @@
+// Runs every fuzz target (fuzz/, cargo-fuzz + libFuzzer) for SECONDS each, one after the
+// other, on one core at low priority, and prints per target the executions, executions a
+// second, coverage and corpus size. Exits non-zero when a target crashed (the input is
+// saved under fuzz/artifacts/<target>/; fix it, then copy it to fuzz/regressions/<target>/
+// so `cargo test` keeps it fixed). Not part of `npm test`.
+//
+//   npm run fuzz -- [SECONDS] [TARGET...]     (SECONDS defaults to 60)
+//
+// Needs the nightly toolchain (`rustup toolchain install nightly`); installs cargo-fuzz
+// when it is missing. The committed seeds in fuzz/corpus/<target>/ are read, never
+// written: what libFuzzer finds goes to fuzz/work/<target>/ (not committed).
+
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const fuzz = join(root, "fuzz");
+const args = process.argv.slice(2);
+const seconds = args.length && /^\d+$/.test(args[0]) ? Number(args.shift()) : 60;
+const env = { ...process.env, CARGO_BUILD_JOBS: process.env.CARGO_BUILD_JOBS ?? "1" };
+
+// Per target: libFuzzer flags beyond the common ones. The scanner's inputs are images of
+// at most 160 x 160 pixels (fuzz/src/targets.rs), so each runs in well under a second.
+const extra = { scan: ["-max_len=20000"] };
+
+function run(cmd, argv, opts = {}) {
+  const r = spawnSync(cmd, argv, { stdio: "inherit", env, ...opts });
+  if (r.error) throw r.error;
+  return r.status;
+}
+
+function fuzzInstalled() {
+  const r = spawnSync("cargo", ["fuzz", "--version"], { stdio: "ignore", env });
+  return r.status === 0;
+}
+
+if (!fuzzInstalled()) {
+  console.log("cargo-fuzz is missing: installing it (cargo install cargo-fuzz --locked)");
+  if (run("cargo", ["install", "cargo-fuzz", "--locked"]) !== 0 || !fuzzInstalled()) {
+    console.error("could not install cargo-fuzz");
+    process.exit(2);
+  }
+}
+
+const manifest = readFileSync(join(fuzz, "Cargo.toml"), "utf8");
+const all = [...manifest.matchAll(/^\[\[bin\]\]\s*\nname = "([^"]+)"/gm)].map((m) => m[1]);
+const targets = args.length ? args : all;
+for (const t of targets) {
+  if (!all.includes(t)) {
+    console.error(`no fuzz target ${t} (targets: ${all.join(", ")})`);
+    process.exit(2);
+  }
+}
+
+// Release build with debug assertions and overflow checks; no sanitizer (safe Rust: the
+// bugs to find are panics, overflows, hangs and memory blow-ups, which need none).
+const buildFlags = ["+nightly", "fuzz", "build", "--debug-assertions", "--sanitizer", "none"];
+if (run("nice", ["-n", "19", "cargo", ...buildFlags], { cwd: fuzz }) !== 0) {
+  console.error("the fuzz targets do not build");
+  process.exit(2);
+}
+const triple = readdirSync(join(fuzz, "target")).find((d) => existsSync(join(fuzz, "target", d, "release", targets[0])));
+const bin = (t) => join(fuzz, "target", triple, "release", t);
+
+const number = (log, re) => {
+  const all = [...log.matchAll(re)];
+  return all.length ? all[all.length - 1].slice(1) : null;
+};
+
+const rows = [];
+let crashed = false;
+for (const t of targets) {
+  const work = join(fuzz, "work", t);
+  const artifacts = join(fuzz, "artifacts", t);
+  const logs = join(fuzz, "work", `${t}.logs`);
+  for (const d of [work, artifacts]) mkdirSync(d, { recursive: true });
+  rmSync(logs, { recursive: true, force: true });
+  mkdirSync(logs, { recursive: true });
+  const flags = [
+    `-max_total_time=${seconds}`,
+    "-jobs=1",
+    "-workers=1",
+    "-rss_limit_mb=1024",
+    "-timeout=10",
+    "-print_final_stats=1",
+    `-artifact_prefix=${artifacts}/`,
+    ...(extra[t] ?? []),
+    work,
+    join(fuzz, "corpus", t),
+  ];
+  console.log(`\n== ${t}: ${seconds} s`);
+  const started = Date.now();
+  const status = run("nice", ["-n", "19", bin(t), ...flags], { cwd: logs, stdio: ["ignore", "ignore", "inherit"] });
+  const elapsed = (Date.now() - started) / 1000;
+  const logFile = readdirSync(logs).find((f) => f.endsWith(".log"));
+  const log = logFile ? readFileSync(join(logs, logFile), "utf8") : "";
+  const [execs] = number(log, /stat::number_of_executed_units:\s*(\d+)/g) ?? ["?"];
+  const [rate] = number(log, /stat::average_exec_per_sec:\s*(\d+)/g) ?? ["?"];
+  const [cov, ft] = number(log, /cov: (\d+) ft: (\d+)/g) ?? ["?", "?"];
+  const corpus = readdirSync(work).length;
+  const crash = status !== 0 || /==\d+== ERROR: libFuzzer|panicked at|deadly signal|Test unit written/.test(log);
+  if (crash) {
+    crashed = true;
+    console.log(log.split("\n").slice(-40).join("\n"));
+  }
+  rows.push({ target: t, executions: execs, "exec/s": rate, seconds: elapsed.toFixed(0), cov, ft, corpus, crash: crash ? "CRASH" : "none" });
+}
+
+console.log();
+console.table(rows);
+if (crashed) {
+  console.error("a target crashed: its input is under fuzz/artifacts/<target>/");
+  process.exit(1);
+}
