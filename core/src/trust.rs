@@ -57,6 +57,7 @@ pub struct TrustList {
 
 /// Why a label was struck off, as a stable code that verifiers put in their own words.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(type = "\"other\" | \"wrong-product\" | \"false-claims\" | \"copied\" | \"withdrawn\""))]
 pub enum Reason {
     Other = 0,
     /// The label is used on a product it was not issued for.
@@ -95,6 +96,7 @@ impl Serialize for Reason {
 
 /// One struck-off label: when, why, and the reviewers' public note.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Revoked {
     pub id: LabelId,
     pub on: Date,
@@ -589,6 +591,7 @@ impl Lists {
 
 /// How fresh a list is, as a verifier reports it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Freshness {
     pub sequence: u64,
     pub issued: Date,
