@@ -1,4 +1,4 @@
-// Builds everything: the `iotmark` tool, the WebAssembly package (wasm-bindgen + wasm-opt),
+// Builds everything: the `iotmark` tool, the npm package (wasm-pack, scripts/package.mjs),
 // the demo (keys, lists, labels) and the scanner app in web/dist with its precache list.
 import { execSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -6,6 +6,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFi
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { allowConnectInPage } from './serve.mjs';
+import { buildPackage } from './package.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const dist = join(root, 'web/dist');
@@ -13,24 +14,14 @@ const run = (cmd) => { console.log(`[build] ${cmd}`); execSync(cmd, { stdio: 'in
 
 export function build({ link = 'HTTP://LOCALHOST:8080/', registry = null } = {}) {
   run('cargo build --release --locked -p iotmark-labels -p iotmark-registry');
-  run('cargo build --locked -p iotmark-wasm --target wasm32-unknown-unknown --profile wasm');
-  const pkg = join(root, 'wasm/pkg');
-  rmSync(pkg, { recursive: true, force: true });
-  // wasm-opt runs before wasm-bindgen: binaryen 108 breaks the externref table that
-  // wasm-bindgen's output declares, but optimises rustc's output safely.
-  const optimised = join(root, 'target/wasm-opt/iotmark_wasm.wasm');
-  mkdirSync(join(root, 'target/wasm-opt'), { recursive: true });
-  run(`wasm-opt -O3 --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int --enable-mutable-globals --enable-reference-types --enable-multivalue target/wasm32-unknown-unknown/wasm/iotmark_wasm.wasm -o ${optimised}`);
-  run(`wasm-bindgen --target web --out-dir ${pkg} ${optimised}`);
-  cpSync(join(root, 'wasm/package.json'), join(pkg, 'package.json'));
-  cpSync(join(root, 'wasm/README.md'), join(pkg, 'README.md'));
-
+  // The npm package (@iotmark/verifier: the verifier, the decoder, the element): the
+  // scanner app is built on it and serves it from verifier/.
+  const pkg = buildPackage();
   rmSync(dist, { recursive: true, force: true });
   cpSync(join(root, 'web/src'), dist, { recursive: true });
-  cpSync(pkg, join(dist, 'pkg'), { recursive: true, filter: (p) => !/\.(d\.ts|md)$|package\.json$/.test(p) });
-  cpSync(join(root, 'core/lang'), join(dist, 'lang'), { recursive: true });
+  cpSync(pkg, join(dist, 'verifier'), { recursive: true, filter: (p) => !/\.(d\.ts|md)$|package\.json$|LICENSE$/.test(p) });
   const names = Object.fromEntries(readdirSync(join(root, 'core/lang')).map((f) => [f.replace('.json', ''), JSON.parse(readFileSync(join(root, 'core/lang', f), 'utf8'))['language.name']]));
-  writeFileSync(join(dist, 'lang/names.json'), JSON.stringify(names));
+  writeFileSync(join(dist, 'verifier/lang/names.json'), JSON.stringify(names));
   const demo = join(dist, 'demo');
   run(`target/release/iotmark demo --out ${demo} --link ${link}`);
   mkdirSync(join(dist, 'trust'));
@@ -73,8 +64,8 @@ function walk(dir, base = dir) {
 function report(files) {
   const sizes = files.map((f) => { const b = readFileSync(join(dist, f)); return { f, raw: b.length, gz: gzipSync(b, { level: 9 }).length }; });
   const total = sizes.reduce((a, s) => ({ raw: a.raw + s.raw, gz: a.gz + s.gz }), { raw: 0, gz: 0 });
-  const wasm = sizes.find((s) => s.f.endsWith('.wasm'));
-  console.log(`[build] scanner app: ${files.length} files, ${(total.raw / 1024).toFixed(1)} KB raw, ${(total.gz / 1024).toFixed(1)} KB gzipped (wasm ${(wasm.raw / 1024).toFixed(1)} KB raw, ${(wasm.gz / 1024).toFixed(1)} KB gzipped)`);
+  const wasm = sizes.filter((s) => s.f.endsWith('.wasm')).map((s) => `${s.f.split('/').pop()} ${(s.raw / 1024).toFixed(1)} KB raw, ${(s.gz / 1024).toFixed(1)} KB gzipped`);
+  console.log(`[build] scanner app: ${files.length} files, ${(total.raw / 1024).toFixed(1)} KB raw, ${(total.gz / 1024).toFixed(1)} KB gzipped (${wasm.join('; ')})`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) build();

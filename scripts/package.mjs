@@ -7,7 +7,10 @@ import { cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const run = (cmd, cwd = root) => { console.log(`[package] ${cmd}`); return execSync(cmd, { stdio: ['ignore', 'pipe', 'inherit'], cwd, encoding: 'utf8' }); };
+// wasm-pack runs the first wasm-opt on PATH: binaryen from npm (a current release; the
+// Debian one, 108, breaks wasm-bindgen's externref table).
+const PATH = `${join(root, 'node_modules/.bin')}:${process.env.PATH}`;
+const run = (cmd, cwd = root) => { console.log(`[package] ${cmd}`); return execSync(cmd, { stdio: ['ignore', 'pipe', 'inherit'], cwd, encoding: 'utf8', env: { ...process.env, PATH } }); };
 export const packageDir = join(root, 'target/npm/package');
 
 /** Builds both WebAssembly modules and assembles the package folder; returns its path. */

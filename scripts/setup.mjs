@@ -28,13 +28,13 @@ export function setup({ browser = false } = {}) {
     try { run(`cargo install wasm-bindgen-cli --version ${want} --locked`); } catch { run(`cargo install wasm-bindgen-cli --version ${want}`); }
   }
 
-  // wasm-pack builds the npm package; it finds wasm-bindgen and wasm-opt on PATH.
+  // wasm-pack builds the npm package; it finds wasm-bindgen on PATH, and wasm-opt in
+  // node_modules (npm's binaryen).
   if (!has('wasm-pack')) {
     try { run('cargo install wasm-pack --locked'); } catch { run('cargo install wasm-pack'); }
   }
 
   const apt = [];
-  if (!has('wasm-opt')) apt.push('binaryen');
   if (browser && !has('chromium')) apt.push('chromium');
   if (browser && !has('zbarimg')) apt.push('zbar-tools');
   if (browser && !has('pdftoppm')) apt.push('poppler-utils');
@@ -46,7 +46,7 @@ export function setup({ browser = false } = {}) {
     asRoot(`env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${apt.join(' ')}`);
   }
 
-  if (!existsSync(`${root}/node_modules/.package-lock.json`)) run('npm ci --no-audit --no-fund');
+  if (!existsSync(`${root}/node_modules/.package-lock.json`) || !existsSync(`${root}/node_modules/.bin/wasm-opt`)) run('npm ci --no-audit --no-fund');
 
   // The independent Python verifier (tests/python) and its COSE cross-check.
   if (browser) {

@@ -20,6 +20,20 @@ pub const ENGLISH: &str = include_str!("../lang/en.json");
 /// The language tags whose files ship with iotmark.
 pub const LANGUAGES: &[&str] = &["en", "de", "fr", "es", "pt", "sw"];
 
+/// Each shipped language's name in that language, for a language switch (the same as its
+/// file's `language.name`).
+pub fn language_name(tag: &str) -> Option<&'static str> {
+    Some(match tag {
+        "en" => "English",
+        "de" => "Deutsch",
+        "fr" => "Français",
+        "es" => "Español",
+        "pt" => "Português",
+        "sw" => "Kiswahili",
+        _ => return None,
+    })
+}
+
 /// The language file of a language the core ships ([`LANGUAGES`]).
 pub fn bundled(tag: &str) -> Option<&'static str> {
     Some(match tag {
@@ -463,6 +477,10 @@ mod tests {
             assert!(bundled(tag).is_some_and(|j| Messages::from_json(j).is_ok()), "{tag}");
         }
         assert!(bundled("xx").is_none());
+        for tag in LANGUAGES {
+            let m = Messages::from_json(bundled(tag).unwrap()).unwrap();
+            assert_eq!(language_name(tag), Some(m.say("language.name", &[]).as_str()), "{tag}");
+        }
     }
 
     fn placeholders(s: &str) -> BTreeSet<String> {

@@ -103,7 +103,7 @@ test('report a genuine label, strike it off in the console, refresh: struck off,
     const { context, page } = await phonePage(browser, labelToStrikeOff());
     const verdict = page.locator('#verdict');
     await expect(verdict).toHaveAttribute('data-verdict', 'valid');
-    const id = await page.evaluate(() => window.iotmark.current.result.verification.label.id);
+    const id = await page.evaluate(() => window.iotmark.current.verification.label.id);
     await expect(page.locator('#register-link')).toHaveAttribute('href', `${REGISTRY}/labels/${id}`);
 
     // The report form: nothing is sent before Send.
@@ -163,7 +163,8 @@ test('report a genuine label, strike it off in the console, refresh: struck off,
     await page.reload();
     await expect(verdict).toHaveAttribute('data-verdict', 'revoked', { timeout: 20_000 });
     await expect(struck).toContainText(publicReason);
-    await expect(page.locator('#revocation-age')).toHaveText(/^List of struck-off labels \d+, \d{4}-\d{2}-\d{2} \(\d+ days old\)$/);
+    await expect(page.locator('#lists-age p').nth(1)).toHaveText(/^Struck-off labels: list \d+, signed \d{1,2} \w+ \d{4} \((today|\d+ days? ago)\)\.$/);
+    await expect(page.locator('#lists').last()).toContainText('Struck-off labels: list');
     await shot(page, 'struck-off-offline', verdict);
   });
 });

@@ -49,40 +49,40 @@ button:focus-visible, .button:focus-within, summary:focus-visible { outline: 3px
 .error { color: var(--invalid); font-weight: bold; }
 `;
 
+// Ids are the scanner app's, so that tests and sites find the same parts in both.
 const TEMPLATE = `
 <div part="container">
-  <p class="error" part="error" role="alert" hidden></p>
-  <p class="note" part="note" hidden></p>
-  <div class="scanner" part="scanner" hidden>
-    <div class="viewer" part="viewer"><video part="video" playsinline muted></video><div class="aim" aria-hidden="true"></div></div>
-    <p class="status" part="status" role="status"></p>
+  <p id="error" class="error" part="error" role="alert" hidden></p>
+  <p id="note" part="note" hidden></p>
+  <section id="scan" part="scanner" hidden>
+    <div id="viewer" class="viewer" part="viewer"><video id="video" part="video" playsinline muted></video><div class="aim" aria-hidden="true"></div></div>
+    <p id="camera-status" part="status" role="status"></p>
     <div class="controls">
-      <button type="button" class="start" part="button start" hidden></button>
-      <label class="button photo" part="button photo"><span class="photo-word"></span><input type="file" accept="image/*" class="visually-hidden"></label>
+      <button type="button" id="start" part="button start" hidden></button>
+      <label class="button" part="button photo"><span id="photo-word"></span><input id="photo" type="file" accept="image/*" class="visually-hidden"></label>
     </div>
-  </div>
-  <div class="result" part="result" hidden>
-    <div class="verdict" part="verdict">
+  </section>
+  <section id="result" part="result" hidden>
+    <div id="verdict" class="verdict" part="verdict" role="alert">
       <div class="icon" aria-hidden="true"></div>
       <div>
-        <h2 class="headline" part="headline" tabindex="-1"></h2>
-        <p class="summary" part="summary"></p>
-        <p class="said" part="said" hidden></p>
-        <div class="struck-off" part="struck-off" hidden></div>
+        <h2 id="verdict-headline" class="headline" part="headline" tabindex="-1"></h2>
+        <p id="verdict-summary" part="summary"></p>
+        <p id="said" class="said" part="said" hidden></p>
+        <div id="struck-off" class="struck-off" part="struck-off" hidden></div>
       </div>
     </div>
-    <div class="identity" part="identity" hidden>
-      <p><span class="badge" part="grade"></span></p>
-      <p class="product" part="product"></p>
-      <p class="check-box" part="check-box"></p>
+    <div id="identity" part="identity" hidden>
+      <p><span id="grade-badge" class="badge" part="grade"></span></p>
+      <p id="product" class="product" part="product"></p>
+      <p id="check-box" class="check-box" part="check-box"></p>
     </div>
-    <div class="warnings" part="warnings"></div>
-    <div class="sections" part="sections"></div>
-    <details class="principles" part="principles" hidden><summary></summary><div></div></details>
-    <div class="lists" part="lists"></div>
-    <div class="controls again-box" hidden><button type="button" class="again" part="button again"></button></div>
-  </div>
-  <p class="visually-hidden announce" aria-live="polite"></p>
+    <div id="warnings" part="warnings"></div>
+    <div id="sections" part="sections"></div>
+    <details id="principles-box" part="principles" hidden><summary></summary><div id="principles"></div></details>
+    <div id="lists" class="lists" part="lists"></div>
+    <div id="again-box" class="controls" hidden><button type="button" id="again" part="button again"></button></div>
+  </section>
 </div>`;
 
 let sheet = null;
@@ -110,15 +110,15 @@ export class IotmarkVerifierElement extends HTMLElement {
   constructor() {
     super();
     const root = this.attachShadow({ mode: 'open' });
+    root.innerHTML = TEMPLATE;
     styles(root);
-    root.insertAdjacentHTML('beforeend', TEMPLATE);
-    this.$ = (cls) => root.querySelector(`.${cls}`);
+    this.$ = (id) => root.getElementById(id);
     this.timing = { frames: 0, restarts: 0 };
     this.current = null;
     this.scanning = false;
     this.$('start').onclick = () => this.startCamera();
     this.$('again').onclick = () => this.scanAgain();
-    this.$('photo').querySelector('input').onchange = (e) => { const f = e.target.files[0]; e.target.value = ''; if (f) this.scanPhoto(f); };
+    this.$('photo').onchange = (e) => { const f = e.target.files[0]; e.target.value = ''; if (f) this.scanPhoto(f); };
     this.onVisibility = () => this.followVisibility();
   }
 
@@ -183,6 +183,12 @@ export class IotmarkVerifierElement extends HTMLElement {
   }
 
   async apply(changed) {
+    // A page that hands the element its verifier (the `verifier` property) may do so after
+    // the element is connected: until then, with no `root`, there is nothing to do yet.
+    if (!this.ownVerifier && !this.hasAttribute('root')) {
+      if (this.hasAttribute('text')) throw Object.assign(new Error('no root key'), { code: 'bad-root-key' });
+      return;
+    }
     const v = await this.getVerifier();
     this.core = v;
     const lang = await v.prepare(this.langs);
@@ -190,7 +196,7 @@ export class IotmarkVerifierElement extends HTMLElement {
     this.words(lang);
     const text = this.getAttribute('text');
     const camera = this.hasAttribute('camera');
-    this.$('scanner').hidden = !camera || (this.current && !this.scanning);
+    this.$('scan').hidden = !camera || (this.current && !this.scanning);
     if (text !== null && (changed === undefined || changed === 'text' || changed === 'root' || changed === 'lists')) {
       this.stopCamera();
       await this.show(text, { focus: false });
@@ -208,7 +214,7 @@ export class IotmarkVerifierElement extends HTMLElement {
     s('start', 'ui.start-camera');
     s('photo-word', 'ui.choose-photo');
     s('again', 'ui.scan-again');
-    this.$('principles').querySelector('summary').textContent = this.say('ui.all-principles');
+    this.$('principles-box').querySelector('summary').textContent = this.say('ui.all-principles');
     this.$('video').setAttribute('aria-label', this.say('ui.camera'));
     if (this.statusKey) this.status(this.statusKey);
     const asked = this.getAttribute('lang');
@@ -228,7 +234,7 @@ export class IotmarkVerifierElement extends HTMLElement {
 
   status(key) {
     this.statusKey = key;
-    this.$('status').textContent = this.say(key);
+    this.$('camera-status').textContent = this.say(key);
   }
 
   // ---------- verdict ----------
@@ -241,7 +247,7 @@ export class IotmarkVerifierElement extends HTMLElement {
     this.scanning = false;
     this.draw(checked, text);
     if (started !== undefined) this.timing.verdictMs = performance.now() - started;
-    if (focus) this.$('headline').focus({ preventScroll: false });
+    if (focus) this.$('verdict-headline').focus({ preventScroll: false });
     const x = checked.explanation;
     this.dispatchEvent(new CustomEvent('iotmark-verdict', {
       bubbles: true,
@@ -252,13 +258,13 @@ export class IotmarkVerifierElement extends HTMLElement {
   }
 
   draw({ verification: v, explanation: x }) {
-    this.$('scanner').hidden = true;
+    this.$('scan').hidden = true;
     this.$('result').hidden = false;
     const verdict = this.$('verdict');
     verdict.dataset.verdict = v.verdict;
     verdict.dataset.tone = x.tone;
-    this.$('headline').textContent = x.headline;
-    this.$('summary').textContent = x.summary;
+    this.$('verdict-headline').textContent = x.headline;
+    this.$('verdict-summary').textContent = x.summary;
     const said = this.$('said');
     said.hidden = !x.said;
     said.textContent = x.said || '';
@@ -268,7 +274,7 @@ export class IotmarkVerifierElement extends HTMLElement {
     const identity = this.$('identity');
     identity.hidden = !x.product;
     if (x.product) {
-      const badge = this.$('badge');
+      const badge = this.$('grade-badge');
       badge.dataset.grade = x.grade;
       badge.textContent = `${x.grade_stars} ${x.grade_text}`;
       badge.setAttribute('aria-label', `${this.say('ui.grade')}: ${x.grade_text}`);
@@ -277,15 +283,14 @@ export class IotmarkVerifierElement extends HTMLElement {
     }
     this.$('warnings').replaceChildren(...x.warnings.map((w) => el('p', w, 'warning')));
     this.$('sections').replaceChildren(...x.sections.flatMap((s) => [el('h3', s.title), list(s.lines)]));
-    const principles = this.$('principles');
+    const principles = this.$('principles-box');
     principles.hidden = !x.principles.length;
-    principles.querySelector('div').replaceChildren(...x.principles.filter((g) => g.principles.length).flatMap((g) => [
+    this.$('principles').replaceChildren(...x.principles.filter((g) => g.principles.length).flatMap((g) => [
       el('h3', g.title),
       list(g.principles.map((p) => { const li = el('li'); li.append(el('span', `${p.status_text}: `, 'status-word'), `${p.id}. ${p.text}`); return li; })),
     ]));
     this.$('lists').replaceChildren(...x.lists.map((line) => el('p', line)));
     this.$('again-box').hidden = !this.hasAttribute('camera');
-    this.$('announce').textContent = `${x.headline}. ${x.summary}`;
   }
 
   // ---------- camera and photos ----------
@@ -302,8 +307,10 @@ export class IotmarkVerifierElement extends HTMLElement {
 
   async startCamera() {
     this.decoder ??= new Decoder();
+    this.current = null;
+    this.dispatchEvent(new CustomEvent('iotmark-scanning', { bubbles: true, composed: true }));
     const video = this.$('video');
-    this.$('scanner').hidden = false;
+    this.$('scan').hidden = false;
     this.$('result').hidden = true;
     this.status('ui.camera-starting');
     try {
@@ -361,7 +368,7 @@ export class IotmarkVerifierElement extends HTMLElement {
 
   async scanPhoto(file) {
     this.decoder ??= new Decoder();
-    this.$('scanner').hidden = false;
+    this.$('scan').hidden = false;
     let r;
     try {
       r = await this.decoder.decode('photo', await createImageBitmap(file));
@@ -375,7 +382,6 @@ export class IotmarkVerifierElement extends HTMLElement {
   }
 
   scanAgain() {
-    this.current = null;
     this.$('result').hidden = true;
     this.startCamera();
   }

@@ -49,5 +49,5 @@ export declare class IotmarkVerifier extends EventTarget {
 export declare function createVerifier(options: VerifierOptions): Promise<IotmarkVerifier>;
 /** Loads the verifier's WebAssembly (createVerifier does it for you). */
 export declare function ready(): Promise<unknown>;
-export { isLabel, languages, negotiate, verdictCodes, english } from './wasm/iotmark_verify.js';
+export { isLabel, languageName, languages, negotiate, verdictCodes, english } from './wasm/iotmark_verify.js';
 export type { IotmarkError, VerdictCode };

@@ -6,10 +6,10 @@
 // Every rule (the verdict, its tone and wording, the grade, the lists' age, the language
 // chosen) comes from the iotmark core compiled to WebAssembly; this file loads it, feeds it
 // lists and language files, and keeps newer lists on the device.
-import init, { Verifier, english, isLabel, languages, negotiate, verdictCodes } from './wasm/iotmark_verify.js';
+import init, { Verifier, english, isLabel, languageName, languages, negotiate, verdictCodes } from './wasm/iotmark_verify.js';
 import { KINDS, Shelf, bytesOf, fetchList } from './lists.js';
 
-export { english, isLabel, languages, negotiate, verdictCodes };
+export { english, isLabel, languageName, languages, negotiate, verdictCodes };
 
 const here = new URL('.', import.meta.url);
 let loading = null;

@@ -175,6 +175,14 @@ impl Verifier {
         Ok(messages.say(key, &args))
     }
 
+    /// The UTC date of `millis` (milliseconds since 1970), written as the language of
+    /// `options` writes dates ("1 December 2026", "1. Dezember 2026").
+    #[wasm_bindgen(js_name = dateText)]
+    pub fn date_text(&self, millis: f64, #[wasm_bindgen(unchecked_param_type = "VerifyOptions")] options: JsValue) -> Result<String, JsValue> {
+        let (_, messages) = self.messages(&self::options(options)?)?;
+        Ok(messages.date(today(Some(millis))?))
+    }
+
     /// Verifies label text (bare or link form) and explains the verdict.
     #[wasm_bindgen(unchecked_return_type = "Checked")]
     pub fn verify(&self, text: &str, #[wasm_bindgen(unchecked_param_type = "VerifyOptions")] options: JsValue) -> Result<JsValue, JsValue> {
@@ -248,6 +256,12 @@ fn pairs(args: &JsValue) -> Vec<(String, String)> {
 #[wasm_bindgen]
 pub fn languages() -> Vec<String> {
     LANGUAGES.iter().map(|s| s.to_string()).collect()
+}
+
+/// A shipped language's name in that language ("Deutsch"), for a language switch.
+#[wasm_bindgen(js_name = languageName)]
+pub fn language_name(tag: &str) -> Option<String> {
+    explain::language_name(tag).map(str::to_owned)
 }
 
 /// The shipped language that best serves a reader preferring `tags` (most preferred

@@ -20,8 +20,8 @@ self.addEventListener('activate', (event) => {
 self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== 'GET' || url.origin !== self.location.origin) return;
-  // Fresh lists go to the network (the page checks their signatures and sequence).
-  if (url.search === '?fresh') return;
+  // Fresh lists go to the network (the verifier checks their signatures and sequence).
+  if (url.search === '?fresh' || event.request.cache === 'no-store') return;
   event.respondWith(
     caches.open(CACHE).then(async (cache) => {
       const hit = await cache.match(event.request, { ignoreSearch: true });

@@ -1,0 +1,19 @@
+// The footer's lists line: which lists the app verifies with and how old they are (in the
+// core's words), and "Check for updates".
+import { $, el, say, state } from './shell.js';
+
+export async function showFreshness() {
+  const lists = await state.verifier.lists({ lang: state.lang });
+  $('lists-age').replaceChildren(...lists.lines.map((line) => el('p', line)));
+  state.freshness = lists;
+}
+
+export async function checkForUpdates() {
+  const put = (key) => { state.updateStatus = key; $('update-status').textContent = say(key); };
+  put('ui.updates-checking');
+  put(`ui.updates-${await state.verifier.refresh()}`);
+}
+
+export function sayUpdateStatus() {
+  if (state.updateStatus) $('update-status').textContent = say(state.updateStatus);
+}

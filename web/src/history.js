@@ -1,0 +1,55 @@
+// Scans kept on this phone (only here), and two of them compared side by side.
+import { $, dateText, el, say, state } from './shell.js';
+
+const KEY = 'iotmark.history';
+
+function history() {
+  try { return JSON.parse(localStorage.getItem(KEY)) || []; } catch { return []; }
+}
+
+/** Keeps a scanned label (its text and what the core said of it) at the top of the list. */
+export function remember({ text, explanation: x }) {
+  const items = history().filter((h) => h.text !== text);
+  items.unshift({ text, product: x.product, grade: x.grade, verdict: x.verdict, at: Date.now() });
+  localStorage.setItem(KEY, JSON.stringify(items.slice(0, 50)));
+  renderHistory();
+}
+
+export function renderHistory() {
+  const list = $('history');
+  list.replaceChildren();
+  history().forEach((h, i) => {
+    const li = el('li');
+    const label = el('label');
+    const box = el('input');
+    box.type = 'checkbox';
+    box.value = String(i);
+    box.onchange = () => { $('compare').disabled = list.querySelectorAll('input:checked').length !== 2; };
+    label.append(box, ` ${h.product} — ${say(`grade.${h.grade}`)} (${dateText(h.at)})`);
+    li.append(label);
+    list.append(li);
+  });
+  $('compare').disabled = true;
+  $('history-box').hidden = !list.childElementCount;
+}
+
+export function clearHistory() {
+  localStorage.removeItem(KEY);
+  renderHistory();
+  $('comparison').hidden = true;
+}
+
+export async function compare() {
+  const picked = [...$('history').querySelectorAll('input:checked')].map((b) => history()[Number(b.value)]);
+  if (picked.length !== 2) return;
+  const results = await Promise.all(picked.map((h) => state.verifier.verify(h.text, { lang: state.lang })));
+  const xs = results.map((r) => r.explanation);
+  const table = el('table', undefined, 'compare-table');
+  const row = (title, cells, tag = 'td') => { const tr = el('tr'); tr.append(el('th', title), ...cells.map((c) => el(tag, c))); table.append(tr); };
+  row('', xs.map((x) => x.product || x.headline), 'th');
+  row(say('ui.verdict'), xs.map((x) => x.headline));
+  row(say('ui.grade'), xs.map((x) => (x.grade_text ? `${x.grade_stars} ${x.grade_text}` : '—')));
+  for (const s of xs[0].sections) row(s.title, xs.map((x) => (x.sections.find((t) => t.key === s.key)?.lines || []).join(' ')));
+  $('comparison').replaceChildren(table);
+  $('comparison').hidden = false;
+}

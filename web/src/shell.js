@@ -1,0 +1,29 @@
+// What the scanner app's modules share: the page's state, the verifier, and the words of
+// the page in the language in use (from the core's language files, through the verifier).
+
+export const $ = (id) => document.getElementById(id);
+
+export const state = {
+  lang: 'en',
+  verifier: null, // the library's verifier (createVerifier), shared with the element
+  element: null, // the <iotmark-verifier> on the page
+  current: null, // the verdict on screen: the `iotmark-verdict` event's detail
+  registry: null, // the registry's origin, from trust/config.json
+};
+
+/** The message `key` in the page's language, `{name}` placeholders filled from `args`. */
+export function say(key, args = {}) {
+  return state.verifier ? state.verifier.core.say(key, { lang: [state.lang] }, args) : key;
+}
+
+export function el(tag, text, cls) {
+  const e = document.createElement(tag);
+  if (text !== undefined) e.textContent = text;
+  if (cls) e.className = cls;
+  return e;
+}
+
+/** A date in the page's language, as the core writes dates. */
+export function dateText(ms) {
+  return state.verifier.core.dateText(ms, { lang: [state.lang] });
+}
