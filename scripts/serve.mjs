@@ -53,8 +53,9 @@ function configuredRegistry(dir) {
 /**
  * Serves `dir`. `connect`: more origins for `connect-src` (default: the registry named in
  * trust/config.json). `registry`: serve trust/config.json with this registry address instead.
+ * `csp: false`: no Content-Security-Policy header (a site that sets its own, or none).
  */
-export function serve(dir, port = 8080, host = '127.0.0.1', { connect, registry } = {}) {
+export function serve(dir, port = 8080, host = '127.0.0.1', { connect, registry, csp = true } = {}) {
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     let file = normalize(join(dir, path));
@@ -75,7 +76,7 @@ export function serve(dir, port = 8080, host = '127.0.0.1', { connect, registry 
     const body = gzip ? gzipSync(content, { level: 9 }) : content;
     res.writeHead(200, {
       'Content-Type': TYPES[extname(file)] || 'application/octet-stream',
-      'Content-Security-Policy': allowConnect(CSP, origins),
+      ...(csp ? { 'Content-Security-Policy': allowConnect(CSP, origins) } : {}),
       'Referrer-Policy': 'no-referrer',
       'X-Content-Type-Options': 'nosniff',
       'Cache-Control': 'no-cache',

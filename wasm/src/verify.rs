@@ -79,7 +79,10 @@ pub struct Verifier {
 fn root_key(root: &JsValue) -> Result<VerifyingKey, JsValue> {
     let bytes: [u8; 32] = if let Some(text) = root.as_string() {
         let text = text.trim();
-        if text.starts_with("iotmark-public-key") {
+        if keys::is_secret(text) {
+            return Err(error("bad-root-key", "this is a private key: it must never be put in a web page; give the root's public key"));
+        }
+        if text.contains("iotmark-public-key") {
             return keys::public_from_text(text).map_err(|e| error("bad-root-key", e));
         }
         keys::unhex32(text).ok_or_else(|| error("bad-root-key", "the root key must be 64 hex digits or an iotmark-public-key-1: text"))?

@@ -1,0 +1,200 @@
+// The npm package as a consumer organisation meets it: packed with `npm pack`, installed
+// from the tarball into an empty folder outside the repository, and used by the three
+// pages in examples/ (the element, a strict-CSP page, the headless API) in Chromium.
+import { test, expect } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { execSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pack } from '../../scripts/package.mjs';
+import { serve } from '../../scripts/serve.mjs';
+import { inBrowser, manifest, demo } from './scanner.mjs';
+
+const repo = new URL('../../', import.meta.url).pathname;
+const PORT = Number(process.env.PACKAGE_PORT || 8183);
+const site = `http://localhost:${PORT}/`;
+const EXPECTED = { 'smart-speaker': 'valid', 'video-doorbell': 'valid', 'open-thermostat': 'valid', expired: 'expired', 'struck-off': 'revoked', tampered: 'bad-signature', 'not-a-label': 'not-a-label' };
+const label = (name) => manifest.find((m) => m.name === name).text;
+let folder;
+let server;
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(() => {
+  folder = mkdtempSync(join(tmpdir(), 'iotmark-package-'));
+  writeFileSync(join(folder, 'package.json'), '{ "name": "a-consumer-site", "private": true }\n');
+  execSync(`npm install --no-audit --no-fund --no-package-lock ${pack()}`, { cwd: folder, stdio: 'inherit' });
+  // The site: the examples, the installed package's files under iotmark/, the mark's
+  // lists mirrored under lists/, and the product list filled with today's demo labels.
+  const www = join(folder, 'www');
+  cpSync(join(repo, 'examples'), www, { recursive: true });
+  cpSync(join(folder, 'node_modules/@iotmark/verifier'), join(www, 'iotmark'), { recursive: true });
+  for (const f of ['trust.cose', 'revocation.cose']) cpSync(join(demo, f), join(www, 'lists', f));
+  const items = Object.keys(EXPECTED).map((name) => `<li><a data-label href="${label(name)}">${name}</a></li>`).join('\n    ');
+  const headless = join(www, 'headless.html');
+  writeFileSync(headless, readFileSync(headless, 'utf8').replace('<!-- products -->', items));
+  return serve(www, PORT, '127.0.0.1', { csp: false }).then((s) => { server = s; });
+});
+
+test.afterAll(() => {
+  server?.close();
+  if (folder) rmSync(folder, { recursive: true, force: true });
+});
+
+test('the tarball holds an ES module package with types, both modules and six languages', () => {
+  const pkg = join(folder, 'node_modules/@iotmark/verifier');
+  const json = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8'));
+  expect(json.type).toBe('module');
+  expect(Object.keys(json.exports)).toEqual(['.', './element', './core', './scan', './lang/*', './package.json']);
+  for (const entry of ['.', './element', './core', './scan']) {
+    for (const file of Object.values(json.exports[entry])) expect(existsSync(join(pkg, file)), `${entry} → ${file}`).toBe(true);
+  }
+  expect(readdirSync(join(pkg, 'lang')).sort()).toEqual(['de.json', 'en.json', 'es.json', 'fr.json', 'pt.json', 'sw.json']);
+  const types = readFileSync(join(pkg, 'wasm/iotmark_verify.d.ts'), 'utf8');
+  for (const t of ['export interface Checked', 'export interface Verification', 'export interface Explanation', 'export type VerdictCode', 'export interface IotmarkError']) expect(types).toContain(t);
+  // The root key in the examples is the demo's.
+  const root = JSON.parse(readFileSync(join(repo, 'web/dist/trust/config.json'), 'utf8')).root;
+  for (const f of ['element.html', 'strict-csp.html', 'headless.js']) expect(readFileSync(join(repo, 'examples', f), 'utf8')).toContain(root);
+});
+
+/** Sets `text` on the page's element and resolves to the `iotmark-verdict` event's detail. */
+function verdictFor(page, text) {
+  return page.evaluate((t) => new Promise((resolve) => {
+    const el = document.getElementById('checker');
+    el.addEventListener('iotmark-verdict', (e) => resolve({ verdict: e.detail.verdict, tone: e.detail.tone, headline: e.detail.explanation.headline, composed: e.composed, bubbles: e.bubbles, lists: e.detail.explanation.lists }), { once: true });
+    el.setAttribute('text', t);
+  }), text);
+}
+
+test('the element: every demo label gets its verdict and event, drawn in the page\'s theme', async () => {
+  await inBrowser(null, async (browser) => {
+    const page = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+    await page.goto(`${site}element.html`);
+    for (const [name, verdict] of Object.entries(EXPECTED)) {
+      const d = await verdictFor(page, label(name));
+      expect(d.verdict, name).toBe(verdict);
+      expect(d.bubbles && d.composed).toBe(true);
+      expect(d.headline.length).toBeGreaterThan(3);
+      expect(d.lists[0]).toMatch(/^Trusted signers: list \d+, signed /);
+      await expect(page.locator('#verdict')).toHaveAttribute('data-verdict', verdict);
+      if (verdict !== 'valid') await expect(page.locator('#verdict')).not.toHaveAttribute('data-tone', 'valid');
+    }
+    // The site's own theme reaches inside: a custom property and a ::part() rule.
+    const look = await page.locator('#verdict-headline').evaluate((h) => ({ spacing: getComputedStyle(h).letterSpacing, font: getComputedStyle(h).fontFamily }));
+    expect(look.font).toContain('system-ui');
+    expect(look.spacing).not.toBe('normal');
+    await page.screenshot({ path: 'test-results/package-element.png', fullPage: true });
+  });
+});
+
+test('the element refuses bad set-ups and bad text plainly, and never shows them as genuine', async () => {
+  await inBrowser(null, async (browser) => {
+    const page = await browser.newPage();
+    await page.goto(`${site}element.html`);
+    // Garbage and huge text.
+    for (const text of ['hello', 'IM1:123', `HTTPS://X/#IM1:${'9'.repeat(100_000)}`, '\u202Ehttps://evil.example/']) {
+      const d = await verdictFor(page, text);
+      expect(d.tone, text.slice(0, 20)).not.toBe('valid');
+    }
+    await expect(page.locator('#said')).toContainText('evil.example');
+    // A language nobody has: English, and a note saying so.
+    await page.evaluate(() => document.getElementById('checker').setAttribute('lang', 'xx'));
+    await expect(page.locator('#note')).toContainText('does not offer (xx)');
+    // A root key of the wrong length, and lists not signed by the root.
+    const errorOf = (root) => page.evaluate(({ root, text }) => new Promise((resolve) => {
+      const el = document.createElement('iotmark-verifier');
+      el.addEventListener('iotmark-error', (e) => resolve({ code: e.detail.code, shown: el.shadowRoot.getElementById('error').textContent, result: el.shadowRoot.getElementById('result').hidden }), { once: true });
+      el.addEventListener('iotmark-verdict', () => resolve({ code: 'shown a verdict' }), { once: true });
+      el.setAttribute('root', root);
+      el.setAttribute('lists', 'lists/');
+      el.setAttribute('text', text);
+      document.body.append(el);
+    }), { root, text: label('smart-speaker') });
+    const short = await errorOf('1dffaface54e');
+    expect(short.code).toBe('bad-root-key');
+    expect(short.shown).toContain('not set up correctly');
+    expect(short.result).toBe(true);
+    // A real public key, in the key-file text form, that is not the root: the lists are not
+    // signed by it.
+    const notRoot = readFileSync(join(repo, 'target/demo-keys/lab.pub'), 'utf8').trim();
+    const unsigned = await errorOf(notRoot);
+    expect(unsigned.code).toBe('bad-list');
+    // The headless API says the same with an Error whose code is stable.
+    const code = await page.evaluate(async (root) => {
+      const { createVerifier } = await import('./iotmark/index.js');
+      try { await createVerifier({ root, trustList: 'lists/trust.cose' }); return 'accepted'; } catch (e) { return `${e instanceof Error}:${e.code}:${e.reason}`; }
+    }, notRoot);
+    expect(code).toBe('true:bad-list:bad-signature');
+  });
+});
+
+test('the element is accessible: axe clean, announced, usable at 200 % text', async () => {
+  await inBrowser(null, async (browser) => {
+    const page = await (await browser.newContext({ viewport: { width: 360, height: 740 } })).newPage();
+    await page.goto(`${site}element.html`);
+    for (const name of ['smart-speaker', 'tampered', 'not-a-label', 'struck-off']) {
+      await verdictFor(page, label(name));
+      const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice']).analyze();
+      expect(violations.map((v) => `${name}: ${v.id}: ${v.help}`)).toEqual([]);
+    }
+    await expect(page.locator('#verdict')).toHaveAttribute('role', 'alert');
+    await page.evaluate(() => { document.documentElement.style.fontSize = '200%'; });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+  });
+});
+
+test('with no camera the element offers a photo, and a photo of a label is verified', async () => {
+  await inBrowser(null, async (browser) => {
+    const page = await browser.newPage();
+    await page.goto(`${site}element.html`);
+    await expect(page.locator('#camera-status')).toContainText('choose a photo', { timeout: 15_000 });
+    const event = page.evaluate(() => new Promise((r) => document.getElementById('checker').addEventListener('iotmark-verdict', (e) => r(e.detail.verdict), { once: true })));
+    await page.setInputFiles('#photo', `${demo}labels/open-thermostat-sticker.png`);
+    expect(await event).toBe('valid');
+  });
+});
+
+test('the camera: frames decoded in a worker, the camera stopped when the element is removed', async () => {
+  await inBrowser('straight', async (browser) => {
+    const page = await browser.newPage();
+    await page.goto(`${site}element.html`);
+    await expect(page.locator('#verdict')).toHaveAttribute('data-verdict', 'valid', { timeout: 20_000 });
+    // Scan again, then take the element away: its camera stops at once.
+    await page.click('#again');
+    await expect(page.locator('#camera-status')).toHaveText(/Point the camera/, { timeout: 10_000 });
+    const ended = await page.evaluate(() => {
+      const el = document.getElementById('checker');
+      const stream = el.shadowRoot.getElementById('video').srcObject;
+      el.remove();
+      return stream.getTracks().every((t) => t.readyState === 'ended');
+    });
+    expect(ended).toBe(true);
+  });
+});
+
+test('a strict Content-Security-Policy page checks a label link, in German, with no violation', async () => {
+  await inBrowser(null, async (browser) => {
+    const page = await browser.newPage();
+    const violations = [];
+    page.on('console', (m) => { if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text()); });
+    await page.goto(`${site}strict-csp.html#${label('smart-speaker').split('#')[1]}`);
+    await expect(page.locator('#verdict')).toHaveAttribute('data-verdict', 'valid', { timeout: 20_000 });
+    await expect(page.locator('#verdict-headline')).toHaveText('Echtes Label');
+    expect(violations).toEqual([]);
+  });
+});
+
+test('the headless API checks every label link in a product list, and nothing leaves the page', async () => {
+  await inBrowser(null, async (browser) => {
+    const page = await browser.newPage();
+    const requests = [];
+    page.on('request', (r) => requests.push(new URL(r.url()).origin));
+    await page.goto(`${site}headless.html`);
+    await expect(page.locator('body')).toHaveAttribute('data-checked', 'true', { timeout: 20_000 });
+    const shown = await page.locator('.verdict').evaluateAll((bs) => bs.map((b) => b.dataset.verdict));
+    expect(shown).toEqual(Object.values(EXPECTED));
+    expect([...new Set(requests)]).toEqual([new URL(site).origin]);
+  });
+});
