@@ -10,6 +10,7 @@ import { serve } from './serve.mjs';
 import { setup } from './setup.mjs';
 import { build } from './build.mjs';
 import { registryBench } from './registry-bench.mjs';
+import { elementBench } from './element-bench.mjs';
 
 const root = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
 const sh = (cmd) => execSync(cmd, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
@@ -51,6 +52,8 @@ console.log(`scanner first load (page, wasm, all six languages, lists, icons; gz
 console.log(`camera ready: ${timing.cameraReadyMs.toFixed(0)} ms after navigation start (fake camera, permission granted)`);
 console.log(`label in view to verdict on screen: ${timing.verdictMs.toFixed(0)} ms (frame capture, decode in worker, verify, render); frames decoded: ${timing.frames}`);
 await browser.close();
+console.log('\nthe embeddable verifier (@iotmark/verifier, examples/ pages):');
+await elementBench(chromium);
 }
 
 browser = await playwright.launch({ executablePath: chromium, args });
