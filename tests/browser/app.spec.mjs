@@ -151,7 +151,10 @@ test('scans are kept on the device, compared side by side, and cleared', async (
   await expect(table).toContainText('Silver');
   await page.click('#clear');
   await expect(page.locator('#history li')).toHaveCount(0);
-  expect(await page.evaluate(() => localStorage.getItem('iotmark.history'))).toBeNull();
+  expect(await page.evaluate(() => window.iotmark.kept('iotmark.history'))).toEqual([]);
+  await page.goto('./');
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
+  await expect(page.locator('#history li')).toHaveCount(0);
   });
 });
 

@@ -133,7 +133,7 @@ test('report a genuine label, strike it off in the console, refresh: struck off,
     await expect(status.locator('.report-state')).toHaveText('Received: it is waiting for a reviewer.');
     await shot(page, 'report-sent', status);
     expect((await reportState(page.request, reference)).state).toBe('received');
-    const kept = await page.evaluate(() => JSON.parse(localStorage.getItem('iotmark.reports')));
+    const kept = await page.evaluate(() => window.iotmark.kept('iotmark.reports'));
     expect(kept.map((r) => r.reference)).toContain(reference);
 
     // A reviewer strikes the label off, in the same browser.
@@ -184,7 +184,7 @@ test('a report made offline waits on the phone and is sent exactly once when bac
     await page.click('#report-send');
     const status = page.locator('#report-status');
     await expect(status.locator('.queued')).toHaveText('You are offline. Your report is saved on this phone. It will be sent when you are online.');
-    const queue = await page.evaluate(() => JSON.parse(localStorage.getItem('iotmark.reports.queue')));
+    const queue = await page.evaluate(() => window.iotmark.kept('iotmark.reports.queue'));
     expect(queue).toHaveLength(1);
     const clientRef = queue[0].client_ref;
     expect(clientRef).toMatch(/^[0-9a-f-]{36}$/);
@@ -199,7 +199,7 @@ test('a report made offline waits on the phone and is sent exactly once when bac
     expect(posts).toHaveLength(1);
     expect(posts[0]).toMatchObject({ reason: 'does-not-do', client_ref: clientRef });
     expect(posts[0].text).toContain(note);
-    expect(await page.evaluate(() => localStorage.getItem('iotmark.reports.queue'))).toBeNull();
+    expect(await page.evaluate(() => window.iotmark.kept('iotmark.reports.queue'))).toEqual([]);
     await expect(page.locator(`#reports li[data-reference="${reference}"]`)).toHaveCount(1);
     expect((await reportState(page.request, reference)).state).toBe('received');
 
@@ -231,7 +231,7 @@ test('a report the registry refuses shows its message and is not kept for sendin
     await page.click('#report-send');
     await expect(page.locator('#report-status .error')).toContainText(/^The register did not accept the report: .*label/);
     await expect(page.locator('#report-form')).toBeVisible();
-    expect(await page.evaluate(() => localStorage.getItem('iotmark.reports.queue'))).toBeNull();
-    expect(await page.evaluate(() => localStorage.getItem('iotmark.reports'))).toBeNull();
+    expect(await page.evaluate(() => window.iotmark.kept('iotmark.reports.queue'))).toEqual([]);
+    expect(await page.evaluate(() => window.iotmark.kept('iotmark.reports'))).toEqual([]);
   });
 });

@@ -12,10 +12,12 @@ import { checkForUpdates, sayUpdateStatus, showFreshness } from './freshness.js'
 import { clearHistory, compare, remember, renderHistory } from './history.js';
 import { closeReport, openReport, renderReportStatus, renderReports, resetReport, sendQueued, submitReport, updateCount } from './reports.js';
 import { speak } from './speech.js';
+import { kept, openKept } from './keep.js';
 
 // Read by the tests and the benchmark; holds nothing secret.
 window.iotmark = state;
 Object.defineProperty(state, 'timing', { get: () => state.element?.timing ?? {} });
+state.kept = kept;
 
 /** The origin of the configured registry (http or https), or null. */
 function registryOrigin(address) {
@@ -84,7 +86,7 @@ function wire() {
 
 async function main() {
   state.element = $('verifier');
-  await loadVerifier();
+  await Promise.all([loadVerifier(), openKept()]);
   if (state.registry) $('privacy-note').dataset.t = 'ui.privacy-note-registry';
   state.element.verifier = state.verifier;
   fillSwitch(setLanguage);

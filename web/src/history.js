@@ -1,17 +1,15 @@
 // Scans kept on this phone (only here), and two of them compared side by side.
 import { $, dateText, el, say, state } from './shell.js';
+import { keep, kept } from './keep.js';
 
 const KEY = 'iotmark.history';
-
-function history() {
-  try { return JSON.parse(localStorage.getItem(KEY)) || []; } catch { return []; }
-}
+const history = () => kept(KEY);
 
 /** Keeps a scanned label (its text and what the core said of it) at the top of the list. */
 export function remember({ text, explanation: x }) {
   const items = history().filter((h) => h.text !== text);
   items.unshift({ text, product: x.product, grade: x.grade, verdict: x.verdict, at: Date.now() });
-  localStorage.setItem(KEY, JSON.stringify(items.slice(0, 50)));
+  keep(KEY, items.slice(0, 50));
   renderHistory();
 }
 
@@ -34,7 +32,7 @@ export function renderHistory() {
 }
 
 export function clearHistory() {
-  localStorage.removeItem(KEY);
+  keep(KEY, []);
   renderHistory();
   $('comparison').hidden = true;
 }

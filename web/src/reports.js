@@ -1,7 +1,8 @@
 // Reporting a problem with a label to the registry. Nothing is sent until Send is tapped.
-// A report that cannot be sent waits in localStorage with its client_ref, so that sending
+// A report that cannot be sent waits on the device (keep.js) with its client_ref, so that sending
 // it again later can never make two reports.
 import { $, dateText, el, say, state } from './shell.js';
+import { keep, kept } from './keep.js';
 
 const REPORTS_KEY = 'iotmark.reports'; // sent: [{reference, client_ref, what, at, state?, public_reason?}]
 const QUEUE_KEY = 'iotmark.reports.queue'; // waiting: [{label, reason, text, contact, client_ref, what, at}]
@@ -10,14 +11,8 @@ const CONTACT_MAX = 200;
 const t = (key) => say(key);
 
 
-function stored(key) {
-  try { return JSON.parse(localStorage.getItem(key)) || []; } catch { return []; }
-}
-
-function store(key, items) {
-  if (items.length) localStorage.setItem(key, JSON.stringify(items));
-  else localStorage.removeItem(key);
-}
+const stored = kept;
+const store = keep;
 
 function uuid() {
   if (crypto.randomUUID) return crypto.randomUUID();
@@ -129,7 +124,7 @@ export async function submitReport(e) {
     at: Date.now(),
   };
   // Queued first: a report the person sent is never lost, even if the page closes now.
-  store(QUEUE_KEY, [...stored(QUEUE_KEY), q]);
+  await store(QUEUE_KEY, [...stored(QUEUE_KEY), q]);
   form.hidden = true;
   state.report = { kind: 'sending', client_ref: q.client_ref };
   renderReportStatus();
