@@ -53,6 +53,8 @@ export function setup({ browser = false } = {}) {
     const missing = spawnSync('python3', ['-c', 'import cbor2, cryptography, pycose'], { stdio: 'ignore' }).status !== 0;
     if (missing) run('python3 -m pip install --quiet --disable-pip-version-check cbor2 cryptography pycose');
   }
+  // The labels' print tests read every output back with a second decoder, zxing-cpp.
+  if (browser && spawnSync('python3', ['-c', 'import zxingcpp, PIL'], { stdio: 'ignore' }).status !== 0) run('python3 -m pip install --quiet --disable-pip-version-check zxing-cpp pillow');
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) setup({ browser: process.argv.includes('--browser') });
