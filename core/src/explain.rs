@@ -82,8 +82,135 @@ impl std::fmt::Display for BadLanguageFile {
 
 impl std::error::Error for BadLanguageFile {}
 
+/// Reads a language file: one JSON object whose values are all strings (RFC 8259, with
+/// every string escape). Written out rather than through serde_json, whose generic
+/// machinery would be most of the WebAssembly verifier's size for this one flat shape.
 fn parse(json: &str) -> Result<HashMap<String, String>, BadLanguageFile> {
-    serde_json::from_str(json).map_err(|e| BadLanguageFile(e.to_string()))
+    let mut p = Flat { s: json.as_bytes(), at: 0 };
+    let mut out = HashMap::new();
+    p.expect(b'{')?;
+    if !p.eat(b'}') {
+        loop {
+            let key = p.string()?;
+            p.expect(b':')?;
+            let value = p.string()?;
+            if out.insert(key, value).is_some() {
+                return Err(p.error("a key appears twice"));
+            }
+            if p.eat(b'}') {
+                break;
+            }
+            p.expect(b',')?;
+        }
+    }
+    p.space();
+    if p.at != p.s.len() {
+        return Err(p.error("text after the object"));
+    }
+    Ok(out)
+}
+
+/// A cursor over a flat JSON object of strings.
+struct Flat<'a> {
+    s: &'a [u8],
+    at: usize,
+}
+
+impl Flat<'_> {
+    fn error(&self, what: &str) -> BadLanguageFile {
+        BadLanguageFile(format!("{what} at byte {}", self.at))
+    }
+
+    fn space(&mut self) {
+        while self.s.get(self.at).is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
+            self.at += 1;
+        }
+    }
+
+    fn eat(&mut self, byte: u8) -> bool {
+        self.space();
+        let hit = self.s.get(self.at) == Some(&byte);
+        self.at += usize::from(hit);
+        hit
+    }
+
+    fn expect(&mut self, byte: u8) -> Result<(), BadLanguageFile> {
+        if self.eat(byte) {
+            Ok(())
+        } else {
+            Err(self.error(&format!("expected '{}'", char::from(byte))))
+        }
+    }
+
+    fn hex4(&mut self) -> Result<u32, BadLanguageFile> {
+        let digits = self
+            .s
+            .get(self.at..self.at + 4)
+            .and_then(|d| std::str::from_utf8(d).ok())
+            .ok_or_else(|| self.error("a cut-short \\u escape"))?;
+        let n = u32::from_str_radix(digits, 16).map_err(|_| self.error("a bad \\u escape"))?;
+        self.at += 4;
+        Ok(n)
+    }
+
+    fn string(&mut self) -> Result<String, BadLanguageFile> {
+        self.expect(b'"')?;
+        let mut out = String::new();
+        loop {
+            let start = self.at;
+            while self.s.get(self.at).is_some_and(|b| *b != b'"' && *b != b'\\' && *b >= 0x20) {
+                self.at += 1;
+            }
+            // The input is a &str and the run stops only at ASCII bytes: a whole UTF-8 slice.
+            out.push_str(std::str::from_utf8(&self.s[start..self.at]).map_err(|_| self.error("bad UTF-8"))?);
+            match self.s.get(self.at) {
+                Some(b'"') => {
+                    self.at += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    self.at += 1;
+                    let c = self.escape()?;
+                    out.push(c);
+                }
+                Some(_) => return Err(self.error("a control character in a string")),
+                None => return Err(self.error("an unterminated string")),
+            }
+        }
+    }
+
+    fn escape(&mut self) -> Result<char, BadLanguageFile> {
+        let b = *self.s.get(self.at).ok_or_else(|| self.error("a cut-short escape"))?;
+        self.at += 1;
+        Ok(match b {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let hi = self.hex4()?;
+                let code = if (0xD800..0xDC00).contains(&hi) {
+                    if self.s.get(self.at..self.at + 2) != Some(b"\\u") {
+                        return Err(self.error("a lone surrogate"));
+                    }
+                    self.at += 2;
+                    let lo = self.hex4()?;
+                    if !(0xDC00..0xE000).contains(&lo) {
+                        return Err(self.error("a lone surrogate"));
+                    }
+                    0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
+                } else {
+                    hi
+                };
+                char::from_u32(code).ok_or_else(|| self.error("a lone surrogate"))?
+            }
+            _ => return Err(self.error("an unknown escape")),
+        })
+    }
 }
 
 impl Messages {
@@ -573,6 +700,34 @@ mod tests {
                     "{tag}: {line}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn language_files_are_read_as_json_reads_them() {
+        for (tag, json) in FILES.iter().copied().chain([("en", ENGLISH)]) {
+            let theirs: HashMap<String, String> = serde_json::from_str(json).unwrap();
+            assert_eq!(parse(json).unwrap(), theirs, "{tag}");
+        }
+        let escapes = r#" { "a" : "q\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00" , "b":"" } "#;
+        let theirs: HashMap<String, String> = serde_json::from_str(escapes).unwrap();
+        assert_eq!(parse(escapes).unwrap(), theirs);
+        assert_eq!(parse("{}").unwrap(), HashMap::new());
+        for bad in [
+            "",
+            "[1]",
+            "{\"a\":1}",
+            "{\"a\":\"x\"",
+            "{\"a\":\"x\",}",
+            "{\"a\":\"\\ud800\"}",
+            "{\"a\":\"\\q\"}",
+            "{\"a\":\"\n\"}",
+            "{\"a\":\"x\"} x",
+            "{\"a\":\"x\",\"a\":\"y\"}",
+            "{\"a\":\"\\u12\"}",
+        ] {
+            assert!(parse(bad).is_err(), "{bad:?}");
+            assert!(serde_json::from_str::<HashMap<String, String>>(bad).is_err() || bad.contains("\"a\":\"y\""), "{bad:?}");
         }
     }
 

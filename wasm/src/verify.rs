@@ -8,7 +8,7 @@ use iotmark_core::keys;
 use iotmark_core::trust::{Freshness, Lists};
 use iotmark_core::verify::{verify, Verdict, Verification};
 use iotmark_core::VerifyingKey;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::HashMap;
 use tsify::Tsify;
 use wasm_bindgen::prelude::*;
@@ -22,26 +22,18 @@ export type VerdictCode = "valid" | "expired" | "not-yet-valid" | "revoked" | "n
 #[wasm_bindgen(typescript_custom_section)]
 const TS_VERDICT_SECTION: &'static str = TS_VERDICT;
 
-/// How to verify: in which language to explain, and at what time.
-#[derive(Clone, Debug, Default, Deserialize, Tsify)]
-#[serde(default, deny_unknown_fields)]
+/// How to verify: in which language to explain, and at what time. Read from the
+/// JavaScript object by hand (no serde deserialiser: it would double this module's size).
+#[derive(Clone, Debug, Default, Tsify)]
 pub struct VerifyOptions {
     /// A language tag, or several in order of preference (as `navigator.languages`);
     /// negotiated against the shipped languages, English when none fits.
-    #[tsify(optional, type = "string | string[]")]
-    pub lang: Option<Langs>,
+    #[tsify(optional, type = "string | readonly string[]")]
+    pub lang: Option<Vec<String>>,
     /// The time, in milliseconds since 1970 (`Date.now()`, the default); its UTC date is
     /// the day labels are judged on.
     #[tsify(optional)]
     pub now: Option<f64>,
-}
-
-/// One tag or a list of them.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(untagged)]
-pub enum Langs {
-    One(String),
-    Many(Vec<String>),
 }
 
 /// A verification and what it means, in one language.
@@ -96,18 +88,32 @@ fn root_key(root: &JsValue) -> Result<VerifyingKey, JsValue> {
 }
 
 fn options(value: JsValue) -> Result<VerifyOptions, JsValue> {
+    let bad = |what: &str| error("bad-options", format!("the options are not valid: {what}"));
     if value.is_undefined() || value.is_null() {
         return Ok(VerifyOptions::default());
     }
-    serde_wasm_bindgen::from_value(value).map_err(|e| error("bad-options", format!("the options are not valid: {e}")))
+    let object = value.dyn_ref::<js_sys::Object>().ok_or_else(|| bad("they must be an object"))?;
+    let mut out = VerifyOptions::default();
+    for entry in js_sys::Object::entries(object).iter() {
+        let entry = js_sys::Array::from(&entry);
+        let (key, v) = (entry.get(0).as_string().unwrap_or_default(), entry.get(1));
+        match key.as_str() {
+            _ if v.is_undefined() => {}
+            "lang" if v.is_string() => out.lang = v.as_string().map(|t| vec![t]),
+            "lang" if js_sys::Array::is_array(&v) => {
+                let tags: Option<Vec<String>> = js_sys::Array::from(&v).iter().map(|t| t.as_string()).collect();
+                out.lang = Some(tags.ok_or_else(|| bad("`lang` must hold strings only"))?);
+            }
+            "lang" => return Err(bad("`lang` must be a string or an array of strings")),
+            "now" => out.now = Some(v.as_f64().ok_or_else(|| bad("`now` must be a number"))?),
+            other => return Err(bad(&format!("unknown option {other:?}"))),
+        }
+    }
+    Ok(out)
 }
 
 fn tags(options: &VerifyOptions) -> Vec<String> {
-    match &options.lang {
-        None => vec![],
-        Some(Langs::One(t)) => vec![t.clone()],
-        Some(Langs::Many(t)) => t.clone(),
-    }
+    options.lang.clone().unwrap_or_default()
 }
 
 fn today(now: Option<f64>) -> Result<Date, JsValue> {
@@ -181,7 +187,11 @@ impl Verifier {
     /// The UTC date of `millis` (milliseconds since 1970), written as the language of
     /// `options` writes dates ("1 December 2026", "1. Dezember 2026").
     #[wasm_bindgen(js_name = dateText)]
-    pub fn date_text(&self, millis: f64, #[wasm_bindgen(unchecked_param_type = "VerifyOptions")] options: JsValue) -> Result<String, JsValue> {
+    pub fn date_text(
+        &self,
+        millis: f64,
+        #[wasm_bindgen(unchecked_param_type = "VerifyOptions")] options: JsValue,
+    ) -> Result<String, JsValue> {
         let (_, messages) = self.messages(&self::options(options)?)?;
         Ok(messages.date(today(Some(millis))?))
     }
