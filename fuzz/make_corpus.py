@@ -7,7 +7,8 @@
 
 Each seed is named by the SHA-1 of its bytes, as libFuzzer names what it adds. The input
 layouts are those of fuzz/src/targets.rs: `verify` and `lists` take a first mode byte,
-`scan` a 4-byte header (flags, width-1, height-1, frame number) then the cells.
+`scan` a 4-byte header (flags, width-1, height-1, frame number) then the cells; `spec`
+and `batch_csv` the text of a file.
 """
 
 import glob
@@ -71,6 +72,11 @@ def main():
     for entry in doc["lists"]:
         b = bytes.fromhex(entry["bytes"])
         put("lists", (b"\x00" if entry["list"] == "trust" else b"\x01") + b)
+    for path in sorted(glob.glob(os.path.join(HERE, "..", "labels", "examples", "*.toml"))):
+        put("spec", open(path, "rb").read())
+    for csv in (b"serial\nSN-1\nSN-2\n", b"SN-0001\nSN-0002\nSN-0003\n", b'line,serial,note\n1,"A,1","x ""q"""\n2, B-2 ,\n',
+                b"\n\nX1\n\nX2\n", b'"multi\nline",x\nY\n', b"Serial;Other\r\nS1;a\r\nS2;b\r\n", b"id,serial\n1,\n"):
+        put("batch_csv", csv)
     if demo:
         for name in ("trust.cose", "revocation.cose"):
             put("lists", (b"\x00" if name == "trust.cose" else b"\x01") + open(os.path.join(demo, name), "rb").read())

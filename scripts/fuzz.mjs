@@ -6,6 +6,9 @@
 //
 //   npm run fuzz -- [SECONDS] [TARGET...]     (SECONDS defaults to 60)
 //
+// Targets run at the speed their code allows: `scan` decodes images (tens of inputs a
+// second), `spec` and `batch_csv` build the makers' tool and its dependencies first.
+//
 // Needs the nightly toolchain (`rustup toolchain install nightly`); installs cargo-fuzz
 // when it is missing. The committed seeds in fuzz/corpus/<target>/ are read, never
 // written: what libFuzzer finds goes to fuzz/work/<target>/ (not committed).
@@ -56,13 +59,15 @@ for (const t of targets) {
 
 // Release build with debug assertions and overflow checks; no sanitizer (safe Rust: the
 // bugs to find are panics, overflows, hangs and memory blow-ups, which need none).
-const buildFlags = ["+nightly", "fuzz", "build", "--debug-assertions", "--sanitizer", "none"];
+// FUZZ_TARGET_DIR: build somewhere else than fuzz/target (e.g. to keep two builds).
+const targetDir = process.env.FUZZ_TARGET_DIR ?? join(fuzz, "target");
+const buildFlags = ["+nightly", "fuzz", "build", "--debug-assertions", "--sanitizer", "none", "--target-dir", targetDir];
 if (run("nice", ["-n", "19", "cargo", ...buildFlags], { cwd: fuzz }) !== 0) {
   console.error("the fuzz targets do not build");
   process.exit(2);
 }
-const triple = readdirSync(join(fuzz, "target")).find((d) => existsSync(join(fuzz, "target", d, "release", targets[0])));
-const bin = (t) => join(fuzz, "target", triple, "release", t);
+const triple = readdirSync(targetDir).find((d) => existsSync(join(targetDir, d, "release", targets[0])));
+const bin = (t) => join(targetDir, triple, "release", t);
 
 const number = (log, re) => {
   const all = [...log.matchAll(re)];

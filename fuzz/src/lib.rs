@@ -1,4 +1,6 @@
-//! The fuzz targets' bodies live in [`targets`], one plain function each, so that
-//! `core/tests/fuzz_corpus.rs` runs every committed corpus file through the same code.
+//! The fuzz targets' bodies live in [`targets`] (the core) and [`labels_targets`] (the
+//! makers' tool), one plain function each, so that `core/tests/fuzz_corpus.rs` and
+//! `labels/tests/fuzz_corpus.rs` run every committed corpus file through the same code.
 
+pub mod labels_targets;
 pub mod targets;
