@@ -440,6 +440,8 @@ pub fn generate() -> String {
         "bad-claim",
     );
     add(&mut v, "claims as an indefinite-length map", text(&signed_raw(&[0xBF, 0xFF])), "bad-structure");
+    add(&mut v, "claims as an indefinite-length byte string", text(&signed_raw(&[0x5F, 0x41, 0x00, 0xFF])), "bad-structure");
+    add(&mut v, "claims of the one byte 0x7F (an indefinite-length text string)", text(&signed_raw(&[0x7F])), "bad-structure");
     add(
         &mut v,
         "principles as an indefinite-length byte string",
