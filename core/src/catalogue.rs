@@ -10,6 +10,7 @@ use serde::Serialize;
 
 /// How much a principle matters to the mark.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "kebab-case")]
 pub enum Tier {
     /// What every marked product must do.
@@ -18,6 +19,20 @@ pub enum Tier {
     NiceToHave,
     /// Best practice where open development is fully embraced.
     Open,
+}
+
+impl Tier {
+    /// Every tier, from the one every product must meet to the most demanding.
+    pub const ALL: [Tier; 3] = [Tier::Essential, Tier::NiceToHave, Tier::Open];
+
+    /// The key used in language files (`tier.<key>`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Tier::Essential => "essential",
+            Tier::NiceToHave => "nice-to-have",
+            Tier::Open => "open",
+        }
+    }
 }
 
 /// The topic a principle belongs to; used to group principles for people.

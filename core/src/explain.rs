@@ -5,7 +5,7 @@
 //! to say and fills them in; a missing key falls back to English, then to the key itself,
 //! so a partial translation still says everything.
 
-use crate::catalogue::{self, Category};
+use crate::catalogue::{self, Category, Tier};
 use crate::date::{Date, YearMonth};
 use crate::grade::Grade;
 use crate::label::{Assurance, Label, Processing, Status, UpdateDelivery, WithoutCloud};
@@ -331,6 +331,87 @@ impl Tone {
     }
 }
 
+/// Where a verdict leaves the shopper: seven states, each drawn in its own colour and
+/// words, so that none can be taken for another (a self-declared label is not a checked
+/// one; a struck-off label is not an expired one; another QR code is not a forgery).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[serde(rename_all = "kebab-case")]
+pub enum Standing {
+    /// Genuine, in force, and its claims checked by a reviewer or an auditor.
+    Valid,
+    /// Genuine and in force, but the maker's own claim: nobody has checked it.
+    SelfDeclared,
+    /// Genuine, but past its valid-until date.
+    Expired,
+    /// Genuine, but dated after today (or the device's clock is behind).
+    NotYetValid,
+    /// Genuine, but the mark was withdrawn from this product.
+    StruckOff,
+    /// Not genuine: nothing from it is shown.
+    NotGenuine,
+    /// Another QR code, not an iotmark label.
+    NotALabel,
+}
+
+impl Standing {
+    pub fn of(v: &Verification) -> Standing {
+        match &v.verdict {
+            Verdict::Valid if v.label.as_ref().is_some_and(|l| l.assurance == Assurance::SelfDeclared) => Standing::SelfDeclared,
+            Verdict::Valid => Standing::Valid,
+            Verdict::Expired => Standing::Expired,
+            Verdict::NotYetValid => Standing::NotYetValid,
+            Verdict::Revoked => Standing::StruckOff,
+            Verdict::Invalid(i) if i.code() == "not-a-label" => Standing::NotALabel,
+            Verdict::Invalid(_) => Standing::NotGenuine,
+        }
+    }
+
+    /// The key used in language files (`standing.<key>.headline`, `.summary`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Standing::Valid => "valid",
+            Standing::SelfDeclared => "self-declared",
+            Standing::Expired => "expired",
+            Standing::NotYetValid => "not-yet-valid",
+            Standing::StruckOff => "struck-off",
+            Standing::NotGenuine => "not-genuine",
+            Standing::NotALabel => "not-a-label",
+        }
+    }
+}
+
+/// One step of the three-step grade scale, as the sticker and the screen both draw it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct Step {
+    pub grade: Grade,
+    pub text: String,
+    /// This label's grade.
+    pub current: bool,
+}
+
+/// One line of the primary layer about what the product does.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct Fact {
+    /// `lifecycle`, `privacy` or `openness`.
+    pub key: &'static str,
+    pub title: String,
+    pub text: String,
+}
+
+/// How many principles of one tier the product meets.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct TierCount {
+    pub tier: Tier,
+    pub met: usize,
+    /// Principles of the tier that apply to this product.
+    pub applicable: usize,
+    pub text: String,
+}
+
 /// A grade's place on the three-step scale, drawn as filled and empty stars: "★★☆".
 pub fn stars(grade: Grade) -> String {
     let level = usize::from(grade.level());
@@ -343,6 +424,7 @@ pub fn stars(grade: Grade) -> String {
 pub struct Explanation {
     pub verdict: Verdict,
     pub tone: Tone,
+    pub standing: Standing,
     /// "Genuine label", "Not genuine", …
     pub headline: String,
     /// One sentence on what the verdict means for the shopper.
@@ -357,6 +439,27 @@ pub struct Explanation {
     /// The same step as stars: "★★☆".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grade_stars: Option<String>,
+    /// The three grades, this label's marked: the scale the sticker prints too.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub scale: Vec<Step>,
+    /// The grade's place in words: "Silver: the middle of three grades."
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scale_text: Option<String>,
+    /// Who checked the claims, in words; never reads as the maker vouching for itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checked_by: Option<String>,
+    /// "GTIN 4006381333931", when the label names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gtin: Option<String>,
+    /// One line each on lifecycle, privacy and openness: the primary layer.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub facts: Vec<Fact>,
+    /// How many principles of each tier are met.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tiers: Vec<TierCount>,
+    /// Why this grade: what the next grade would need (from the grading rule).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_grade: Option<String>,
     /// Whose product this is, and the reminder to compare it with the box.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub product: Option<String>,
@@ -380,21 +483,24 @@ pub struct Explanation {
 
 /// Explains a verification in the language of `m`.
 pub fn explain(v: &Verification, m: &Messages) -> Explanation {
-    let code = v.verdict.code();
-    let verdict_key = match code {
-        _ if v.verdict.is_genuine() => code,
-        "not-a-label" => "not-a-label",
-        _ => "invalid",
-    };
+    let standing = Standing::of(v);
     let mut e = Explanation {
         verdict: v.verdict.clone(),
         tone: Tone::of(&v.verdict),
-        headline: m.say(&format!("verdict.{verdict_key}.headline"), &[]),
-        summary: m.say(&format!("verdict.{verdict_key}.summary"), &[]),
+        standing,
+        headline: m.say(&format!("standing.{}.headline", standing.key()), &[]),
+        summary: m.say(&format!("standing.{}.summary", standing.key()), &[]),
         grade: None,
         grade_text: None,
         grade_level: None,
         grade_stars: None,
+        scale: Vec::new(),
+        scale_text: None,
+        checked_by: None,
+        gtin: None,
+        facts: Vec::new(),
+        tiers: Vec::new(),
+        next_grade: None,
         product: None,
         check_box: None,
         struck_off: struck_off(v, m),
@@ -404,7 +510,7 @@ pub fn explain(v: &Verification, m: &Messages) -> Explanation {
         lists: lists(&v.trust_list, v.revocation_list.as_ref(), v.today, m),
         warnings: warnings(v, m),
     };
-    if let (Verdict::Invalid(reason), "invalid") = (&v.verdict, verdict_key) {
+    if let (Verdict::Invalid(reason), Standing::NotGenuine) = (&v.verdict, standing) {
         e.summary = format!("{} {}", e.summary, m.say(&format!("reason.{}", reason.code()), &[]));
         return e;
     }
@@ -414,6 +520,13 @@ pub fn explain(v: &Verification, m: &Messages) -> Explanation {
     e.grade_text = Some(m.say(&format!("grade.{}", label.grade.key()), &[]));
     e.grade_level = Some(label.grade.level());
     e.grade_stars = Some(stars(label.grade));
+    e.scale = Grade::ALL
+        .iter()
+        .map(|g| Step { grade: *g, text: m.say(&format!("grade.{}", g.key()), &[]), current: *g == label.grade })
+        .collect();
+    e.scale_text = Some(m.say(&format!("scale.{}", label.grade.key()), &[]));
+    e.checked_by = Some(checked_by(v, label, m));
+    e.gtin = p.gtin.as_ref().map(|g| m.say("product.gtin", &[("gtin", g.trim_start_matches('0'))]));
     e.product = Some(m.say("product.line", &[("name", &p.name), ("model", &p.model), ("maker", &p.maker)]));
     let mut check = m.say("product.check", &[]);
     if let Some(serial) = &p.serial {
@@ -421,8 +534,70 @@ pub fn explain(v: &Verification, m: &Messages) -> Explanation {
     }
     e.check_box = Some(check);
     e.sections = vec![lifecycle(label, v.today, m), privacy(label, m), openness(label, m), vouch(v, label, m)];
+    e.facts = facts(label, &e.sections, m);
     e.principles = principles(label, m);
+    if let Some(cat) = catalogue::by_version(label.catalogue) {
+        e.tiers = tiers(cat, label, m);
+        e.next_grade = Some(next_grade(cat, label, m));
+    }
     e
+}
+
+fn checked_by(v: &Verification, label: &Label, m: &Messages) -> String {
+    let signer = v.signer.as_ref().map_or("", |s| s.name.as_str());
+    m.say(&format!("checked.{}", label.assurance.key()), &[("issuer", signer)])
+}
+
+/// The primary layer's three lines: the first sentence of the lifecycle and privacy
+/// sections, and what is open in a few words.
+fn facts(label: &Label, sections: &[Section], m: &Messages) -> Vec<Fact> {
+    let first = |key: &str| sections.iter().find(|s| s.key == key).and_then(|s| s.lines.first()).cloned().unwrap_or_default();
+    let privacy = sections
+        .iter()
+        .find(|s| s.key == "privacy")
+        .map(|s| s.lines.iter().take(2).cloned().collect::<Vec<_>>().join(" "))
+        .unwrap_or_default();
+    let open: Vec<String> = label.facts.openness.set().iter().map(|n| m.say(&format!("openness.short.{n}"), &[])).collect();
+    let openness =
+        if open.is_empty() { m.say("openness.short.none", &[]) } else { m.say("openness.short.list", &[("list", &open.join(", "))]) };
+    [("lifecycle", first("lifecycle")), ("privacy", privacy), ("openness", openness)]
+        .into_iter()
+        .map(|(key, text)| Fact { key, title: m.say(&format!("section.{key}"), &[]), text })
+        .collect()
+}
+
+fn tiers(cat: &catalogue::Catalogue, label: &Label, m: &Messages) -> Vec<TierCount> {
+    Tier::ALL
+        .iter()
+        .map(|t| {
+            let statuses: Vec<Status> =
+                cat.principles.iter().zip(&label.principles).filter(|(p, _)| p.tier == *t).map(|(_, s)| *s).collect();
+            let applicable = statuses.iter().filter(|s| **s != Status::NotApplicable).count();
+            let met = statuses.iter().filter(|s| **s == Status::Met).count();
+            let (met_s, applicable_s) = (met.to_string(), applicable.to_string());
+            let text =
+                m.say("tiers.line", &[("tier", &m.say(&format!("tier.{}", t.key()), &[])), ("met", &met_s), ("applicable", &applicable_s)]);
+            TierCount { tier: *t, met, applicable, text }
+        })
+        .collect()
+}
+
+/// What the next grade would need, from the grading rule: the principles to meet, and how
+/// many more of a tier.
+fn next_grade(cat: &catalogue::Catalogue, label: &Label, m: &Messages) -> String {
+    let Some((target, short)) = crate::grade::next_grade(cat, &label.principles) else {
+        return m.say("next.top", &[]);
+    };
+    let ids = |ids: &[u8]| ids.iter().map(u8::to_string).collect::<Vec<_>>().join(", ");
+    let mut parts = Vec::new();
+    if !short.must_meet.is_empty() {
+        parts.push(m.say("next.must-meet", &[("list", &ids(&short.must_meet))]));
+    }
+    if let Some((n, of)) = &short.more_of {
+        parts.push(m.say("next.more-of", &[("n", &n.to_string()), ("list", &ids(of))]));
+    }
+    let grade = m.say(&format!("grade.{}", target.key()), &[]);
+    m.say("next.grade", &[("grade", &grade), ("needs", &parts.join(m.say("next.and", &[]).as_str()))])
 }
 
 fn struck_off(v: &Verification, m: &Messages) -> Vec<String> {

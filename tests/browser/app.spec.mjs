@@ -112,11 +112,11 @@ test('language follows the phone, and the switch changes every string', async ()
   await inBrowser(null, async (browser) => {
   const { page } = await openScanner(browser, { lang: null, path: link('smart-speaker'), context: { locale: 'fr-FR' } });
   expect(await verdictOf(page)).toBe('valid');
-  await expect(page.locator('#verdict-headline')).toHaveText('Étiquette authentique');
+  await expect(page.locator('#verdict-headline')).toHaveText('Étiquette authentique, vérifiée');
   await expect(page.locator('#grade-badge')).toContainText('Argent');
   await expect(page.locator('#sections')).toContainText('Mises à jour de sécurité jusqu\'en juin 2031');
   await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
-  for (const [tag, headline, heading] of [['de', 'Echtes Label', 'Wie lange es hält'], ['es', 'Etiqueta auténtica', 'Cuánto dura'], ['pt', 'Etiqueta autêntica', 'Quanto tempo dura'], ['sw', 'Lebo halisi', 'Inadumu kwa muda gani'], ['en', 'Genuine label', 'How long it lasts']]) {
+  for (const [tag, headline, heading] of [['de', 'Echtes Label, geprüft', 'Wie lange es hält'], ['es', 'Etiqueta auténtica, verificada', 'Cuánto dura'], ['pt', 'Etiqueta autêntica, verificada', 'Quanto tempo dura'], ['sw', 'Lebo halisi, imekaguliwa', 'Inadumu kwa muda gani'], ['en', 'Genuine label, checked', 'How long it lasts']]) {
     await page.selectOption('#lang', tag);
     await expect(page.locator('#verdict-headline')).toHaveText(headline);
     await expect(page.locator('#sections h3').first()).toHaveText(heading);

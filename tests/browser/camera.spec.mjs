@@ -4,11 +4,11 @@ import { test, expect } from '@playwright/test';
 import { inBrowser, openScanner } from './scanner.mjs';
 
 const cases = [
-  { clip: 'straight', verdict: 'valid', headline: 'Genuine label', product: 'Hearth Speaker Mini', grade: 'Silver' },
-  { clip: 'tilted-dim', verdict: 'valid', headline: 'Genuine label', product: 'OpenTherm One', grade: 'Gold' },
+  { clip: 'straight', verdict: 'valid', headline: 'Genuine label, checked', product: 'Hearth Speaker Mini', grade: 'Silver' },
+  { clip: 'tilted-dim', verdict: 'valid', headline: 'Genuine label, checked', product: 'OpenTherm One', grade: 'Gold' },
   { clip: 'tampered', verdict: 'bad-signature', headline: 'Not genuine' },
   { clip: 'expired', verdict: 'expired', headline: 'Genuine, but expired', product: 'Hearth Speaker Mini' },
-  { clip: 'struck-off', verdict: 'revoked', headline: 'Struck off', product: 'Hearth Speaker Mini' },
+  { clip: 'struck-off', verdict: 'revoked', headline: 'Struck off: do not rely on it', product: 'Hearth Speaker Mini' },
   { clip: 'not-a-label', verdict: 'not-a-label', headline: 'Not an iotmark label' },
 ];
 

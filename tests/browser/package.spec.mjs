@@ -181,7 +181,7 @@ test('a strict Content-Security-Policy page checks a label link, in German, with
     page.on('console', (m) => { if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text()); });
     await page.goto(`${site}strict-csp.html#${label('smart-speaker').split('#')[1]}`);
     await expect(page.locator('#verdict')).toHaveAttribute('data-verdict', 'valid', { timeout: 20_000 });
-    await expect(page.locator('#verdict-headline')).toHaveText('Echtes Label');
+    await expect(page.locator('#verdict-headline')).toHaveText('Echtes Label, geprüft');
     expect(violations).toEqual([]);
   });
 });

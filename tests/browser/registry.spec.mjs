@@ -148,7 +148,7 @@ test('report a genuine label, strike it off in the console, refresh: struck off,
     await page.click('#check-updates');
     await expect(page.locator('#update-status')).toHaveText('The lists were updated.');
     await expect(verdict).toHaveAttribute('data-verdict', 'revoked');
-    await expect(page.locator('#verdict-headline')).toHaveText('Struck off');
+    await expect(page.locator('#verdict-headline')).toHaveText('Struck off: do not rely on it');
     const struck = page.locator('#struck-off');
     await expect(struck).toContainText(/Struck off on \d{1,2} \w+ \d{4}/);
     await expect(struck).toContainText(publicReason);

@@ -13,13 +13,14 @@ import { Decoder, closeCamera, openCamera } from './camera.js';
 const CSS = `
 :host { display: block; font-family: var(--iotmark-font, inherit); color: var(--iotmark-text, #111); background: var(--iotmark-background, transparent);
   --valid: var(--iotmark-valid, #1b5e20); --caution: var(--iotmark-caution, #8a5300); --invalid: var(--iotmark-invalid, #b71c1c);
-  --neutral: var(--iotmark-neutral, #455a64); --accent: var(--iotmark-accent, #1b4332); --radius: var(--iotmark-radius, 0.5rem); line-height: 1.5; }
+  --neutral: var(--iotmark-neutral, #455a64); --accent: var(--iotmark-accent, #1b4332); --radius: var(--iotmark-radius, 0.5rem); line-height: 1.45;
+  --unchecked: var(--iotmark-unchecked, #0d47a1); --struck: var(--iotmark-struck-off, #7b1010); --later: var(--iotmark-not-yet-valid, #5e35b1); }
 :host([hidden]) { display: none; }
 * { box-sizing: border-box; }
 [hidden] { display: none !important; }
 h2 { font-size: 1.5em; margin: 0; line-height: 1.25; }
 h3 { font-size: 1.05em; margin: 1em 0 0.25em; }
-p, li, h2, h3 { overflow-wrap: break-word; }
+p, li, h2, h3, dd { overflow-wrap: break-word; }
 ul { padding-left: 1.2em; margin: 0.25em 0; }
 .viewer { position: relative; background: #000; border-radius: var(--radius); overflow: hidden; aspect-ratio: 4 / 3; }
 video { width: 100%; height: 100%; object-fit: cover; display: block; }
@@ -28,20 +29,38 @@ video { width: 100%; height: 100%; object-fit: cover; display: block; }
 button, .button { font: inherit; padding: 0.6em 1em; border: 2px solid var(--accent); border-radius: 0.4em; background: var(--iotmark-background, #fff); color: var(--accent); cursor: pointer; min-height: 44px; display: inline-flex; align-items: center; }
 button:focus-visible, .button:focus-within, summary:focus-visible { outline: 3px solid #1565c0; outline-offset: 2px; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-.verdict { display: flex; gap: 0.75em; align-items: flex-start; padding: 1em; border-radius: var(--radius); border: 3px solid var(--neutral); }
-.verdict > div { min-width: 0; }
+.verdict { display: flex; flex-wrap: wrap; gap: 0.6em; align-items: flex-start; padding: 1em; border-radius: var(--radius); border: 3px solid var(--neutral); }
+.verdict > div:not(.icon) { min-width: 0; flex: 1 1 13em; }
 .icon { flex: none; width: 2.6em; height: 2.6em; border-radius: 50%; display: grid; place-items: center; font-size: 1.2em; font-weight: bold; color: #fff; background: var(--neutral); }
-.verdict[data-tone=valid] { border-color: var(--valid); } .verdict[data-tone=valid] .icon { background: var(--valid); } .verdict[data-tone=valid] .icon::after { content: "✓"; }
-.verdict[data-tone=invalid] { border-color: var(--invalid); } .verdict[data-tone=invalid] .icon { background: var(--invalid); border-radius: 0.3em; } .verdict[data-tone=invalid] .icon::after { content: "✕"; }
-.verdict[data-tone=caution] { border-color: var(--caution); } .verdict[data-tone=caution] .icon { background: var(--caution); clip-path: polygon(50% 0, 100% 100%, 0 100%); border-radius: 0; } .verdict[data-tone=caution] .icon::after { content: "!"; margin-top: 0.5em; }
-.verdict[data-tone=neutral] .icon::after { content: "?"; }
+.verdict { --c: var(--neutral); border-color: var(--c); } .icon { background: var(--c); }
+.verdict[data-standing=valid] { --c: var(--valid); } .verdict[data-standing=valid] .icon::after { content: "✓"; }
+.verdict[data-standing=self-declared] { --c: var(--unchecked); } .verdict[data-standing=self-declared] .icon { background: #fff; color: var(--c); border: 3px solid var(--c); } .verdict[data-standing=self-declared] .icon::after { content: "✓"; }
+.verdict[data-standing=expired] { --c: var(--caution); } .verdict[data-standing=expired] .icon { clip-path: polygon(50% 0, 100% 100%, 0 100%); border-radius: 0; } .verdict[data-standing=expired] .icon::after { content: "!"; margin-top: 0.5em; }
+.verdict[data-standing=not-yet-valid] { --c: var(--later); } .verdict[data-standing=not-yet-valid] .icon::after { content: "…"; }
+.verdict[data-standing=struck-off] { --c: var(--struck); background: #fdecea; } .verdict[data-standing=struck-off] .icon { border-radius: 0.3em; } .verdict[data-standing=struck-off] .icon::after { content: "⊘"; }
+.verdict[data-standing=not-genuine] { --c: var(--invalid); background: #fdecea; } .verdict[data-standing=not-genuine] .icon { border-radius: 0.3em; } .verdict[data-standing=not-genuine] .icon::after { content: "✕"; }
+.verdict[data-standing=not-a-label] { border-style: dashed; } .verdict[data-standing=not-a-label] .icon::after { content: "?"; }
+.verdict { padding: 0.75em; }
+.verdict h2 { font-size: 1.3em; hyphens: none; overflow-wrap: normal; word-break: normal; }
+.verdict p { margin: 0.3em 0 0; }
 .headline:focus { outline: none; }
-.badge { display: inline-block; padding: 0.15em 0.8em; border: 2px solid currentColor; border-radius: 1em; font-weight: bold; font-size: 1.15em; }
-.badge[data-grade=gold] { background: #f3d36b; color: #111; } .badge[data-grade=silver] { background: #d9d9dc; color: #111; } .badge[data-grade=bronze] { background: #e3ac7d; color: #111; }
-.product { font-size: 1.25em; font-weight: bold; margin: 0.25em 0; }
+.scale { display: flex; flex-wrap: wrap; list-style: none; margin: 0; padding: 0; gap: 0.25em; }
+.scale li { flex: 1 0 auto; white-space: nowrap; text-align: center; padding: 0.2em 0.3em; border: 2px solid #9e9e9e; border-radius: 0.3em; color: #555; background: #fafafa; font-size: 0.95em; }
+.scale li[aria-current] { border-width: 3px; border-color: #111; color: #111; font-weight: bold; }
+.scale li[data-grade=bronze][aria-current] { background: #e3ac7d; } .scale li[data-grade=silver][aria-current] { background: #d9d9dc; } .scale li[data-grade=gold][aria-current] { background: #f3d36b; }
+.grade[data-state=expired] .scale li { color: #444; background: #eee; border-style: dashed; filter: grayscale(1); }
+.grade[data-state=struck-off] .scale li[aria-current] { text-decoration: line-through 3px; background: repeating-linear-gradient(135deg, #fff 0 6px, #f3c6c6 6px 9px); }
+.scale-text { margin: 0.2em 0 0; font-size: 0.9em; }
+.checked-by { margin: 0.4em 0; padding: 0.25em 0.5em; border-left: 4px solid var(--accent); background: #f1f5f3; color: #111; }
+.facts { margin: 0.4em 0; }
+.facts div { margin: 0.2em 0; }
+.facts dt { display: inline; font-weight: bold; } .facts dt::after { content: " "; } .facts dd { display: inline; margin: 0; }
+.gtin { display: block; font-size: 0.8em; font-weight: normal; }
+.why p { margin: 0.2em 0; }
+.product { font-size: 1.1em; font-weight: bold; margin: 0.4em 0 0.3em; line-height: 1.3; }
 .check-box, .warning, .struck-off { background: #fff8e1; color: #111; border-left: 4px solid var(--caution); padding: 0.5em; margin: 0.5em 0; }
-.struck-off { border-left-color: var(--invalid); background: #ffebee; }
-.struck-off p { margin: 0.2em 0; }
+.struck-off { border-left-color: var(--invalid); background: #ffebee; font-size: 0.9em; padding: 0.3em 0.5em; margin: 0.4em 0 0; }
+.struck-off p { margin: 0.1em 0; }
 .said { font-family: ui-monospace, monospace; word-break: break-all; }
 .status-word { font-weight: bold; }
 .lists { font-size: 0.9em; color: inherit; opacity: 0.85; }
@@ -63,7 +82,7 @@ const TEMPLATE = `
     </div>
   </section>
   <section id="result" part="result" hidden>
-    <div id="verdict" class="verdict" part="verdict" role="alert">
+    <div id="verdict" class="verdict" part="verdict" role="alert" data-primary="verdict">
       <div class="icon" aria-hidden="true"></div>
       <div>
         <h2 id="verdict-headline" class="headline" part="headline" tabindex="-1"></h2>
@@ -73,13 +92,18 @@ const TEMPLATE = `
       </div>
     </div>
     <div id="identity" part="identity" hidden>
-      <p><span id="grade-badge" class="badge" part="grade"></span></p>
-      <p id="product" class="product" part="product"></p>
+      <p id="product" class="product" part="product" data-primary="product"></p>
+      <div id="grade" class="grade" part="grade" data-primary="grade">
+        <ol id="scale" class="scale"></ol>
+        <p id="scale-text" class="scale-text"></p>
+      </div>
+      <p id="checked-by" class="checked-by" part="checked-by" data-primary="checked-by"></p>
+      <dl id="facts" class="facts" part="facts" data-primary="facts"></dl>
       <p id="check-box" class="check-box" part="check-box"></p>
     </div>
     <div id="warnings" part="warnings"></div>
     <div id="sections" part="sections"></div>
-    <details id="principles-box" part="principles" hidden><summary></summary><div id="principles"></div></details>
+    <details id="principles-box" part="principles" hidden><summary></summary><div id="why" class="why"></div><div id="principles"></div></details>
     <div id="lists" class="lists" part="lists"></div>
     <div id="again-box" class="controls" hidden><button type="button" id="again" part="button again"></button></div>
   </section>
@@ -263,6 +287,7 @@ export class IotmarkVerifierElement extends HTMLElement {
     const verdict = this.$('verdict');
     verdict.dataset.verdict = v.verdict;
     verdict.dataset.tone = x.tone;
+    verdict.dataset.standing = x.standing;
     this.$('verdict-headline').textContent = x.headline;
     this.$('verdict-summary').textContent = x.summary;
     const said = this.$('said');
@@ -274,13 +299,25 @@ export class IotmarkVerifierElement extends HTMLElement {
     const identity = this.$('identity');
     identity.hidden = !x.product;
     if (x.product) {
-      const badge = this.$('grade-badge');
-      badge.dataset.grade = x.grade;
-      badge.textContent = `${x.grade_stars} ${x.grade_text}`;
-      badge.setAttribute('aria-label', `${this.say('ui.grade')}: ${x.grade_text}`);
-      this.$('product').textContent = x.product;
+      const product = this.$('product');
+      product.replaceChildren(x.product);
+      if (x.gtin) product.append(el('span', x.gtin, 'gtin'));
+      const grade = this.$('grade');
+      grade.dataset.state = x.standing;
+      grade.setAttribute('role', 'group');
+      grade.setAttribute('aria-label', `${this.say('ui.grade')}: ${x.scale_text}`);
+      this.$('scale').replaceChildren(...x.scale.map((step) => {
+        const li = el('li', step.current ? `${x.grade_stars} ${step.text}` : step.text);
+        li.dataset.grade = step.grade;
+        if (step.current) { li.setAttribute('aria-current', 'true'); li.id = 'grade-badge'; }
+        return li;
+      }));
+      this.$('scale-text').textContent = x.scale_text;
+      this.$('checked-by').textContent = x.checked_by;
+      this.$('facts').replaceChildren(...x.facts.map((f) => { const row = el('div'); row.dataset.fact = f.key; row.append(el('dt', `${f.title}:`), el('dd', f.text)); return row; }));
       this.$('check-box').textContent = x.check_box;
     }
+    this.$('why').replaceChildren(...(x.tiers || []).map((t) => el('p', t.text)), ...(x.next_grade ? [el('p', x.next_grade, 'next')] : []));
     this.$('warnings').replaceChildren(...x.warnings.map((w) => el('p', w, 'warning')));
     this.$('sections').replaceChildren(...x.sections.flatMap((s) => [el('h3', s.title), list(s.lines)]));
     const principles = this.$('principles-box');

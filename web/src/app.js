@@ -54,6 +54,7 @@ function onVerdict(e) {
   if (state.registry && label) $('register-link').href = `${state.registry}/labels/${encodeURIComponent(label.id)}`;
   $('report-box').hidden = !state.registry || d.verdict === 'not-a-label';
   $('verdict-tools').hidden = false;
+  $('intro').hidden = true;
   if (state.recordNext !== false && d.explanation.product) remember(d);
   state.recordNext = true;
   showFreshness();
@@ -79,7 +80,7 @@ function wire() {
   $('report-form').onsubmit = submitReport;
   $('report-text').oninput = updateCount;
   state.element.addEventListener('iotmark-verdict', onVerdict);
-  state.element.addEventListener('iotmark-scanning', () => { state.current = null; $('verdict-tools').hidden = true; });
+  state.element.addEventListener('iotmark-scanning', () => { state.current = null; $('verdict-tools').hidden = true; $('intro').hidden = false; });
   window.addEventListener('hashchange', () => isLabel(location.href) && state.element.show(location.href));
   window.addEventListener('online', () => { state.verifier.refresh(); sendQueued(); });
 }

@@ -8,7 +8,7 @@ const history = () => kept(KEY);
 /** Keeps a scanned label (its text and what the core said of it) at the top of the list. */
 export function remember({ text, explanation: x }) {
   const items = history().filter((h) => h.text !== text);
-  items.unshift({ text, product: x.product, grade: x.grade, verdict: x.verdict, at: Date.now() });
+  items.unshift({ text, product: x.product, grade: x.grade, verdict: x.verdict, standing: x.standing, at: Date.now() });
   keep(KEY, items.slice(0, 50));
   renderHistory();
 }
@@ -23,7 +23,10 @@ export function renderHistory() {
     box.type = 'checkbox';
     box.value = String(i);
     box.onchange = () => { $('compare').disabled = list.querySelectorAll('input:checked').length !== 2; };
-    label.append(box, ` ${h.product} — ${say(`grade.${h.grade}`)} (${dateText(h.at)})`);
+    // Each scan with its verdict, as the core words it now, and the grade it showed.
+    const verdict = h.standing ? say(`standing.${h.standing}.headline`) : '';
+    label.append(box, ` ${h.product} — ${verdict}${verdict ? ', ' : ''}${say(`grade.${h.grade}`)} (${dateText(h.at)})`);
+    li.dataset.standing = h.standing || '';
     li.append(label);
     list.append(li);
   });
@@ -43,11 +46,20 @@ export async function compare() {
   const results = await Promise.all(picked.map((h) => state.verifier.verify(h.text, { lang: state.lang })));
   const xs = results.map((r) => r.explanation);
   const table = el('table', undefined, 'compare-table');
-  const row = (title, cells, tag = 'td') => { const tr = el('tr'); tr.append(el('th', title), ...cells.map((c) => el(tag, c))); table.append(tr); };
+  // Row by row on the primary facts; a row whose two cells differ is marked, in words too.
+  const row = (title, cells, tag = 'td') => {
+    const tr = el('tr');
+    const differs = tag === 'td' && cells[0] !== cells[1];
+    const head = el('th', title);
+    if (differs) { tr.className = 'differs'; head.append(el('span', ` (${say('ui.compare-differs')})`, 'differs-word')); }
+    tr.append(head, ...cells.map((c) => el(tag, c)));
+    table.append(tr);
+  };
   row('', xs.map((x) => x.product || x.headline), 'th');
   row(say('ui.verdict'), xs.map((x) => x.headline));
   row(say('ui.grade'), xs.map((x) => (x.grade_text ? `${x.grade_stars} ${x.grade_text}` : '—')));
-  for (const s of xs[0].sections) row(s.title, xs.map((x) => (x.sections.find((t) => t.key === s.key)?.lines || []).join(' ')));
+  row(say('section.vouch'), xs.map((x) => x.checked_by || '—'));
+  for (const f of xs[0].facts || []) row(f.title, xs.map((x) => (x.facts || []).find((g) => g.key === f.key)?.text || '—'));
   $('comparison').replaceChildren(table);
   $('comparison').hidden = false;
 }
