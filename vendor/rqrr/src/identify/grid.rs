@@ -217,8 +217,12 @@ where
      */
     let mut dir = 0;
     let mut step_size = 1;
+    // iotmark: a spiral wider than twice the image's longer side covers the whole image
+    // from any seed inside it, so it stops there. A degenerate capstone group can give a
+    // size estimate in the billions, which made this loop run for seconds.
+    let widest = 2 * img.width().max(img.height()) + 2;
 
-    while step_size * step_size < size_estimate * 100 {
+    while step_size * step_size < size_estimate.saturating_mul(100) && step_size <= widest {
         const DX_MAP: [i32; 4] = [1, 0, -1, 0];
         const DY_MAP: [i32; 4] = [0, -1, 0, 1];
         for _pass in 0..step_size {
