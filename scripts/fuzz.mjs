@@ -61,7 +61,11 @@ for (const t of targets) {
 // bugs to find are panics, overflows, hangs and memory blow-ups, which need none).
 // FUZZ_TARGET_DIR: build somewhere else than fuzz/target (e.g. to keep two builds).
 const targetDir = process.env.FUZZ_TARGET_DIR ?? join(fuzz, "target");
+// The makers' tool's targets need the crate's "labels" feature (and the labels crate to
+// build); the core's build without it.
+const labels = targets.some((t) => ["spec", "batch_csv"].includes(t));
 const buildFlags = ["+nightly", "fuzz", "build", "--debug-assertions", "--sanitizer", "none", "--target-dir", targetDir];
+if (labels) buildFlags.push("--features", "labels");
 if (run("nice", ["-n", "19", "cargo", ...buildFlags], { cwd: fuzz }) !== 0) {
   console.error("the fuzz targets do not build");
   process.exit(2);

@@ -78,3 +78,19 @@ fn fixtures_are_the_vectors() {
     assert!(f.revoked.suspended.len() == 1 && f.today.0 > 0);
     let _ = (&f.status_key, &f.leaked_lab, targets::SCAN_MAX_SIDE);
 }
+
+/// The scanner's saved inputs include hangs (libFuzzer `timeout-…` files): each must now
+/// finish far inside the fuzzers' 10-second limit. Before its fix the first took 1.5 s
+/// natively (rqrr's alignment-pattern search, see vendor/rqrr/PATCHES.md); now about 10 ms.
+#[test]
+fn scan_hangs_stay_fixed() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/regressions/scan");
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for path in entries.filter_map(Result::ok).map(|e| e.path()) {
+        let bytes = std::fs::read(&path).expect("readable regression file");
+        let started = std::time::Instant::now();
+        targets::scan(&bytes);
+        let took = started.elapsed();
+        assert!(took < std::time::Duration::from_millis(750), "{}: {took:?}", path.display());
+    }
+}

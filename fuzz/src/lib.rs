@@ -2,5 +2,6 @@
 //! makers' tool), one plain function each, so that `core/tests/fuzz_corpus.rs` and
 //! `labels/tests/fuzz_corpus.rs` run every committed corpus file through the same code.
 
+#[cfg(feature = "labels")]
 pub mod labels_targets;
 pub mod targets;
