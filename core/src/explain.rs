@@ -632,6 +632,16 @@ pub fn lists(trust: &Freshness, revocation: Option<&Freshness>, today: Date, m: 
     out
 }
 
+/// What became of a list file offered to the verifier, in one sentence.
+pub fn offered(kind: Option<crate::trust::ListKind>, offered: crate::trust::Offered, m: &Messages) -> String {
+    let which = match kind {
+        Some(crate::trust::ListKind::Trust) => m.say("offer.kind.trust", &[]),
+        Some(crate::trust::ListKind::Revocation) => m.say("offer.kind.revocation", &[]),
+        None => String::new(),
+    };
+    m.say(&format!("offer.{}", offered.key()), &[("list", &which)])
+}
+
 /// The device's clock is behind when today comes before a list was signed: the lists are
 /// signed with the real date, so expiry and validity cannot be judged until it is set right.
 pub fn clock_behind(v: &Verification) -> bool {

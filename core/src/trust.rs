@@ -26,6 +26,60 @@ pub const NOTE_MAX_BYTES: usize = 200;
 /// Bytes of a label fingerprint: SHA-256 of its signed payload, truncated.
 pub const FINGERPRINT_LEN: usize = 12;
 
+/// The largest list file a verifier takes from another channel (a file, a message): far
+/// above any real list, far below what could strain a phone.
+pub const LIST_FILE_MAX_BYTES: usize = 1 << 20;
+
+/// Which of the two lists a file held.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[serde(rename_all = "kebab-case")]
+pub enum ListKind {
+    Trust,
+    Revocation,
+}
+
+/// What became of a list file offered to a verifier.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[serde(rename_all = "kebab-case")]
+pub enum Offered {
+    /// Validly signed and newer: in use from now on.
+    Taken,
+    /// The list already held.
+    Same,
+    /// Validly signed, but older than the list held: an older list never replaces a newer.
+    Older,
+    /// Larger than [`LIST_FILE_MAX_BYTES`].
+    TooLarge,
+    /// Not signed by the root (nor, for a revocation list, by its status key).
+    WrongSigner,
+    /// Not an iotmark list at all.
+    NotAList,
+}
+
+impl Offered {
+    /// The key used in language files (`offer.<key>`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Offered::Taken => "taken",
+            Offered::Same => "same",
+            Offered::Older => "older",
+            Offered::TooLarge => "too-large",
+            Offered::WrongSigner => "wrong-signer",
+            Offered::NotAList => "not-a-list",
+        }
+    }
+}
+
+fn by_sequence(offered: u64, held: u64) -> Offered {
+    match offered.cmp(&held) {
+        std::cmp::Ordering::Greater => Offered::Taken,
+        std::cmp::Ordering::Equal => Offered::Same,
+        std::cmp::Ordering::Less => Offered::Older,
+    }
+}
+
 /// An organisation allowed to sign labels.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Issuer {
@@ -57,7 +111,11 @@ pub struct TrustList {
 
 /// Why a label was struck off, as a stable code that verifiers put in their own words.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify), tsify(type = "\"other\" | \"wrong-product\" | \"false-claims\" | \"copied\" | \"withdrawn\""))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(tsify::Tsify),
+    tsify(type = "\"other\" | \"wrong-product\" | \"false-claims\" | \"copied\" | \"withdrawn\"")
+)]
 pub enum Reason {
     Other = 0,
     /// The label is used on a product it was not issued for.
@@ -584,6 +642,40 @@ impl Lists {
         Ok(take)
     }
 
+    /// Takes a list file of either kind, however it arrived (a file passed from a phone that
+    /// was online, a message): which list it is, and whether it was taken. A list is taken
+    /// only when validly signed and newer than the one held.
+    pub fn offer_file(&mut self, bytes: &[u8]) -> (Option<ListKind>, Offered) {
+        if bytes.len() > LIST_FILE_MAX_BYTES {
+            return (None, Offered::TooLarge);
+        }
+        let as_trust = match TrustList::open(bytes, &self.root) {
+            Ok(list) => {
+                let offered = by_sequence(list.sequence, self.trust.sequence);
+                if offered == Offered::Taken {
+                    self.trust = list;
+                }
+                return (Some(ListKind::Trust), offered);
+            }
+            Err(e) => e,
+        };
+        match RevocationList::open_signed_by(bytes, &self.root, &self.trust) {
+            Ok((list, by)) => {
+                let held = self.revoked.as_ref().map_or(0, |r| r.sequence);
+                let offered =
+                    if self.revocation_superseded() || self.revoked.is_none() { Offered::Taken } else { by_sequence(list.sequence, held) };
+                if offered == Offered::Taken {
+                    self.revoked = Some(list);
+                    self.revoked_by = Some(by);
+                }
+                (Some(ListKind::Revocation), offered)
+            }
+            // Signed, but by a key this verifier does not take lists from.
+            Err(e) if e == TrustError::BadSignature || as_trust == TrustError::BadSignature => (None, Offered::WrongSigner),
+            Err(_) => (None, Offered::NotAList),
+        }
+    }
+
     pub fn context(&self, today: Date) -> crate::verify::Context<'_> {
         crate::verify::Context { trust: &self.trust, revoked: self.revoked.as_ref(), today }
     }
@@ -633,6 +725,24 @@ mod tests {
 
     fn revocations(sequence: u64) -> RevocationList {
         RevocationList { sequence, issued: Date(160), expires: Date(163), ..Default::default() }
+    }
+
+    #[test]
+    fn a_list_file_from_any_channel_is_taken_only_when_signed_and_newer() {
+        let root = key(1);
+        let mut lists = Lists::new(root.verifying_key(), &list().sign(&root).unwrap(), Some(&revocations(4).sign(&root).unwrap())).unwrap();
+        let newer = TrustList { sequence: 4, ..list() };
+        assert_eq!(lists.offer_file(&newer.sign(&root).unwrap()), (Some(ListKind::Trust), Offered::Taken));
+        assert_eq!(lists.offer_file(&newer.sign(&root).unwrap()), (Some(ListKind::Trust), Offered::Same));
+        assert_eq!(lists.offer_file(&list().sign(&root).unwrap()), (Some(ListKind::Trust), Offered::Older));
+        assert_eq!(lists.offer_file(&revocations(5).sign(&key(7)).unwrap()), (Some(ListKind::Revocation), Offered::Taken));
+        assert_eq!(lists.offer_file(&revocations(3).sign(&root).unwrap()), (Some(ListKind::Revocation), Offered::Older));
+        assert_eq!(lists.offer_file(&revocations(9).sign(&key(9)).unwrap()), (None, Offered::WrongSigner));
+        assert_eq!(lists.offer_file(&newer.sign(&key(9)).unwrap()), (None, Offered::WrongSigner));
+        assert_eq!(lists.offer_file(b"hello"), (None, Offered::NotAList));
+        assert_eq!(lists.offer_file(&vec![0; LIST_FILE_MAX_BYTES + 1]), (None, Offered::TooLarge));
+        assert_eq!(lists.trust.sequence, 4);
+        assert_eq!(lists.revoked.as_ref().map(|r| r.sequence), Some(5));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 // Types of the high-level API. The value types (Checked, Verification, Explanation, …)
 // are generated from the core's Rust types by tsify: see ./wasm/iotmark_verify.d.ts.
-import type { Checked, ListsState, VerdictCode, IotmarkError } from './wasm/iotmark_verify.js';
+import type { Checked, FileOffer, ListsState, VerdictCode, IotmarkError } from './wasm/iotmark_verify.js';
 export type * from './wasm/iotmark_verify.js';
 
 /** A list's signed bytes, or the address to fetch them from. */
@@ -41,6 +41,8 @@ export declare class IotmarkVerifier extends EventTarget {
   lists(options?: CheckOptions): Promise<ListsState>;
   /** Offers a list file; true when taken (validly signed and newer). Throws an IotmarkError `bad-list`. */
   offerSync(kind: 'trust' | 'revocation', bytes: Uint8Array, keep?: boolean): boolean;
+  /** Offers a list file from any channel; taken (and kept) only when validly signed and newer. */
+  offerFile(bytes: Uint8Array | ArrayBuffer, options?: { lang?: string | readonly string[] }): Promise<FileOffer>;
   /** Fetches newer lists from `listsUrl` when online. Never needed for a verdict. */
   refresh(): Promise<RefreshOutcome>;
 }

@@ -119,6 +119,23 @@ export class IotmarkVerifier extends EventTarget {
   }
 
   /**
+   * Offers a list file that came by any channel (a file picker, a share, a message): taken
+   * only when validly signed and newer, and then kept and used. Resolves to the core's
+   * `{ kind, outcome, message }`; never throws for a bad file.
+   */
+  async offerFile(bytes, { lang } = {}) {
+    const tag = await this.prepare(lang);
+    const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+    const r = this.core.offerFile(data, { lang: [tag] });
+    if (r.outcome === 'taken') {
+      this.held[r.kind] = data;
+      await this.shelf?.keep(r.kind, data);
+      this.dispatchEvent(new Event('lists'));
+    }
+    return r;
+  }
+
+  /**
    * Fetches the published lists when online and takes the newer ones; never blocks a
    * verdict. Resolves to 'new', 'none', 'rejected' (not validly signed), 'failed' or
    * 'offline'.

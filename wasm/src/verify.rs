@@ -5,7 +5,7 @@ use crate::to_js;
 use iotmark_core::date::Date;
 use iotmark_core::explain::{self, clock_behind, explain, Explanation, Messages, LANGUAGES};
 use iotmark_core::keys;
-use iotmark_core::trust::{Freshness, Lists};
+use iotmark_core::trust::{Freshness, ListKind, Lists, Offered};
 use iotmark_core::verify::{verify, Verdict, Verification};
 use iotmark_core::VerifyingKey;
 use serde::Serialize;
@@ -47,6 +47,17 @@ pub struct Checked {
     pub lang_fallback: bool,
     /// The device's date is before the lists were signed: its clock is wrong.
     pub clock_behind: bool,
+}
+
+/// What became of a list file offered to the verifier.
+#[derive(Clone, Debug, Serialize, Tsify)]
+pub struct FileOffer {
+    /// Which list the file held, when it was one.
+    #[tsify(optional)]
+    pub kind: Option<ListKind>,
+    pub outcome: Offered,
+    /// The outcome in one sentence, in the language asked for.
+    pub message: String,
 }
 
 /// The lists a verifier holds and how old they are.
@@ -150,6 +161,21 @@ impl Verifier {
     #[wasm_bindgen(js_name = offerRevocationList)]
     pub fn offer_revocation_list(&mut self, bytes: &[u8]) -> Result<bool, JsValue> {
         self.lists.offer_revocation(bytes).map_err(|e| bad_list(&e))
+    }
+
+    /// Takes a list file of either kind, however it arrived (a file picker, a share, a
+    /// message): taken only when validly signed and newer. Never throws for a bad file: the
+    /// outcome says what it was.
+    #[wasm_bindgen(js_name = offerFile, unchecked_return_type = "FileOffer")]
+    pub fn offer_file(
+        &mut self,
+        bytes: &[u8],
+        #[wasm_bindgen(unchecked_param_type = "VerifyOptions")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let options = self::options(options)?;
+        let (kind, outcome) = self.lists.offer_file(bytes);
+        let (_, messages) = self.messages(&options)?;
+        to_js(&FileOffer { kind, outcome, message: explain::offered(kind, outcome, messages) })
     }
 
     /// Loads a shipped language's file (its JSON text), so that explanations can use it.

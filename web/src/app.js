@@ -13,6 +13,7 @@ import { clearHistory, compare, remember, renderHistory } from './history.js';
 import { closeReport, openReport, renderReportStatus, renderReports, resetReport, sendQueued, submitReport, updateCount } from './reports.js';
 import { speak } from './speech.js';
 import { kept, openKept } from './keep.js';
+import { takeShared, wirePassing } from './passing.js';
 
 // Read by the tests and the benchmark; holds nothing secret.
 window.iotmark = state;
@@ -79,6 +80,7 @@ function wire() {
   $('report-cancel').onclick = closeReport;
   $('report-form').onsubmit = submitReport;
   $('report-text').oninput = updateCount;
+  wirePassing();
   state.element.addEventListener('iotmark-verdict', onVerdict);
   state.element.addEventListener('iotmark-scanning', () => { state.current = null; $('verdict-tools').hidden = true; $('intro').hidden = false; });
   window.addEventListener('hashchange', () => isLabel(location.href) && state.element.show(location.href));
@@ -95,6 +97,7 @@ async function main() {
   wire();
   // A label link opened by the phone's camera app lands on its verdict; otherwise the
   // camera starts.
+  await takeShared();
   if (isLabel(location.href)) await state.element.show(location.href, { focus: false });
   state.element.setAttribute('camera', '');
   renderReports();

@@ -17,8 +17,21 @@ self.addEventListener('activate', (event) => {
   );
 });
 
+/** A share to the installed app ("share to iotmark"): its files are kept for the page. */
+async function shared(request) {
+  const form = await request.formData();
+  const cache = await caches.open('iotmark-shared');
+  const files = form.getAll('lists').filter((f) => typeof f !== 'string');
+  await Promise.all(files.map((f, i) => cache.put(`shared/${Date.now()}-${i}`, new Response(f))));
+  return Response.redirect('./?shared', 303);
+}
+
 self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
+  if (event.request.method === 'POST' && url.origin === self.location.origin && url.pathname.endsWith('/share-target')) {
+    event.respondWith(shared(event.request));
+    return;
+  }
   if (event.request.method !== 'GET' || url.origin !== self.location.origin) return;
   // Fresh lists go to the network (the verifier checks their signatures and sequence).
   if (url.search === '?fresh' || event.request.cache === 'no-store') return;

@@ -1,0 +1,110 @@
+// Lists passed hand to hand (issue 16): a newer revocation list made by the mark's
+// operator reaches a phone that is offline as a file, by the file picker and by a share to
+// the installed app, and the label on screen turns struck off; older, wrongly signed,
+// foreign and oversized files are refused, each with its own message.
+import { test, expect } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inBrowser, openScanner, manifest, demo } from './scanner.mjs';
+
+const repo = new URL('../../', import.meta.url).pathname;
+const keys = join(repo, 'target/demo-keys');
+const speaker = manifest.find((m) => m.name === 'smart-speaker').text;
+let dir;
+
+test.beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'iotmark-lists-')); });
+test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/**
+ * A copy of the bundled revocation list with `id` struck off, signed by `key`, numbered
+ * after `held` (the list the phone has, which the registry may have renewed already).
+ */
+function strikeOff(id, key, name, held = 1) {
+  const file = join(dir, name);
+  copyFileSync(join(demo, 'revocation.cose'), file);
+  const add = (ids, note) => execFileSync(join(repo, 'target/release/iotmark'), ['revoke', 'add', '--root', join(keys, key), '--reason', 'copied', '--note', note, file, ...ids]);
+  add([id], 'Found on copied boxes.');
+  // Each change raises the sequence number by one: strike off unused ids until it is newer.
+  for (let n = 2; n <= held; n++) add([`0000-0000-0000-${String(n).padStart(4, '0')}`], 'Padding.');
+  return file;
+}
+
+/** The sequence number of the revocation list the page uses. */
+const heldSequence = (page) => page.evaluate(async () => (await window.iotmark.verifier.lists()).revocation_list.sequence);
+
+async function showSpeaker(page) {
+  await page.evaluate((t) => document.getElementById('verifier').show(t), speaker);
+  await expect(page.locator('#verdict')).toHaveAttribute('data-verdict', 'valid');
+  return page.evaluate(() => window.iotmark.current.verification.label.id);
+}
+
+test('offline, a list file from the picker strikes off the label on screen; bad files are refused plainly', async () => {
+  await inBrowser(null, async (browser) => {
+    const { context, page } = await openScanner(browser);
+    await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
+    await context.setOffline(true);
+    const id = await showSpeaker(page);
+    const held = await heldSequence(page);
+    const newer = strikeOff(id, 'root.key', 'revocation.cose', held);
+    await page.click('#lists-help-box summary');
+    await expect(page.locator('#lists-help-box')).toContainText('A phone that was online recently');
+    await page.setInputFiles('#list-file', newer);
+    await expect(page.locator('#lists-message .offer')).toHaveAttribute('data-outcome', 'taken');
+    await expect(page.locator('#lists-message')).toHaveText('Updated: this phone now uses the newer list of struck-off labels.');
+    await expect(page.locator('#verdict')).toHaveAttribute('data-verdict', 'revoked');
+    await expect(page.locator('#struck-off')).toContainText('Found on copied boxes.');
+    await expect(page.locator('#lists-age p').nth(1)).toContainText(`Struck-off labels: list ${held + 1}`);
+
+    // The same again, the older bundled one, one signed by an issuer, a photo, a huge file.
+    // A list from another mark: its own root key, a list that strikes nothing off.
+    const tool = (...args) => execFileSync(join(repo, 'target/release/iotmark'), args);
+    tool('keygen', '--out', join(dir, 'other.key'));
+    const notRoot = join(dir, 'other-mark.cose');
+    tool('revoke', 'new', '--root', join(dir, 'other.key'), '--out', notRoot);
+    const huge = join(dir, 'huge.cose');
+    writeFileSync(huge, Buffer.alloc(2 << 20));
+    const cases = [
+      [newer, 'same', 'This phone already has this list of struck-off labels.'],
+      [join(demo, 'revocation.cose'), 'older', 'Not taken: this list of struck-off labels is older than the one on this phone.'],
+      [notRoot, 'wrong-signer', "Not taken: this list is not signed by the mark's own key."],
+      [join(demo, 'labels/smart-speaker-sticker.png'), 'not-a-list', 'Not taken: this file is not an iotmark list.'],
+      [huge, 'too-large', 'Not taken: this file is far too large to be an iotmark list.'],
+    ];
+    for (const [file, outcome, words] of cases) {
+      await page.setInputFiles('#list-file', file);
+      await expect(page.locator('#lists-message .offer')).toHaveAttribute('data-outcome', outcome);
+      await expect(page.locator('#lists-message')).toHaveText(words);
+      await expect(page.locator('#verdict')).toHaveAttribute('data-verdict', 'revoked');
+    }
+    // Kept: after a reload, still offline, the label is still struck off.
+    await page.reload();
+    await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
+    await page.evaluate((t) => document.getElementById('verifier').show(t), speaker);
+    await expect(page.locator('#verdict')).toHaveAttribute('data-verdict', 'revoked');
+  });
+});
+
+test('a list shared to the installed app (its share target) is taken while offline', async () => {
+  await inBrowser(null, async (browser) => {
+    const { context, page } = await openScanner(browser);
+    await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
+    const target = JSON.parse(readFileSync(join(repo, 'web/dist/manifest.webmanifest'), 'utf8')).share_target;
+    expect(target.method).toBe('POST');
+    await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+    await context.setOffline(true);
+    const id = await showSpeaker(page);
+    const bytes = [...readFileSync(strikeOff(id, 'root.key', 'shared.cose', await heldSequence(page)))];
+    // What Android does on "share to iotmark": a multipart POST to the share target.
+    await page.evaluate(async ({ action, name, bytes }) => {
+      const form = new FormData();
+      form.append(name, new File([new Uint8Array(bytes)], 'revocation.cose', { type: 'application/cose' }));
+      await fetch(action, { method: 'POST', body: form });
+    }, { action: target.action, name: target.params.files[0].name, bytes });
+    await page.goto('./?shared');
+    await expect(page.locator('#lists-message .offer')).toHaveAttribute('data-outcome', 'taken', { timeout: 20_000 });
+    await page.evaluate((t) => document.getElementById('verifier').show(t), speaker);
+    await expect(page.locator('#verdict')).toHaveAttribute('data-verdict', 'revoked');
+  });
+});
