@@ -11,6 +11,7 @@ import { setup } from './setup.mjs';
 import { build } from './build.mjs';
 import { registryBench } from './registry-bench.mjs';
 import { elementBench } from './element-bench.mjs';
+import { slowLinkBench } from './slow-link-bench.mjs';
 
 const root = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
 const sh = (cmd) => execSync(cmd, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
@@ -54,6 +55,7 @@ console.log(`label in view to verdict on screen: ${timing.verdictMs.toFixed(0)} 
 await browser.close();
 console.log('\nthe embeddable verifier (@iotmark/verifier, examples/ pages):');
 await elementBench(chromium);
+await slowLinkBench(chromium);
 }
 
 browser = await playwright.launch({ executablePath: chromium, args });
@@ -93,6 +95,7 @@ sh(`target/release/iotmark batch labels/examples/smart-speaker.toml --key ${key}
 console.log(`PDF sticker sheets for 10,000 serialised labels (A4, 6x7): ${((Date.now() - t0) / 1000).toFixed(1)} s, ${sh(`du -sh ${out}/sheets`).split('\t')[0]}`);
 rmSync(out, { recursive: true, force: true });
 rmSync(key, { force: true });
+process.stdout.write(sh('node scripts/batch-bench.mjs'));
 const corpus = `${root}/../shared/qr-corpus`;
 if (existsSync(corpus)) {
   console.log('\nQR photo corpus (ours):');

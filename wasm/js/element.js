@@ -221,6 +221,7 @@ export class IotmarkVerifierElement extends HTMLElement {
     const text = this.getAttribute('text');
     const camera = this.hasAttribute('camera');
     this.$('scan').hidden = !camera || (this.current && !this.scanning);
+    this.$('again-box').hidden = !camera;
     if (text !== null && (changed === undefined || changed === 'text' || changed === 'root' || changed === 'lists')) {
       this.stopCamera();
       await this.show(text, { focus: false });

@@ -13,7 +13,7 @@ import { clearHistory, compare, remember, renderHistory } from './history.js';
 import { closeReport, openReport, renderReportStatus, renderReports, resetReport, sendQueued, submitReport, updateCount } from './reports.js';
 import { speak } from './speech.js';
 import { kept, openKept } from './keep.js';
-import { takeShared, wirePassing } from './passing.js';
+import { askForSync, takeShared, wirePassing } from './passing.js';
 
 // Read by the tests and the benchmark; holds nothing secret.
 window.iotmark = state;
@@ -107,7 +107,7 @@ async function main() {
   await state.verifier.refresh();
   await sendQueued();
   if ('serviceWorker' in navigator) {
-    await navigator.serviceWorker.register('sw.js').then(() => navigator.serviceWorker.ready).catch(() => {});
+    await navigator.serviceWorker.register('sw.js').then(() => navigator.serviceWorker.ready).then(askForSync).catch(() => {});
   }
   document.body.dataset.ready = 'true';
 }

@@ -19,17 +19,31 @@ export async function offerFiles(files) {
   $('lists-message').replaceChildren(...lines);
 }
 
-/** Files the service worker kept from a share to the app (`?shared`), offered once. */
+/**
+ * Files the service worker kept: from a share to the app (`?shared`: offered and said), and
+ * from periodic background sync (offered quietly). Each is offered once.
+ */
 export async function takeShared() {
-  if (!new URLSearchParams(location.search).has('shared') || !('caches' in self)) return;
+  if (!('caches' in self)) return;
   const cache = await caches.open(SHARED);
-  const files = [];
+  const shared = [];
   for (const request of await cache.keys()) {
-    files.push(await (await cache.match(request)).blob());
+    const bytes = await (await cache.match(request)).blob();
     await cache.delete(request);
+    if (new URL(request.url).pathname.includes('/synced/')) await state.verifier.offerFile(new Uint8Array(await bytes.arrayBuffer()));
+    else shared.push(bytes);
   }
-  history.replaceState(null, '', location.pathname + location.hash);
-  if (files.length) await offerFiles(files);
+  if (new URLSearchParams(location.search).has('shared')) history.replaceState(null, '', location.pathname + location.hash);
+  if (shared.length) await offerFiles(shared);
+}
+
+/** Asks for periodic background sync of the lists, where the browser offers it. */
+export async function askForSync(registration) {
+  try {
+    if (!registration?.periodicSync) return;
+    const { state: allowed } = await navigator.permissions.query({ name: 'periodic-background-sync' });
+    if (allowed === 'granted') await registration.periodicSync.register('iotmark-lists', { minInterval: 12 * 60 * 60 * 1000 });
+  } catch { /* not offered here: the app refreshes on start and when back online */ }
 }
 
 /** Shares the two lists in use as files, or downloads them where sharing files is not offered. */

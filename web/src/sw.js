@@ -17,6 +17,24 @@ self.addEventListener('activate', (event) => {
   );
 });
 
+/**
+ * Periodic background sync, where the browser offers it: the signed lists are fetched
+ * (they say nothing about any scan) and kept for the page, which takes them only if they
+ * are validly signed and newer (the service worker cannot check signatures itself).
+ */
+self.addEventListener('periodicsync', (event) => {
+  if (event.tag !== 'iotmark-lists') return;
+  event.waitUntil((async () => {
+    const config = await (await caches.match('trust/config.json', { ignoreSearch: true }) || await fetch('trust/config.json')).json();
+    const base = config.registry ? `${new URL(config.registry).origin}/lists/` : 'trust/';
+    const cache = await caches.open('iotmark-shared');
+    for (const kind of ['trust', 'revocation']) {
+      const r = await fetch(new URL(`${kind}.cose`, new URL(base, self.location.href)), { cache: 'no-store', credentials: 'omit', referrerPolicy: 'no-referrer' }).catch(() => null);
+      if (r?.ok) await cache.put(`synced/${kind}.cose`, new Response(await r.arrayBuffer()));
+    }
+  })());
+});
+
 /** A share to the installed app ("share to iotmark"): its files are kept for the page. */
 async function shared(request) {
   const form = await request.formData();
