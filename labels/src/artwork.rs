@@ -1,7 +1,6 @@
-//! Print-ready label artwork. The layout is written once, as SVG in millimetres; the PDF
-//! (svg2pdf, vectors and embedded fonts) and the PNG (resvg) are rendered from the same
-//! parsed tree, and that tree is rasterised and decoded back before anything is reported
-//! as done.
+//! The label layout. It is written once, as SVG in millimetres; [`crate::print`] makes
+//! the SVG, PDF and PNG files from the same parsed tree (text as outlines), and that tree
+//! is rasterised and decoded back before anything is reported as done.
 //!
 //! Print rules, enforced: a quiet zone of 4 modules (part of the symbol here) and modules
 //! of at least [`MIN_MODULE_MM`] at the printed size.
@@ -109,6 +108,19 @@ fn fit(text: &str, max: usize) -> String {
     }
 }
 
+/// Every word the artwork shows, line by line, uncut.
+pub fn words(label: &Label) -> Vec<String> {
+    let p = &label.product;
+    let u = label.facts.lifecycle.updates_until;
+    vec![
+        format!("#iotmark {}", label.grade.key().to_uppercase()),
+        format!("{} {}", p.name, p.model),
+        format!("Security updates until {:02}/{}", u.month(), u.year()),
+        format!("{} · {}", assurance_words(label.assurance), p.maker),
+        format!("Label {}", label.id),
+    ]
+}
+
 /// The label as an SVG document in millimetres.
 pub fn svg(label: &Label, code: &QrCode, format: &Format) -> Result<String> {
     let modules = code.size() + 2 * QUIET_ZONE;
@@ -188,27 +200,21 @@ pub fn tree(svg: &str) -> Result<resvg::usvg::Tree> {
     resvg::usvg::Tree::from_str(svg, &options).map_err(|e| Failure::refused(format!("the artwork could not be laid out: {e}")))
 }
 
-/// Rasterises the artwork at `dpi` as an RGBA pixmap.
+/// Rasterises the artwork at `dpi` as an opaque RGBA pixmap (white where nothing is
+/// drawn), its size the physical size at `dpi` rounded to whole pixels.
 pub fn raster(tree: &resvg::usvg::Tree, dpi: f64) -> Result<resvg::tiny_skia::Pixmap> {
     // The tree's size is in CSS pixels (96 per inch); scale to the requested resolution.
-    let scale = (dpi / 96.0) as f32;
-    let size = tree.size().to_int_size().scale_by(scale).ok_or_else(|| Failure::refused("the artwork has no size"))?;
-    let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width(), size.height())
-        .ok_or_else(|| Failure::refused(format!("a {}x{} pixel image is too large", size.width(), size.height())))?;
+    let scale = dpi / 96.0;
+    let (w, h) = ((f64::from(tree.size().width()) * scale).round(), (f64::from(tree.size().height()) * scale).round());
+    if !(w >= 1.0 && h >= 1.0 && w * h <= 400e6) {
+        return Err(Failure::refused(format!("a {w}x{h} pixel image is too large (or empty)")));
+    }
+    let mut pixmap =
+        resvg::tiny_skia::Pixmap::new(w as u32, h as u32).ok_or_else(|| Failure::refused(format!("a {w}x{h} pixel image is too large")))?;
+    pixmap.fill(resvg::tiny_skia::Color::WHITE);
+    let scale = scale as f32;
     resvg::render(tree, resvg::tiny_skia::Transform::from_scale(scale, scale), &mut pixmap.as_mut());
     Ok(pixmap)
-}
-
-pub fn png(pixmap: &resvg::tiny_skia::Pixmap) -> Result<Vec<u8>> {
-    pixmap.encode_png().map_err(|e| Failure::refused(format!("the PNG could not be encoded: {e}")))
-}
-
-/// The PDF of the artwork at its physical size. usvg measures in CSS pixels (96 to the
-/// inch, so `30mm` is 113.4 px); svg2pdf's default of 72 would make each pixel a point
-/// and print everything 4/3 too large.
-pub fn pdf(tree: &resvg::usvg::Tree) -> Result<Vec<u8>> {
-    svg2pdf::to_pdf(tree, svg2pdf::ConversionOptions::default(), svg2pdf::PageOptions { dpi: 96.0 })
-        .map_err(|e| Failure::refused(format!("the PDF could not be made: {e}")))
 }
 
 /// Grey pixels of a pixmap, for the decoder.

@@ -1,26 +1,37 @@
 //! `iotmark batch`: one individually signed label per unit, as separate files or as PDF
 //! sticker sheets, with a manifest mapping label id to serial to file.
 //!
-//! Atomic and resumable. Each file is written atomically; a journal (`batch.journal`) gets
-//! a line per finished unit only after its file is durably on disk. A run that is stopped
+//! Atomic and resumable. Each file is written atomically (a temporary file renamed); a
+//! journal (`batch.journal`) gets a line per finished unit only after its files are
+//! durably on disk (one file-system sync per group of units, see
+//! [`files::write_all_durably`]). A file of an unjournaled unit may be damaged by a power
+//! cut; it is made again, to the same bytes, by the run that resumes.
+//!
+//! Made on both cores with rayon: a group of units (or a round of sheets) is made in
+//! parallel, in memory, then written and journaled in order. Rayon rather than
+//! `std::thread::scope` over fixed chunks because its work stealing keeps both cores busy
+//! when units take uneven times (the first of each group is read back by the full
+//! scanner, the others by grid sampling), and its pool is made once, not per round.
+//!
+//! Every argument is checked, and every unit's label made and checked, before the first
+//! file is written, so that a mistyped argument leaves nothing behind. A run that is stopped
 //! resumes from the journal. Label ids derive from the spec, the issuer and the serial, and
 //! the issue date is fixed in `batch.json` at the first run, so a unit that was signed but
 //! not written is signed again to the very same bytes; a serial in the journal is never
 //! signed again.
 
-use crate::artwork::{self, Format};
-use crate::commands::{today, write_artwork};
+use crate::artwork;
+use crate::commands::{check_dpi, today};
 use crate::failure::{Failure, Result};
+use crate::print::{self, Check, Finish, Making};
 use crate::registry::{self, Registry, RegistryArgs};
-use crate::{files, keys, serials, spec};
+use crate::{files, keys, serials, sheets, spec};
 use clap::Args;
 use iotmark_core::date::Date;
 use iotmark_core::issue::issue;
 use iotmark_core::label::{Label, LabelId};
-use iotmark_core::qr;
-use iotmark_core::scan::{self, scan, Frame, Want};
 use iotmark_core::SigningKey;
-use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -38,7 +49,8 @@ pub struct BatchArgs {
     /// Output folder; running again with the same folder resumes.
     #[arg(long, short)]
     out: PathBuf,
-    /// CSV of serial numbers: the first column, one per row (a header row `serial` is skipped).
+    /// CSV of serial numbers: the column headed `serial`, or the first column when no
+    /// header row names one (RFC 4180 quoting; a batch's manifest.csv reads back).
     #[arg(long, conflicts_with = "count")]
     serials: Option<PathBuf>,
     /// Number of units, numbered `<prefix>000001` upwards.
@@ -46,7 +58,8 @@ pub struct BatchArgs {
     count: Option<u32>,
     #[arg(long, default_value = "SN-")]
     serial_prefix: String,
-    /// Sticker sheets instead of separate files: a4 or letter.
+    /// Sticker sheets instead of separate files: a4 or letter (plain paper, to cut), or a
+    /// die-cut stock: avery-l7161 (A4, 18 per sheet) or avery-5163 (Letter, 10 per sheet).
     #[arg(long)]
     sheet: Option<String>,
     /// Columns x rows of stickers on a sheet; as many as fit when absent.
@@ -58,51 +71,17 @@ pub struct BatchArgs {
     /// PNG resolution for separate files.
     #[arg(long, default_value_t = 600.0)]
     dpi: f64,
+    /// Bleed in millimetres around each label (separate files) or sticker (plain sheets).
+    #[arg(long, default_value_t = 0.0)]
+    bleed_mm: f64,
+    /// Cut marks: at each label's corners (separate files), or around the block of
+    /// stickers in line with their edges (plain sheets).
+    #[arg(long)]
+    cut_marks: bool,
     #[command(flatten)]
     registry: RegistryArgs,
     #[arg(long)]
     json: bool,
-}
-
-/// Paper sizes in millimetres.
-fn paper(name: &str) -> Result<(f64, f64)> {
-    match name.to_ascii_lowercase().as_str() {
-        "a4" => Ok((210.0, 297.0)),
-        "letter" | "us-letter" => Ok((215.9, 279.4)),
-        other => Err(Failure::input(format!("{other:?} is not a sheet size (a4, letter)"))),
-    }
-}
-
-const SHEET_MARGIN_MM: f64 = 6.0;
-const GAP_MM: f64 = 3.0;
-
-/// The sticker grid on a sheet: columns, rows, and the top-left corner of the grid.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Grid {
-    pub cols: usize,
-    pub rows: usize,
-    pub left: f64,
-    pub top: f64,
-}
-
-pub fn grid(page: (f64, f64), label: &Format, wanted: Option<(usize, usize)>) -> Result<Grid> {
-    let fits = |space: f64, size: f64| ((space - 2.0 * SHEET_MARGIN_MM + GAP_MM) / (size + GAP_MM)).floor().max(0.0) as usize;
-    let (max_cols, max_rows) = (fits(page.0, label.width_mm), fits(page.1, label.height_mm));
-    let (cols, rows) = wanted.unwrap_or((max_cols, max_rows));
-    if cols == 0 || rows == 0 || cols > max_cols || rows > max_rows {
-        return Err(Failure::refused(format!(
-            "a {cols}x{rows} grid of {} x {} mm stickers does not fit the sheet; at most {max_cols}x{max_rows} fit",
-            label.width_mm, label.height_mm
-        )));
-    }
-    let used = |n: usize, size: f64| n as f64 * size + (n - 1) as f64 * GAP_MM;
-    Ok(Grid { cols, rows, left: (page.0 - used(cols, label.width_mm)) / 2.0, top: (page.1 - used(rows, label.height_mm)) / 2.0 })
-}
-
-fn parse_grid(s: &str) -> Result<(usize, usize)> {
-    let bad = || Failure::input(format!("{s:?} is not a grid (COLUMNSxROWS, such as 6x6)"));
-    let (c, r) = s.split_once('x').ok_or_else(bad)?;
-    Ok((c.trim().parse().map_err(|_| bad())?, r.trim().parse().map_err(|_| bad())?))
 }
 
 fn read_serials(a: &BatchArgs) -> Result<Vec<String>> {
@@ -119,7 +98,7 @@ fn read_serials(a: &BatchArgs) -> Result<Vec<String>> {
 }
 
 /// The batch's fixed parameters, kept in `batch.json` so that a resumed run signs the same.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BatchState {
     /// SHA-256 of the spec file's bytes, in hex.
     pub spec_sha256: String,
@@ -130,6 +109,10 @@ pub struct BatchState {
     pub sheet: Option<String>,
     pub grid: Option<String>,
     pub format: String,
+    #[serde(default)]
+    pub bleed_mm: f64,
+    #[serde(default)]
+    pub cut_marks: bool,
 }
 
 impl BatchState {
@@ -141,6 +124,8 @@ impl BatchState {
             ("sheet", self.sheet == other.sheet),
             ("grid", self.grid == other.grid),
             ("format", self.format == other.format),
+            ("bleed_mm", self.bleed_mm == other.bleed_mm),
+            ("cut_marks", self.cut_marks == other.cut_marks),
         ]
         .into_iter()
         .find(|(_, same)| !same)
@@ -156,6 +141,8 @@ fn fresh_state(a: &BatchArgs, spec_text: &str, key: &SigningKey) -> BatchState {
         sheet: a.sheet.clone(),
         grid: a.grid.clone(),
         format: a.format.clone(),
+        bleed_mm: a.bleed_mm,
+        cut_marks: a.cut_marks,
     }
 }
 
@@ -245,6 +232,10 @@ impl Progress {
     }
 }
 
+/// Units made at a time in separate-file mode: made on every core, then written, synced
+/// and journaled together.
+const GROUP: usize = 96;
+
 pub fn run(a: &BatchArgs) -> Result<i32> {
     // Every argument is checked before anything is written, so that a mistyped one leaves
     // nothing behind that would refuse the corrected run.
@@ -258,24 +249,33 @@ pub fn run(a: &BatchArgs) -> Result<i32> {
         .copied()
         .find(|f| f.name == a.format)
         .ok_or_else(|| Failure::input(format!("{:?} is not a format (sticker, panel)", a.format)))?;
+    check_dpi(a.dpi)?;
+    let finish = Finish::new(a.bleed_mm, a.cut_marks)?;
     let layout = match &a.sheet {
+        None if a.grid.is_some() => return Err(Failure::input("--grid is for sticker sheets: give --sheet with it")),
         None => None,
-        Some(sheet) => {
-            let page = paper(sheet)?;
-            Some((page, grid(page, &artwork::STICKER, a.grid.as_deref().map(parse_grid).transpose()?)?))
-        }
+        Some(sheet) => Some(sheets::layout(sheet, &artwork::STICKER, a.grid.as_deref().map(sheets::parse_grid).transpose()?, &finish)?),
     };
-    if a.sheet.is_none() && a.grid.is_some() {
-        return Err(Failure::input("--grid is for sticker sheets: give --sheet a4 or --sheet letter with it"));
-    }
     let fresh = fresh_state(a, &spec_text, &key);
     let earlier = earlier_state(&a.out, &fresh)?;
     let issued = earlier.as_ref().map_or(fresh.issued, |s| s.issued);
     let seed = format!("{}\n{}", fresh.spec_sha256, fresh.kid);
     let label_of = |serial: &str| spec.label(unit_id(&seed, serial), issued, Some(serial));
-    // Every unit's label is made and checked (the core's text rules on its serial) first.
-    for serial in &serials {
-        label_of(serial)?.check().map_err(|e| Failure::input(format!("serial {serial:?}: {e}")))?;
+    // Every unit's label is made and checked (the core's text rules on its serial) first,
+    // and no two serials may share a file name.
+    serials
+        .par_iter()
+        .try_for_each(|serial| label_of(serial)?.check().map_err(|e| Failure::input(format!("serial {serial:?}: {e}"))).map(|_| ()))?;
+    if layout.is_none() {
+        let mut stems: HashMap<String, &str> = HashMap::new();
+        for serial in &serials {
+            if let Some(other) = stems.insert(file_stem(serial), serial) {
+                return Err(Failure::input(format!(
+                    "serials {other:?} and {serial:?} would both be written as {}: file names keep letters, digits, - and _ only",
+                    file_stem(serial)
+                )));
+            }
+        }
     }
     files::create_dir(&a.out)?;
     // A run that was killed may have left temporary files; they never became outputs.
@@ -292,43 +292,58 @@ pub fn run(a: &BatchArgs) -> Result<i32> {
     match layout {
         None => {
             let dir = a.out.join("labels");
-            for serial in todo {
-                let label = label_of(serial)?;
-                let issued = issue(&label, &key, spec.link()).map_err(|e| Failure::refused(format!("serial {serial}: {e}")))?;
-                let stem = file_stem(serial);
-                write_artwork(&label, &issued.text, &dir, &stem, &[format], a.dpi)?;
-                journal.record(&[(serial.clone(), label.id, format!("labels/{stem}-{}.pdf", format.name))])?;
+            files::create_dir(&dir)?;
+            for group in todo.chunks(GROUP) {
+                // Made on every core (rayon), in order; the full scanner reads back the
+                // first unit of each group, the others are read by sampling their grid.
+                let made = group
+                    .par_iter()
+                    .enumerate()
+                    .map(|(i, serial)| {
+                        let label = label_of(serial)?;
+                        let issued = issue(&label, &key, spec.link()).map_err(|e| Failure::refused(format!("serial {serial}: {e}")))?;
+                        let stem = file_stem(serial);
+                        let check = if i == 0 { Check::Scan } else { Check::Grid };
+                        let outputs = print::label_files(
+                            &label,
+                            &issued.text,
+                            &dir,
+                            &stem,
+                            &Making { formats: &[format], dpi: a.dpi, finish: &finish, check },
+                        )?;
+                        Ok(((*serial).clone(), label.id, format!("labels/{stem}-{}.pdf", format.name), outputs))
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                let outputs: Vec<&(PathBuf, Vec<u8>)> = made.iter().flat_map(|m| &m.3).collect();
+                files::write_all_durably(&dir, &outputs)?;
+                let entries: Vec<_> = made.into_iter().map(|(s, id, f, _)| (s, id, f)).collect();
+                journal.record(&entries)?;
                 progress.at(journal.done.len());
             }
         }
-        Some((page, grid)) => {
-            let per_sheet = grid.cols * grid.rows;
+        Some(layout) => {
+            let per_sheet = layout.per_sheet();
             let first_sheet = journal.done.iter().filter_map(|(_, _, f)| sheet_number(f)).max().map_or(1, |n| n + 1);
             let dir = a.out.join("sheets");
             files::create_dir(&dir)?;
-            // Sheets are made on every core, a round of one sheet per core at a time, and
-            // journaled in order, so the journal always ends at a whole sheet.
-            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+            // Sheets are made on every core, a round of a few sheets per core at a time,
+            // and journaled in order, so the journal always ends at a whole sheet.
+            let round = 2 * rayon::current_num_threads();
             let sheets: Vec<&[&String]> = todo.chunks(per_sheet).collect();
-            for (round, group) in sheets.chunks(threads).enumerate() {
-                let made: Vec<Result<Sheet>> = std::thread::scope(|scope| {
-                    let handles: Vec<_> = group
-                        .iter()
-                        .enumerate()
-                        .map(|(j, chunk)| {
-                            let (key, spec, label_of, out) = (&key, &spec, &label_of, &a.out);
-                            scope.spawn(move || {
-                                let name = format!("sheets/sheet-{:05}.pdf", first_sheet + round * threads + j);
-                                let units = chunk.iter().map(|s| label_of(s).map(|l| ((*s).clone(), l))).collect::<Result<Vec<_>>>()?;
-                                files::write(&out.join(&name), &sheet_pdf(&units, key, spec.link(), page, &grid)?)?;
-                                Ok((name, units))
-                            })
-                        })
-                        .collect();
-                    handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(Failure::refused("a sheet worker failed")))).collect()
-                });
-                for sheet in made {
-                    let (name, units) = sheet?;
+            for (r, group) in sheets.chunks(round).enumerate() {
+                let made = group
+                    .par_iter()
+                    .enumerate()
+                    .map(|(j, chunk)| {
+                        let name = format!("sheets/sheet-{:05}.pdf", first_sheet + r * round + j);
+                        let units = chunk.iter().map(|s| label_of(s).map(|l| ((*s).clone(), l))).collect::<Result<Vec<_>>>()?;
+                        let pdf = sheets::sheet_pdf(&units, &key, spec.link(), &layout, &finish)?;
+                        Ok((name, units, pdf))
+                    })
+                    .collect::<Result<Vec<(String, Vec<(String, Label)>, Vec<u8>)>>>()?;
+                let outputs: Vec<(PathBuf, Vec<u8>)> = made.iter().map(|(name, _, pdf)| (a.out.join(name), pdf.clone())).collect();
+                files::write_all_durably(&dir, &outputs.iter().collect::<Vec<_>>())?;
+                for (name, units, _) in made {
                     let entries: Vec<_> = units.iter().map(|(s, l)| (s.clone(), l.id, name.clone())).collect();
                     journal.record(&entries)?;
                     progress.at(journal.done.len());
@@ -357,9 +372,6 @@ pub fn run(a: &BatchArgs) -> Result<i32> {
     }
     Ok(0)
 }
-
-/// A written sheet: its file, and the serials and labels on it.
-type Sheet = (String, Vec<(String, Label)>);
 
 /// Registers the journal's labels that are not registered yet, [`registry::BATCH`] a
 /// request, counting the registered ones in `batch.registered` so that a rerun after a
@@ -395,87 +407,4 @@ fn write_manifests(out: &Path, done: &[(String, LabelId, String)]) -> Result<()>
     files::write(&out.join("manifest.csv"), csv.as_bytes())?;
     let rows: Vec<_> = done.iter().map(|(s, id, f)| json!({"label_id": id.to_string(), "serial": s, "file": f})).collect();
     files::write(&out.join("manifest.json"), serde_json::to_string_pretty(&rows).unwrap_or_default().as_bytes())
-}
-
-/// Resolution at which every sticker on a sheet is rasterised and decoded back.
-const CHECK_DPI: f64 = 200.0;
-
-/// One PDF page of stickers: the labels laid out as one SVG, converted once (fonts
-/// embedded once per sheet), and every sticker's QR decoded back from a rasterisation.
-fn sheet_pdf(units: &[(String, Label)], key: &SigningKey, link: Option<&str>, page: (f64, f64), grid: &Grid) -> Result<Vec<u8>> {
-    let f = artwork::STICKER;
-    let mut svg = format!("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}mm\" height=\"{h}mm\" viewBox=\"0 0 {w} {h}\"><rect width=\"{w}\" height=\"{h}\" fill=\"#fff\"/>", w = page.0, h = page.1);
-    let mut texts = Vec::with_capacity(units.len());
-    for (i, (serial, label)) in units.iter().enumerate() {
-        let issued = issue(label, key, link).map_err(|e| Failure::refused(format!("serial {serial}: {e}")))?;
-        let code = qr::encode(&issued.text).map_err(|e| Failure::refused(e.to_string()))?;
-        let (x, y) = cell(grid, &f, i);
-        let inner = artwork::svg(label, &code, &f)?;
-        // Nested in a sheet whose user unit is already 1 mm: sizes in user units, not "mm".
-        let sized = format!("width=\"{}mm\" height=\"{}mm\"", f.width_mm, f.height_mm);
-        let nested = inner.replacen(&sized, &format!("x=\"{x:.3}\" y=\"{y:.3}\" width=\"{}\" height=\"{}\"", f.width_mm, f.height_mm), 1);
-        svg.push_str(&nested);
-        texts.push((issued.text, code.size() as usize));
-    }
-    svg.push_str("</svg>");
-    let tree = artwork::tree(&svg)?;
-    check_sheet(&tree, grid, &texts)?;
-    let (chunk, svg_ref) = svg2pdf::to_chunk(&tree, svg2pdf::ConversionOptions::default())
-        .map_err(|e| Failure::refused(format!("the PDF could not be made: {e}")))?;
-    let mut alloc = Ref::new(1);
-    let (catalog, pages, page_id, content_id) = (alloc.bump(), alloc.bump(), alloc.bump(), alloc.bump());
-    let mut map = HashMap::new();
-    let chunk = chunk.renumber(|old| *map.entry(old).or_insert_with(|| alloc.bump()));
-    let svg_id = map.get(&svg_ref).copied().ok_or_else(|| Failure::refused("the PDF could not be made"))?;
-    let pt = |mm: f64| (mm * 72.0 / 25.4) as f32;
-    let mut pdf = Pdf::new();
-    pdf.catalog(catalog).pages(pages);
-    pdf.pages(pages).kids([page_id]).count(1);
-    let mut p = pdf.page(page_id);
-    p.media_box(Rect::new(0.0, 0.0, pt(page.0), pt(page.1))).parent(pages).contents(content_id);
-    p.resources().x_objects().pair(Name(b"S"), svg_id);
-    p.finish();
-    let mut content = Content::new();
-    content.transform([pt(page.0), 0.0, 0.0, pt(page.1), 0.0, 0.0]).x_object(Name(b"S"));
-    pdf.stream(content_id, &content.finish());
-    pdf.extend(&chunk);
-    Ok(pdf.finish())
-}
-
-fn cell(grid: &Grid, f: &Format, i: usize) -> (f64, f64) {
-    let (c, r) = (i % grid.cols, i / grid.cols);
-    (grid.left + c as f64 * (f.width_mm + GAP_MM), grid.top + r as f64 * (f.height_mm + GAP_MM))
-}
-
-/// Rasterises the sheet and decodes every sticker's QR from the pixels: the first with
-/// the full scanner, all of them by sampling their known module grid.
-fn check_sheet(tree: &resvg::usvg::Tree, grid: &Grid, codes: &[(String, usize)]) -> Result<()> {
-    let pixmap = artwork::raster(tree, CHECK_DPI)?;
-    let luma = artwork::luma(&pixmap);
-    let (w, h) = (pixmap.width() as usize, pixmap.height() as usize);
-    let frame = Frame::new(w, h, &luma).map_err(|e| Failure::refused(e.to_string()))?;
-    let px_per_mm = CHECK_DPI / 25.4;
-    let f = artwork::STICKER;
-    for (i, (text, size)) in codes.iter().enumerate() {
-        let (x, y) = cell(grid, &f, i);
-        let module_mm = f.qr_mm / (*size + 2 * qr::QUIET_ZONE as usize) as f64;
-        let (qx, qy) = (x + (f.width_mm - f.qr_mm) / 2.0, y + f.band_mm);
-        let quiet = f64::from(qr::QUIET_ZONE) * module_mm;
-        let sampled = scan::decode_grid(&frame, (qx + quiet) * px_per_mm, (qy + quiet) * px_per_mm, module_mm * px_per_mm, *size);
-        let mut ok = sampled.as_deref() == Some(text.as_str());
-        if ok && i == 0 {
-            let side = (f.qr_mm * px_per_mm) as usize;
-            let (x0, y0) = ((qx * px_per_mm) as usize, (qy * px_per_mm) as usize);
-            let crop: Vec<u8> = (y0..y0 + side).flat_map(|row| luma[row * w + x0..row * w + x0 + side].iter().copied()).collect();
-            let crop = Frame::new(side, side, &crop).map_err(|e| Failure::refused(e.to_string()))?;
-            ok = scan(&crop, Want::First).iter().any(|c| &c.text == text);
-        }
-        if !ok {
-            return Err(Failure::refused(format!(
-                "sticker {} of a sheet did not read back at {CHECK_DPI} dpi; nothing was written",
-                i + 1
-            )));
-        }
-    }
-    Ok(())
 }

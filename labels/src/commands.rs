@@ -1,7 +1,8 @@
 //! The label commands: keygen, check, sign, verify, scan.
 
-use crate::artwork::{self, Format, FORMATS};
+use crate::artwork::{Format, FORMATS};
 use crate::failure::{exit, Failure, Result};
+use crate::print::{write_artwork, Finish};
 use crate::registry::{Registry, RegistryArgs};
 use crate::seen;
 use crate::{files, keys, spec};
@@ -15,7 +16,7 @@ use iotmark_core::scan::{self as qrscan, Frame, Want};
 use iotmark_core::trust::{Lists, RevocationList, TrustError, TrustList};
 use iotmark_core::verify::{verify as verify_text, Context};
 use iotmark_core::wire::cose;
-use iotmark_core::{qr, SigningKey};
+use iotmark_core::SigningKey;
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
@@ -119,6 +120,13 @@ pub struct SignArgs {
     /// smaller than 0.4 mm.
     #[arg(long)]
     width_mm: Option<f64>,
+    /// Bleed in millimetres: the page grows by this much on every side, with the label's
+    /// background carried into it (the PDF gets a BleedBox).
+    #[arg(long, default_value_t = 0.0)]
+    bleed_mm: f64,
+    /// Cut marks at the corners, outside the bleed (the PDF gets a TrimBox either way).
+    #[arg(long)]
+    cut_marks: bool,
     /// File name stem; the label id when absent.
     #[arg(long)]
     name: Option<String>,
@@ -192,43 +200,16 @@ pub fn sign_label(
     dpi: f64,
 ) -> Result<Written> {
     let issued = issue(label, key, link).map_err(|e| Failure::refused(e.to_string()))?;
-    let files = write_artwork(label, &issued.text, out, stem, formats, dpi)?;
+    let files = write_artwork(label, &issued.text, out, stem, formats, dpi, &Finish::default())?;
     Ok(Written { issued, files })
 }
 
-/// Writes `text` (label text) as a QR (SVG, PNG) and as label artwork in `formats`, each
-/// rasterised and decoded back before any file is written.
-pub fn write_artwork(label: &Label, text: &str, out: &Path, stem: &str, formats: &[Format], dpi: f64) -> Result<Vec<PathBuf>> {
-    let code = qr::encode(text).map_err(|e| Failure::refused(e.to_string()))?;
-    let mut outputs: Vec<(PathBuf, Vec<u8>)> = vec![
-        (out.join(format!("{stem}.txt")), format!("{text}\n").into_bytes()),
-        (out.join(format!("{stem}.qr.svg")), qr::to_svg(&code).into_bytes()),
-    ];
-    let (side, px) = qr::to_luma(&code, 8);
-    artwork::check_luma(side, side, &px, text, "the QR image")?;
-    let qr_png =
-        image::GrayImage::from_raw(side as u32, side as u32, px).ok_or_else(|| Failure::refused("the QR image has the wrong size"))?;
-    let mut png = Vec::new();
-    qr_png
-        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-        .map_err(|e| Failure::refused(format!("the QR PNG could not be encoded: {e}")))?;
-    outputs.push((out.join(format!("{stem}.qr.png")), png));
-    for format in formats {
-        let svg = artwork::svg(label, &code, format)?;
-        let tree = artwork::tree(&svg)?;
-        let pixmap = artwork::raster(&tree, dpi)?;
-        artwork::check_decodes(&pixmap, text, &format!("the {} artwork at {dpi} dpi", format.name))?;
-        outputs.push((out.join(format!("{stem}-{}.svg", format.name)), svg.into_bytes()));
-        outputs.push((out.join(format!("{stem}-{}.pdf", format.name)), artwork::pdf(&tree)?));
-        outputs.push((out.join(format!("{stem}-{}.png", format.name)), artwork::png(&pixmap)?));
+/// Refuses a resolution outside 1 to 2400 dpi.
+pub fn check_dpi(dpi: f64) -> Result<()> {
+    if !(dpi > 0.0 && dpi <= 2400.0) {
+        return Err(Failure::input(format!("a resolution of {dpi} dpi is not between 1 and 2400")));
     }
-    files::create_dir(out)?;
-    let mut written = Vec::new();
-    for (path, bytes) in outputs {
-        files::write(&path, &bytes)?;
-        written.push(path);
-    }
-    Ok(written)
+    Ok(())
 }
 
 pub fn sign(a: &SignArgs) -> Result<i32> {
@@ -245,9 +226,8 @@ pub fn sign(a: &SignArgs) -> Result<i32> {
     let label = spec.label(id, issued, a.serial.as_deref())?;
     let stem = a.name.clone().unwrap_or_else(|| id.to_string());
     let formats: Vec<Format> = formats(&a.format)?.iter().map(|f| a.width_mm.map_or(*f, |w| f.scaled_to(w))).collect();
-    if !(a.dpi > 0.0 && a.dpi <= 2400.0) {
-        return Err(Failure::input(format!("a resolution of {} dpi is not between 1 and 2400", a.dpi)));
-    }
+    check_dpi(a.dpi)?;
+    let finish = Finish::new(a.bleed_mm, a.cut_marks)?;
     if let (Some(trust), Some(root)) = (&a.trust, &a.root) {
         check_issuer(&crate::lists::open_trust(trust, &keys::read_public(root)?)?, &key, &label)?;
     }
@@ -258,7 +238,7 @@ pub fn sign(a: &SignArgs) -> Result<i32> {
     if let Some(r) = &registry {
         r.register(std::slice::from_ref(&issued.text))?;
     }
-    let files = write_artwork(&label, &issued.text, &a.out, &stem, &formats, a.dpi)?;
+    let files = write_artwork(&label, &issued.text, &a.out, &stem, &formats, a.dpi, &finish)?;
     let w = Written { issued, files };
     if a.json {
         println!(

@@ -5,8 +5,9 @@
 //! DEMO keys are derived from fixed, public seeds: they are not secret, by design.
 
 use crate::artwork::FORMATS;
-use crate::commands::{sign_label, today, write_artwork};
+use crate::commands::{sign_label, today};
 use crate::failure::Result;
+use crate::print::{write_artwork, Finish};
 use crate::{files, keys, spec};
 use iotmark_core::date::Date;
 use iotmark_core::label::{Assurance, LabelId};
@@ -120,11 +121,11 @@ pub fn run(out: &Path, link: &str) -> Result<i32> {
     let mut tampered = envelope.clone();
     tampered[at..at + claims.len()].copy_from_slice(&claims);
     let text = wire::to_text(&tampered, link);
-    write_artwork(&forged, &text, &labels_dir, "tampered", FORMATS, 600.0)?;
+    write_artwork(&forged, &text, &labels_dir, "tampered", FORMATS, 600.0, &Finish::default())?;
     manifest.push(json!({"name": "tampered", "expected": "bad-signature", "product": forged.product.name, "text": text}));
     // A QR code that is not a label.
     let other = "HTTPS://EXAMPLE.COM/WIFI-SETUP";
-    write_artwork(&genuine, other, &labels_dir, "not-a-label", &[], 600.0)?;
+    write_artwork(&genuine, other, &labels_dir, "not-a-label", &[], 600.0, &Finish::default())?;
     manifest.push(json!({"name": "not-a-label", "expected": "not-a-label", "text": other}));
 
     let config = json!({"root": keys::hex(root.verifying_key().as_bytes()), "kid": keys::hex(&cose::key_id(&root.verifying_key())),

@@ -78,3 +78,41 @@ pub fn remove_partials(dir: &Path) {
         }
     }
 }
+
+/// Writes many files into `dir`, each atomically (a temporary file renamed into place),
+/// and returns once all of them are durably on disk: one file-system sync for the lot on
+/// Linux (`syncfs`), instead of one `fsync` per file (about 2 ms each here, the better
+/// part of a batch's time). Until it returns, a power cut may leave any of them damaged:
+/// callers journal the files only afterwards, and remake what is not journaled.
+pub fn write_all_durably(dir: &Path, outputs: &[&(PathBuf, Vec<u8>)]) -> Result<()> {
+    use rayon::prelude::*;
+    outputs.par_iter().try_for_each(|(path, bytes)| {
+        let tmp = temporary(path);
+        let result = (|| {
+            let mut file = fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+            file.write_all(bytes)?;
+            #[cfg(not(target_os = "linux"))]
+            file.sync_all()?;
+            fs::rename(&tmp, path)
+        })();
+        result.map_err(|e| {
+            let _ = fs::remove_file(&tmp);
+            Failure::output(path, &e)
+        })
+    })?;
+    sync_dir(dir)
+}
+
+/// Flushes the file system holding `dir` (Linux) or the folder itself (elsewhere).
+fn sync_dir(dir: &Path) -> Result<()> {
+    let folder = fs::File::open(dir).map_err(|e| Failure::output(dir, &e))?;
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        // SAFETY: `folder` is an open descriptor for the duration of the call.
+        if unsafe { libc::syncfs(folder.as_raw_fd()) } != 0 {
+            return Err(Failure::output(dir, &std::io::Error::last_os_error()));
+        }
+    }
+    folder.sync_all().map_err(|e| Failure::output(dir, &e))
+}
