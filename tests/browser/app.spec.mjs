@@ -149,6 +149,14 @@ test('scans are kept on the device, compared side by side, and cleared', async (
   await expect(table).toContainText('OpenTherm One');
   await expect(table).toContainText('Gold');
   await expect(table).toContainText('Silver');
+  // Differences are marked, in words; the table fits a 390 px phone, also at 200 % text.
+  await expect(table.locator('tr.title.differs').first()).toContainText('(differs)');
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const size of ['100%', '200%']) {
+    await page.evaluate((s) => { document.documentElement.style.fontSize = s; }, size);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), size).toBeLessThanOrEqual(0);
+  }
+  await page.evaluate(() => { document.documentElement.style.fontSize = ''; });
   await page.click('#clear');
   await expect(page.locator('#history li')).toHaveCount(0);
   expect(await page.evaluate(() => window.iotmark.kept('iotmark.history'))).toEqual([]);

@@ -46,16 +46,24 @@ export async function compare() {
   const results = await Promise.all(picked.map((h) => state.verifier.verify(h.text, { lang: state.lang })));
   const xs = results.map((r) => r.explanation);
   const table = el('table', undefined, 'compare-table');
-  // Row by row on the primary facts; a row whose two cells differ is marked, in words too.
-  const row = (title, cells, tag = 'td') => {
-    const tr = el('tr');
-    const differs = tag === 'td' && cells[0] !== cells[1];
-    const head = el('th', title);
-    if (differs) { tr.className = 'differs'; head.append(el('span', ` (${say('ui.compare-differs')})`, 'differs-word')); }
-    tr.append(head, ...cells.map((c) => el(tag, c)));
-    table.append(tr);
+  // Each fact is a title row across both products, then their two values side by side, so
+  // that a phone gives each value half its width; a fact whose values differ is marked, in
+  // words too.
+  const head = el('tr');
+  head.append(...xs.map((x) => { const th = el('th', x.product || x.headline); th.scope = 'col'; return th; }));
+  table.append(head);
+  const row = (title, cells) => {
+    const differs = cells[0] !== cells[1];
+    const titleRow = el('tr', undefined, differs ? 'title differs' : 'title');
+    const th = el('th', title);
+    th.colSpan = 2;
+    th.scope = 'colgroup';
+    if (differs) th.append(el('span', ` (${say('ui.compare-differs')})`, 'differs-word'));
+    titleRow.append(th);
+    const values = el('tr', undefined, differs ? 'differs' : '');
+    values.append(...cells.map((c) => el('td', c)));
+    table.append(titleRow, values);
   };
-  row('', xs.map((x) => x.product || x.headline), 'th');
   row(say('ui.verdict'), xs.map((x) => x.headline));
   row(say('ui.grade'), xs.map((x) => (x.grade_text ? `${x.grade_stars} ${x.grade_text}` : '—')));
   row(say('section.vouch'), xs.map((x) => x.checked_by || '—'));
