@@ -150,6 +150,7 @@ export class IotmarkVerifierElement extends HTMLElement {
   set verifier(v) {
     this.ownVerifier = v;
     this.verifierReady = Promise.resolve(v);
+    this.handOver?.(v);
     this.listen(v);
     this.update();
   }
@@ -185,8 +186,9 @@ export class IotmarkVerifierElement extends HTMLElement {
     return own ? [own] : [...(navigator.languages || [navigator.language || 'en'])];
   }
 
+  /** The element's own words, once a verifier (and so the language files) is there. */
   say(key, args = {}) {
-    return this.core ? this.core.core.say(key, { lang: this.langs }, args) : key;
+    return this.core ? this.core.core.say(key, { lang: this.langs }, args) : '';
   }
 
   listen(v) {
@@ -196,6 +198,11 @@ export class IotmarkVerifierElement extends HTMLElement {
   }
 
   async getVerifier() {
+    // No `root`: the page hands its verifier over (the `verifier` property), maybe later.
+    if (!this.ownVerifier && !this.hasAttribute('root')) {
+      this.waiting ??= new Promise((resolve) => { this.handOver = resolve; });
+      return this.waiting;
+    }
     this.verifierReady ??= createVerifier({ root: this.getAttribute('root'), listsUrl: this.getAttribute('lists') || undefined }).then((v) => { this.listen(v); return v; });
     return this.verifierReady;
   }
@@ -207,8 +214,11 @@ export class IotmarkVerifierElement extends HTMLElement {
   }
 
   async apply(changed) {
+    // The camera starts at once; the verifier is needed only when a code is found.
+    const camera = this.hasAttribute('camera');
+    if (camera && !this.current && !this.stream && !this.opening && changed !== 'lang') this.startCamera();
     // A page that hands the element its verifier (the `verifier` property) may do so after
-    // the element is connected: until then, with no `root`, there is nothing to do yet.
+    // the element is connected: until then, with no `root`, there is nothing more to do.
     if (!this.ownVerifier && !this.hasAttribute('root')) {
       if (this.hasAttribute('text')) throw Object.assign(new Error('no root key'), { code: 'bad-root-key' });
       return;
@@ -219,7 +229,6 @@ export class IotmarkVerifierElement extends HTMLElement {
     this.$('error').hidden = true;
     this.words(lang);
     const text = this.getAttribute('text');
-    const camera = this.hasAttribute('camera');
     this.$('scan').hidden = !camera || (this.current && !this.scanning);
     this.$('again-box').hidden = !camera;
     if (text !== null && (changed === undefined || changed === 'text' || changed === 'root' || changed === 'lists')) {
@@ -227,8 +236,6 @@ export class IotmarkVerifierElement extends HTMLElement {
       await this.show(text, { focus: false });
     } else if (this.current && changed === 'lang') {
       await this.show(this.current.text, { focus: false });
-    } else if (camera && !this.current && !this.stream && changed !== 'lang') {
-      this.startCamera();
     }
     if (!camera && changed === 'camera') this.stopCamera();
   }
@@ -344,6 +351,16 @@ export class IotmarkVerifierElement extends HTMLElement {
   }
 
   async startCamera() {
+    if (this.opening) return;
+    this.opening = true;
+    try {
+      await this.openStream();
+    } finally {
+      this.opening = false;
+    }
+  }
+
+  async openStream() {
     this.decoder ??= new Decoder();
     this.current = null;
     this.dispatchEvent(new CustomEvent('iotmark-scanning', { bubbles: true, composed: true }));

@@ -4,7 +4,7 @@
 // to send. Nothing about a scan leaves the device unless the person taps Send. With a
 // registry named in trust/config.json, the signed lists are refreshed from it (they say
 // nothing about what was scanned) and reports go to it.
-import { createVerifier, isLabel } from './verifier/index.js';
+import { createVerifier, isLabel, ready } from './verifier/index.js';
 import './verifier/element.js';
 import { $, state } from './shell.js';
 import { applyLanguage, fillSwitch, pickLanguage } from './words.js';
@@ -89,6 +89,10 @@ function wire() {
 
 async function main() {
   state.element = $('verifier');
+  // Not arriving by a label link: the camera starts at once, while the lists load.
+  await ready();
+  const link = isLabel(location.href);
+  if (!link) state.element.setAttribute('camera', '');
   await Promise.all([loadVerifier(), openKept()]);
   if (state.registry) $('privacy-note').dataset.t = 'ui.privacy-note-registry';
   state.element.verifier = state.verifier;
@@ -98,7 +102,7 @@ async function main() {
   // A label link opened by the phone's camera app lands on its verdict; otherwise the
   // camera starts.
   await takeShared();
-  if (isLabel(location.href)) await state.element.show(location.href, { focus: false });
+  if (link) await state.element.show(location.href, { focus: false });
   state.element.setAttribute('camera', '');
   renderReports();
   // Loading ends when the lists are refreshed (online only), waiting reports are sent and
