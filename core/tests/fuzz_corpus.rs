@@ -79,18 +79,18 @@ fn fixtures_are_the_vectors() {
     let _ = (&f.status_key, &f.leaked_lab, targets::SCAN_MAX_SIDE);
 }
 
-/// The scanner's saved inputs include hangs (libFuzzer `timeout-…` files): each must now
-/// finish far inside the fuzzers' 10-second limit. Before its fix the first took 1.5 s
-/// natively (rqrr's alignment-pattern search, see vendor/rqrr/PATCHES.md); now about 10 ms.
+/// The scanner's saved inputs include hangs (libFuzzer `timeout-…` files): each must run
+/// through the target's checks to the end. Before its fix the first took 1.5 s natively
+/// (rqrr's alignment-pattern search, see vendor/rqrr/PATCHES.md); now about 10 ms. Its speed
+/// is measured by `npm run fuzz`, not asserted here (tests hold no timings).
 #[test]
 fn scan_hangs_stay_fixed() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/regressions/scan");
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let entries = std::fs::read_dir(dir).expect("the scan regressions folder");
+    let mut seen = 0;
     for path in entries.filter_map(Result::ok).map(|e| e.path()) {
-        let bytes = std::fs::read(&path).expect("readable regression file");
-        let started = std::time::Instant::now();
-        targets::scan(&bytes);
-        let took = started.elapsed();
-        assert!(took < std::time::Duration::from_millis(750), "{}: {took:?}", path.display());
+        targets::scan(&std::fs::read(&path).expect("readable regression file"));
+        seen += 1;
     }
+    assert!(seen > 0, "the saved scan hang is missing");
 }
