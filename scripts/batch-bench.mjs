@@ -20,13 +20,19 @@ const iotmark = (args) => spawnSync(bin, args, { encoding: 'utf8' });
 iotmark(['keygen', '--out', key]);
 const du = (dir) => execSync(`du -sm ${dir}`, { encoding: 'utf8' }).split('\t')[0];
 
+/** Runs iotmark under bash's `time`: wall seconds, and the CPU seconds it used (user + system). */
 function timed(name, args, target) {
-  const t0 = process.hrtime.bigint();
-  const r = iotmark(args);
-  const s = Number(process.hrtime.bigint() - t0) / 1e9;
-  if (r.status !== 0) throw new Error(`${name}: ${r.stderr}`);
+  const quoted = args.map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
+  const r = spawnSync('bash', ['-c', `TIMEFORMAT='%R %U %S'; time '${bin}' ${quoted} >/dev/null`], { encoding: 'utf8' });
+  const last = r.stderr.trim().split('\n').pop().split(' ').map(Number);
+  if (r.status !== 0 || last.length !== 3) throw new Error(`${name}: ${r.stderr}`);
+  const [s, user, sys] = last;
+  const cpu = user + sys;
+  const cores = availableParallelism();
   const verdict = target ? (s < target ? `under the ${target} s target` : `OVER the ${target} s target`) : '';
-  return { s, line: `${name}: ${s.toFixed(1)} s ${verdict}` };
+  // On a shared machine the wall time depends on the others' load; CPU / cores is what
+  // the same run takes with the cores to itself.
+  return { s, line: `${name}: ${s.toFixed(1)} s ${verdict} (${cpu.toFixed(1)} CPU-s: about ${(cpu / cores).toFixed(1)} s on ${cores} idle cores)` };
 }
 
 console.log(`iotmark batch on ${availableParallelism()} cores (load average ${loadavg()[0].toFixed(1)} at the start; other work on the machine slows these):`);

@@ -21,10 +21,11 @@
 //! signed again.
 
 use crate::artwork;
-use crate::commands::{check_dpi, today};
 use crate::failure::{Failure, Result};
+use crate::print::check_dpi;
 use crate::print::{self, Check, Finish, Making};
 use crate::registry::{self, Registry, RegistryArgs};
+use crate::today;
 use crate::{files, keys, serials, sheets, spec};
 use clap::Args;
 use iotmark_core::date::Date;

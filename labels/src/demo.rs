@@ -5,9 +5,10 @@
 //! DEMO keys are derived from fixed, public seeds: they are not secret, by design.
 
 use crate::artwork::FORMATS;
-use crate::commands::{sign_label, today};
 use crate::failure::Result;
 use crate::print::{write_artwork, Finish};
+use crate::sign::sign_label;
+use crate::today;
 use crate::{files, keys, spec};
 use iotmark_core::date::Date;
 use iotmark_core::label::{Assurance, LabelId};

@@ -2,8 +2,8 @@
 //! signed with the root key at once and bumps the sequence number, so that verifiers
 //! always take the newest list and never go back to an older one.
 
-use crate::commands::today;
 use crate::failure::{Failure, Result};
+use crate::today;
 use crate::{files, keys};
 use clap::Subcommand;
 use iotmark_core::date::Date;

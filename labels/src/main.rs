@@ -1,6 +1,6 @@
 //! `iotmark`: the manufacturers' and operators' tool. Run `iotmark --help`.
 
-use iotmark_labels::{assess, batch, commands, demo, failure, lists};
+use iotmark_labels::{assess, batch, check, demo, failure, keygen, lists, scan, sign, verify};
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -38,11 +38,11 @@ enum Command {
         json: bool,
     },
     /// Sign a label from a spec and write its text and print-ready artwork (SVG, PDF, PNG).
-    Sign(commands::SignArgs),
+    Sign(sign::SignArgs),
     /// Sign one label per unit (from a CSV of serials or a count) as files or PDF sticker sheets.
     Batch(batch::BatchArgs),
     /// Verify label text (or the QR codes in an image) against a trust list.
-    Verify(commands::VerifyArgs),
+    Verify(verify::VerifyArgs),
     /// Print the text of every QR code in each image (any QR code, not only labels).
     Scan {
         #[arg(required = true)]
@@ -69,13 +69,13 @@ enum Command {
 
 fn run(cli: Cli) -> failure::Result<i32> {
     match cli.command {
-        Command::Keygen { out, force, json } => commands::keygen(&out, force, json),
+        Command::Keygen { out, force, json } => keygen::keygen(&out, force, json),
         Command::Assess(args) => assess::run(&args),
-        Command::Check { spec, json } => commands::check(&spec, json),
-        Command::Sign(args) => commands::sign(&args),
+        Command::Check { spec, json } => check::check(&spec, json),
+        Command::Sign(args) => sign::sign(&args),
         Command::Batch(args) => batch::run(&args),
-        Command::Verify(args) => commands::verify(&args),
-        Command::Scan { images, json } => commands::scan(&images, json),
+        Command::Verify(args) => verify::verify(&args),
+        Command::Scan { images, json } => scan::scan(&images, json),
         Command::Trust(c) => lists::trust(c),
         Command::Revoke(c) => lists::revoke(c),
         Command::Demo { out, link } => demo::run(&out, &link),

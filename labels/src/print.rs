@@ -328,6 +328,14 @@ fn check_grid(
     Err(Failure::refused(format!("{what}: the printed QR code did not read back as the label; nothing was written. Use a higher --dpi")))
 }
 
+/// Refuses a resolution outside 1 to 2400 dpi.
+pub fn check_dpi(dpi: f64) -> Result<()> {
+    if !(dpi > 0.0 && dpi <= 2400.0) {
+        return Err(Failure::input(format!("a resolution of {dpi} dpi is not between 1 and 2400")));
+    }
+    Ok(())
+}
+
 /// Writes a label's files (see [`label_files`]), each atomically.
 pub fn write_artwork(
     label: &Label,
