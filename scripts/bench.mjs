@@ -96,7 +96,6 @@ console.log(`PDF sticker sheets for 10,000 serialised labels (A4, 6x7): ${((Date
 rmSync(out, { recursive: true, force: true });
 rmSync(key, { force: true });
 process.stdout.write(sh('node scripts/batch-bench.mjs'));
-process.stdout.write(sh('node scripts/batch-bench.mjs'));
 const corpus = `${root}/../shared/qr-corpus`;
 if (existsSync(corpus)) {
   console.log('\nQR photo corpus (ours):');
