@@ -732,13 +732,8 @@ fn openness(label: &Label, m: &Messages) -> Section {
 
 fn vouch(v: &Verification, label: &Label, m: &Messages) -> Section {
     let signer = v.signer.as_ref().map_or("", |s| s.name.as_str());
-    let assurance = match label.assurance {
-        Assurance::SelfDeclared => "self-declared",
-        Assurance::Reviewed => "reviewed",
-        Assurance::Audited => "audited",
-    };
     let lines = vec![
-        m.say(&format!("vouch.{assurance}"), &[("issuer", signer), ("maker", &label.product.maker)]),
+        m.say(&format!("vouch.{}", label.assurance.key()), &[("issuer", signer), ("maker", &label.product.maker)]),
         m.say("vouch.dates", &[("issued", &m.date(label.issued)), ("until", &m.date(label.valid_until))]),
         m.say("vouch.label-id", &[("id", &label.id.to_string())]),
     ];

@@ -7,7 +7,7 @@
 // `lang`. It fires `iotmark-verdict` (bubbling, composed) with the typed verdict and its
 // explanation. The element draws what the core returns; it decides nothing itself. Nothing
 // about a scan leaves the page.
-import { createVerifier, english, isLabel } from './index.js';
+import { createVerifier, english } from './index.js';
 import { Decoder, closeCamera, openCamera } from './camera.js';
 
 const CSS = `
@@ -450,4 +450,3 @@ function list(items) {
 
 if (!customElements.get('iotmark-verifier')) customElements.define('iotmark-verifier', IotmarkVerifierElement);
 
-export { isLabel };

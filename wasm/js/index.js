@@ -25,6 +25,9 @@ function failure(code, message) {
   return Object.assign(new Error(message), { code });
 }
 
+/** `lang` as the core takes it: a list of tags, or nothing (the reader's default). */
+const tags = (lang) => (lang === undefined ? undefined : [].concat(lang));
+
 /** A short, stable name for a root key, so that two marks never share kept lists. */
 function shelfName(root) {
   const text = typeof root === 'string' ? root.trim() : Array.from(root || [], (b) => b.toString(16).padStart(2, '0')).join('');
@@ -80,7 +83,7 @@ export class IotmarkVerifier extends EventTarget {
 
   /** The language used for `lang` (a tag or a list of tags), loaded. */
   async prepare(lang) {
-    const tag = negotiate(lang === undefined ? [] : [].concat(lang));
+    const tag = negotiate(tags(lang) ?? []);
     await this.language(tag);
     return tag;
   }
@@ -98,24 +101,28 @@ export class IotmarkVerifier extends EventTarget {
   /** `verify` without waiting: the language must already be loaded (`prepare`). */
   verifySync(text, { lang, now } = {}) {
     if (typeof text !== 'string') throw failure('bad-options', 'the label text must be a string');
-    return this.core.verify(text, { lang: lang === undefined ? undefined : [].concat(lang), now });
+    return this.core.verify(text, { lang: tags(lang), now });
   }
 
   /** The lists held and how old they are, in words. */
   async lists({ lang, now } = {}) {
     await this.prepare(lang);
-    return this.core.lists({ lang: lang === undefined ? undefined : [].concat(lang), now });
+    return this.core.lists({ lang: tags(lang), now });
   }
 
   /** Offers a list of `kind`; true when taken (signed and newer). Throws a `bad-list` error. */
   offerSync(kind, bytes, keep = true) {
     const taken = kind === 'trust' ? this.core.offerTrustList(bytes) : this.core.offerRevocationList(bytes);
-    if (taken) {
-      this.held[kind] = bytes;
-      if (keep) this.shelf?.keep(kind, bytes);
-      this.dispatchEvent(new Event('lists'));
-    }
+    if (taken) this.took(kind, bytes, keep);
     return taken;
+  }
+
+  /** A list the core took: held, kept on the device unless told not to, and announced. */
+  took(kind, bytes, keep = true) {
+    this.held[kind] = bytes;
+    const kept = keep ? this.shelf?.keep(kind, bytes) : undefined;
+    this.dispatchEvent(new Event('lists'));
+    return kept;
   }
 
   /**
@@ -127,11 +134,7 @@ export class IotmarkVerifier extends EventTarget {
     const tag = await this.prepare(lang);
     const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
     const r = this.core.offerFile(data, { lang: [tag] });
-    if (r.outcome === 'taken') {
-      this.held[r.kind] = data;
-      await this.shelf?.keep(r.kind, data);
-      this.dispatchEvent(new Event('lists'));
-    }
+    if (r.outcome === 'taken') await this.took(r.kind, data);
     return r;
   }
 
