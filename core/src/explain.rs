@@ -609,8 +609,9 @@ fn struck_off(v: &Verification, m: &Messages) -> Vec<String> {
     lines
 }
 
-/// One line per list: which edition, when it was signed and how long ago, and whether it is
-/// out of date. `today` is the verifier's UTC date.
+/// One line per list: which edition, when it was signed and how long ago, whether it is
+/// out of date, and where it came from when that is known. `today` is the verifier's UTC
+/// date.
 pub fn lists(trust: &Freshness, revocation: Option<&Freshness>, today: Date, m: &Messages) -> Vec<String> {
     let line = |key: &str, f: &Freshness| {
         let age = if f.issued > today {
@@ -624,6 +625,10 @@ pub fn lists(trust: &Freshness, revocation: Option<&Freshness>, today: Date, m: 
         let mut text = m.say(key, &[("sequence", &sequence), ("date", &m.date(f.issued)), ("age", &age)]);
         if f.expired {
             text = format!("{text} {}", m.say("lists.expired", &[("date", &m.date(f.expires))]));
+        }
+        if let Some(origin) = f.origin {
+            let on = origin.on().map(|d| m.date(d)).unwrap_or_default();
+            text = format!("{text} {}", m.say(&format!("lists.from.{}", origin.key()), &[("date", &on)]));
         }
         text
     };
@@ -768,6 +773,7 @@ fn principles(label: &Label, m: &Messages) -> Vec<PrincipleGroup> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::trust::Origin;
     use std::collections::BTreeSet;
 
     const FILES: &[(&str, &str)] = &[
@@ -870,9 +876,15 @@ mod tests {
         );
         let old = lists(&fresh(4, 20_700, 20_770, 20_779), None, today, &en);
         assert_eq!(old, ["Trusted signers: list 4, signed 4 September 2026 (79 days ago). Out of date since 13 November 2026."]);
+        let came = |origin| Freshness { origin: Some(origin), ..fresh(4, 20_779, 20_800, 20_779) };
+        let said = |origin| lists(&came(origin), None, today, &en).remove(0);
+        assert_eq!(said(Origin::Shipped), "Trusted signers: list 4, signed 22 November 2026 (today). It came with this app.");
+        assert!(said(Origin::Publisher(today)).ends_with("(today). Fetched from the publisher on 22 November 2026."));
+        assert!(said(Origin::File(today)).ends_with("(today). Taken from a file passed to this device on 22 November 2026."));
         for (tag, json) in FILES {
             let m = Messages::from_json(json).unwrap();
-            for line in lists(&fresh(4, 20_700, 20_800, 20_779), Some(&fresh(1, 20_779, 20_781, 20_779)), today, &m) {
+            let file = Freshness { origin: Some(Origin::File(today)), ..fresh(1, 20_779, 20_781, 20_779) };
+            for line in lists(&fresh(4, 20_700, 20_800, 20_779), Some(&file), today, &m) {
                 assert!(
                     !line.contains('{')
                         && !line.contains("lists.")

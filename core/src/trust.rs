@@ -72,6 +72,39 @@ impl Offered {
     }
 }
 
+/// Where a held list came from. Said beside its age, so that a shopper with no network
+/// can tell the lists shipped with the app from newer ones passed by hand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[serde(tag = "from", content = "on", rename_all = "kebab-case")]
+pub enum Origin {
+    /// Given to the verifier when it was set up: the lists a page or app ships with.
+    Shipped,
+    /// Fetched from the publisher's address, on that (UTC) day.
+    Publisher(Date),
+    /// Taken from a file that came by any channel (a share, a memory card), on that day.
+    File(Date),
+}
+
+impl Origin {
+    /// The key used in language files (`lists.from.<key>`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Origin::Shipped => "shipped",
+            Origin::Publisher(_) => "publisher",
+            Origin::File(_) => "file",
+        }
+    }
+
+    /// The day it came, when it came after set-up.
+    pub fn on(self) -> Option<Date> {
+        match self {
+            Origin::Shipped => None,
+            Origin::Publisher(d) | Origin::File(d) => Some(d),
+        }
+    }
+}
+
 fn by_sequence(offered: u64, held: u64) -> Offered {
     match offered.cmp(&held) {
         std::cmp::Ordering::Greater => Offered::Taken,
@@ -602,6 +635,8 @@ pub struct Lists {
     pub revoked: Option<RevocationList>,
     /// The key id of the key that signed `revoked`.
     revoked_by: Option<KeyId>,
+    /// Where the trust list and the revocation list came from.
+    origins: [Origin; 2],
 }
 
 impl Lists {
@@ -609,7 +644,30 @@ impl Lists {
         let trust = TrustList::open(trust, &root)?;
         let opened = revoked.map(|b| RevocationList::open_signed_by(b, &root, &trust)).transpose()?;
         let (revoked, revoked_by) = opened.map_or((None, None), |(list, by)| (Some(list), Some(by)));
-        Ok(Lists { root, trust, revoked, revoked_by })
+        Ok(Lists { root, trust, revoked, revoked_by, origins: [Origin::Shipped; 2] })
+    }
+
+    /// Where the held list of `kind` came from ([`Origin::Shipped`] until one is taken).
+    pub fn origin(&self, kind: ListKind) -> Origin {
+        self.origins[kind as usize]
+    }
+
+    /// Records where the held list of `kind` came from: a caller that took a list by
+    /// [`Lists::offer_trust`], [`Lists::offer_revocation`] or [`Lists::offer_file`] says
+    /// by which channel, since only it knows.
+    pub fn came(&mut self, kind: ListKind, origin: Origin) {
+        self.origins[kind as usize] = origin;
+    }
+
+    /// Verifies `text` with these lists on `today`, the freshness of each list stamped with
+    /// where it came from.
+    pub fn verify(&self, text: &str, today: Date) -> crate::verify::Verification {
+        let mut v = crate::verify::verify(text, &self.context(today));
+        v.trust_list.origin = Some(self.origin(ListKind::Trust));
+        if let Some(r) = v.revocation_list.as_mut() {
+            r.origin = Some(self.origin(ListKind::Revocation));
+        }
+        v
     }
 
     /// Takes `bytes` as the trust list if valid and newer; returns whether it did.
@@ -692,11 +750,15 @@ pub struct Freshness {
     pub age_days: u32,
     /// Past its expiry: verifiers keep verifying but warn.
     pub expired: bool,
+    /// Where the list came from, when the verifier knows ([`Lists::verify`] says).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub origin: Option<Origin>,
 }
 
 impl Freshness {
     pub fn of(sequence: u64, issued: Date, expires: Date, today: Date) -> Freshness {
-        Freshness { sequence, issued, expires, age_days: today.0.saturating_sub(issued.0), expired: today > expires }
+        Freshness { sequence, issued, expires, age_days: today.0.saturating_sub(issued.0), expired: today > expires, origin: None }
     }
 }
 
@@ -865,6 +927,22 @@ mod tests {
         assert!(!lists.revocation_superseded());
         // From then on the usual rule holds again.
         assert_eq!(lists.offer_revocation(&revocations(4).sign(&fresh).unwrap()), Ok(false));
+    }
+
+    #[test]
+    fn a_verification_says_where_each_list_came_from() {
+        let root = key(1);
+        let mut lists = Lists::new(root.verifying_key(), &list().sign(&root).unwrap(), Some(&revocations(2).sign(&root).unwrap())).unwrap();
+        let v = lists.verify("", Date(150));
+        assert_eq!((v.trust_list.origin, v.revocation_list.unwrap().origin), (Some(Origin::Shipped), Some(Origin::Shipped)));
+        assert_eq!(lists.offer_file(&revocations(3).sign(&root).unwrap()), (Some(ListKind::Revocation), Offered::Taken));
+        lists.came(ListKind::Revocation, Origin::File(Date(151)));
+        let v = lists.verify("", Date(151));
+        assert_eq!(v.trust_list.origin, Some(Origin::Shipped));
+        assert_eq!(v.revocation_list.unwrap().origin, Some(Origin::File(Date(151))));
+        assert_eq!(Origin::File(Date(151)).on(), Some(Date(151)));
+        // Verifying without a verifier's lists knows no origin.
+        assert_eq!(crate::verify::verify("", &lists.context(Date(151))).trust_list.origin, None);
     }
 
     #[test]

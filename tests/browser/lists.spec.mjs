@@ -4,32 +4,17 @@
 // foreign and oversized files are refused, each with its own message.
 import { test, expect } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inBrowser, openScanner, manifest, demo } from './scanner.mjs';
+import { inBrowser, openScanner, manifest, demo, revocationStriking } from './scanner.mjs';
 
 const repo = new URL('../../', import.meta.url).pathname;
-const keys = join(repo, 'target/demo-keys');
 const speaker = manifest.find((m) => m.name === 'smart-speaker').text;
 let dir;
 
 test.beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'iotmark-lists-')); });
 test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/**
- * A copy of the bundled revocation list with `id` struck off, signed by `key`, numbered
- * after `held` (the list the phone has, which the registry may have renewed already).
- */
-function strikeOff(id, key, name, held = 1) {
-  const file = join(dir, name);
-  copyFileSync(join(demo, 'revocation.cose'), file);
-  const add = (ids, note) => execFileSync(join(repo, 'target/release/iotmark'), ['revoke', 'add', '--root', join(keys, key), '--reason', 'copied', '--note', note, file, ...ids]);
-  add([id], 'Found on copied boxes.');
-  // Each change raises the sequence number by one: strike off unused ids until it is newer.
-  for (let n = 2; n <= held; n++) add([`0000-0000-0000-${String(n).padStart(4, '0')}`], 'Padding.');
-  return file;
-}
 
 /** The sequence number of the revocation list the page uses. */
 const heldSequence = (page) => page.evaluate(async () => (await window.iotmark.verifier.lists()).revocation_list.sequence);
@@ -47,7 +32,7 @@ test('offline, a list file from the picker strikes off the label on screen; bad 
     await context.setOffline(true);
     const id = await showSpeaker(page);
     const held = await heldSequence(page);
-    const newer = strikeOff(id, 'root.key', 'revocation.cose', held);
+    const newer = revocationStriking(id, join(dir, 'revocation.cose'), held);
     await page.click('#lists-help-box summary');
     await expect(page.locator('#lists-help-box')).toContainText('A phone that was online recently');
     await page.setInputFiles('#list-file', newer);
@@ -56,6 +41,7 @@ test('offline, a list file from the picker strikes off the label on screen; bad 
     await expect(page.locator('#verdict')).toHaveAttribute('data-verdict', 'revoked');
     await expect(page.locator('#struck-off')).toContainText('Found on copied boxes.');
     await expect(page.locator('#lists-age p').nth(1)).toContainText(`Struck-off labels: list ${held + 1}`);
+    await expect(page.locator('#lists-age p').nth(1)).toContainText('Taken from a file passed to this device on');
 
     // The same again, the older bundled one, one signed by an issuer, a photo, a huge file.
     // A list from another mark: its own root key, a list that strikes nothing off.
@@ -83,6 +69,7 @@ test('offline, a list file from the picker strikes off the label on screen; bad 
     await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
     await page.evaluate((t) => document.getElementById('verifier').show(t), speaker);
     await expect(page.locator('#verdict')).toHaveAttribute('data-verdict', 'revoked');
+    await expect(page.locator('#lists-age p').nth(1)).toContainText('Taken from a file passed to this device on');
   });
 });
 
@@ -95,7 +82,7 @@ test('a list shared to the installed app (its share target) is taken while offli
     await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
     await context.setOffline(true);
     const id = await showSpeaker(page);
-    const bytes = [...readFileSync(strikeOff(id, 'root.key', 'shared.cose', await heldSequence(page)))];
+    const bytes = [...readFileSync(revocationStriking(id, join(dir, 'shared.cose'), await heldSequence(page)))];
     // What Android does on "share to iotmark": a multipart POST to the share target.
     await page.evaluate(async ({ action, name, bytes }) => {
       const form = new FormData();

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pack } from '../../scripts/package.mjs';
 import { serve } from '../../scripts/serve.mjs';
-import { inBrowser, manifest, demo } from './scanner.mjs';
+import { inBrowser, manifest, demo, revocationStriking } from './scanner.mjs';
 
 const repo = new URL('../../', import.meta.url).pathname;
 const PORT = Number(process.env.PACKAGE_PORT || 8183);
@@ -126,6 +126,35 @@ test('the element refuses bad set-ups and bad text plainly, and never shows them
       try { await createVerifier({ root, trustList: 'lists/trust.cose' }); return 'accepted'; } catch (e) { return `${e instanceof Error}:${e.code}:${e.reason}`; }
     }, notRoot);
     expect(code).toBe('true:bad-list:bad-signature');
+  });
+});
+
+test('the element takes a list file by its picker and by a drop, and says where its lists came from', async () => {
+  await inBrowser(null, async (browser) => {
+    const page = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+    await page.goto(`${site}element.html`);
+    const d = await verdictFor(page, label('smart-speaker'));
+    expect(d.verdict).toBe('valid');
+    // The element fetched its lists from `lists`: the publisher's, today.
+    expect(d.lists[0]).toMatch(/Fetched from the publisher on /);
+    const labelId = await page.evaluate(() => document.getElementById('checker').current.checked.verification.label.id);
+    const held = await page.evaluate(() => document.getElementById('checker').core.lists()).then((l) => l.revocation_list.sequence);
+    const newer = revocationStriking(labelId, join(folder, 'newer.cose'), held);
+    await page.setInputFiles('#offer-file', newer);
+    await expect(page.locator('#offer-message p')).toHaveAttribute('data-outcome', 'taken');
+    await expect(page.locator('#verdict')).toHaveAttribute('data-verdict', 'revoked');
+    await expect(page.locator('#lists p').nth(1)).toContainText('Taken from a file passed to this device on');
+    // Dropped on the element: a list from another mark is refused, the verdict stands.
+    const foreign = readFileSync(join(repo, 'web/dist/demo/labels/smart-speaker-sticker.png'));
+    await page.evaluate((bytes) => {
+      const data = new DataTransfer();
+      data.items.add(new File([new Uint8Array(bytes)], 'lists.cose'));
+      document.getElementById('checker').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    }, [...foreign]);
+    await expect(page.locator('#offer-message p')).toHaveAttribute('data-outcome', 'not-a-list');
+    await expect(page.locator('#offer-message')).toHaveText('Not taken: this file is not an iotmark list.');
+    await expect(page.locator('#verdict')).toHaveAttribute('data-verdict', 'revoked');
+    await page.screenshot({ path: 'test-results/package-element-list-file.png', fullPage: true });
   });
 });
 

@@ -1,6 +1,7 @@
 // Shared by the browser tests: Chromium with a clip as the camera, and the demo manifest.
 import { chromium as playwright } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { chromium, baseArgs } from './playwright.config.mjs';
 
 export const clips = new URL('../../target/clips/', import.meta.url).pathname;
@@ -34,4 +35,20 @@ export async function openScanner(browser, { lang = 'en', path = './', context: 
   const page = await context.newPage();
   await page.goto(path);
   return { context, page };
+}
+
+/**
+ * Writes to `file` a copy of the bundled revocation list with label `id` struck off, signed
+ * by the demo root, numbered after `held` (the list a page has, which a registry may have
+ * renewed already), and returns `file`.
+ */
+export function revocationStriking(id, file, held = 1) {
+  const tool = new URL('../../target/release/iotmark', import.meta.url).pathname;
+  const root = new URL('../../target/demo-keys/root.key', import.meta.url).pathname;
+  copyFileSync(`${demo}revocation.cose`, file);
+  const add = (ids, note) => execFileSync(tool, ['revoke', 'add', '--root', root, '--reason', 'copied', '--note', note, file, ...ids]);
+  add([id], 'Found on copied boxes.');
+  // Each change raises the sequence number by one: strike off unused ids until it is newer.
+  for (let n = 2; n <= held; n++) add([`0000-0000-0000-${String(n).padStart(4, '0')}`], 'Padding.');
+  return file;
 }

@@ -1,4 +1,4 @@
-import type { Checked, Explanation, Tone, VerdictCode, Verification } from './wasm/iotmark_verify.js';
+import type { Checked, Explanation, FileOffer, Tone, VerdictCode, Verification } from './wasm/iotmark_verify.js';
 import type { IotmarkVerifier } from './index.js';
 
 /** `detail` of the `iotmark-verdict` event. */
@@ -22,6 +22,8 @@ export declare class IotmarkVerifierElement extends HTMLElement {
   verifier: IotmarkVerifier | null;
   /** Verifies `text` and shows the verdict (as setting the `text` attribute does). */
   show(text: string, options?: { focus?: boolean }): Promise<Checked>;
+  /** Offers list files (from a picker, a drop, a message); each taken only when signed and newer. */
+  offerFiles(files: Iterable<Blob>): Promise<FileOffer[]>;
   startCamera(): Promise<void>;
   stopCamera(): void;
 }

@@ -105,6 +105,10 @@ const TEMPLATE = `
     <div id="sections" part="sections"></div>
     <details id="principles-box" part="principles" hidden><summary></summary><div id="why" class="why"></div><div id="principles"></div></details>
     <div id="lists" class="lists" part="lists"></div>
+    <div class="controls" part="list-file">
+      <label class="button" part="button"><span id="offer-file-word"></span><input id="offer-file" type="file" accept=".cose,application/cose,application/octet-stream" multiple class="visually-hidden"></label>
+    </div>
+    <div id="offer-message" class="lists" part="lists-message" role="status"></div>
     <div id="again-box" class="controls" hidden><button type="button" id="again" part="button again"></button></div>
   </section>
 </div>`;
@@ -143,6 +147,16 @@ export class IotmarkVerifierElement extends HTMLElement {
     this.$('start').onclick = () => this.startCamera();
     this.$('again').onclick = () => this.scanAgain();
     this.$('photo').onchange = (e) => { const f = e.target.files[0]; e.target.value = ''; if (f) this.scanPhoto(f); };
+    this.$('offer-file').onchange = (e) => { const files = [...e.target.files]; e.target.value = ''; this.offerFiles(files); };
+    // A list file dropped on the element (on a computer).
+    this.addEventListener('dragover', (e) => { if (e.dataTransfer?.types.includes('Files')) e.preventDefault(); });
+    this.addEventListener('drop', (e) => {
+      const files = [...(e.dataTransfer?.files || [])];
+      if (!files.length) return;
+      e.preventDefault();
+      e.stopPropagation();
+      this.offerFiles(files);
+    });
     this.onVisibility = () => this.followVisibility();
   }
 
@@ -246,6 +260,7 @@ export class IotmarkVerifierElement extends HTMLElement {
     s('start', 'ui.start-camera');
     s('photo-word', 'ui.choose-photo');
     s('again', 'ui.scan-again');
+    s('offer-file-word', 'ui.lists-load');
     this.$('principles-box').querySelector('summary').textContent = this.say('ui.all-principles');
     this.$('video').setAttribute('aria-label', this.say('ui.camera'));
     if (this.statusKey) this.status(this.statusKey);
@@ -336,6 +351,19 @@ export class IotmarkVerifierElement extends HTMLElement {
     ]));
     this.$('lists').replaceChildren(...x.lists.map((line) => el('p', line)));
     this.$('again-box').hidden = !this.hasAttribute('camera');
+  }
+
+  /**
+   * Offers list files that came by any channel (a picker, a drop, a message): each is taken
+   * only when validly signed and newer, and the core's sentence for each is shown. Resolves
+   * to the core's outcomes; a shown verdict is redrawn with a newer list.
+   */
+  async offerFiles(files) {
+    const v = await this.getVerifier();
+    const outcomes = [];
+    for (const file of files) outcomes.push(await v.offerFile(new Uint8Array(await file.arrayBuffer()), { lang: this.langs }));
+    this.$('offer-message').replaceChildren(...outcomes.map((r) => { const line = el('p', r.message); line.dataset.outcome = r.outcome; return line; }));
+    return outcomes;
   }
 
   // ---------- camera and photos ----------

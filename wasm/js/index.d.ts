@@ -1,6 +1,6 @@
 // Types of the high-level API. The value types (Checked, Verification, Explanation, …)
 // are generated from the core's Rust types by tsify: see ./wasm/iotmark_verify.d.ts.
-import type { Checked, FileOffer, ListsState, VerdictCode, IotmarkError } from './wasm/iotmark_verify.js';
+import type { Checked, FileOffer, ListOrigin, ListsState, VerdictCode, IotmarkError } from './wasm/iotmark_verify.js';
 export type * from './wasm/iotmark_verify.js';
 
 /** A list's signed bytes, or the address to fetch them from. */
@@ -40,9 +40,9 @@ export declare class IotmarkVerifier extends EventTarget {
   /** The lists in use and how old they are, in words. */
   lists(options?: CheckOptions): Promise<ListsState>;
   /** Offers a list file; true when taken (validly signed and newer). Throws an IotmarkError `bad-list`. */
-  offerSync(kind: 'trust' | 'revocation', bytes: Uint8Array, keep?: boolean): boolean;
+  offerSync(kind: 'trust' | 'revocation', bytes: Uint8Array, origin?: ListOrigin, keep?: boolean): boolean;
   /** Offers a list file from any channel; taken (and kept) only when validly signed and newer. */
-  offerFile(bytes: Uint8Array | ArrayBuffer, options?: { lang?: string | readonly string[] }): Promise<FileOffer>;
+  offerFile(bytes: Uint8Array | ArrayBuffer, options?: { lang?: string | readonly string[]; now?: number }): Promise<FileOffer>;
   /** Fetches newer lists from `listsUrl` when online. Never needed for a verdict. */
   refresh(): Promise<RefreshOutcome>;
 }

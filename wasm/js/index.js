@@ -50,13 +50,18 @@ export async function createVerifier({ root, trustList, revocationList, listsUrl
   const kept = shelf ? await shelf.load() : { trust: null, revocation: null };
   const fetchOrNull = (src) => (src === undefined || src === null ? null : bytesOf(src).catch(() => null));
   let [trust, revocation] = await Promise.all([fetchOrNull(trustList), fetchOrNull(revocationList)]);
-  trust ??= kept.trust ?? (listsUrl ? await fetchList(listsUrl, 'trust') : null);
+  // Where each list given to the core came from, when not shipped with the page.
+  const origins = {};
+  const publisher = async (kind) => { const b = await fetchList(listsUrl, kind); if (b) origins[kind] = { from: 'publisher', on: Date.now() }; return b; };
+  if (!trust && kept.trust) [trust, origins.trust] = [kept.trust.bytes, kept.trust.origin];
+  if (!trust && listsUrl) trust = await publisher('trust');
   if (!trust) throw failure('bad-list', 'no trust list: give trustList, or a listsUrl that can be reached');
-  if (!revocation && listsUrl && !kept.revocation) revocation = await fetchList(listsUrl, 'revocation');
+  if (!revocation && listsUrl && !kept.revocation) revocation = await publisher('revocation');
   const core = new Verifier(root, trust, revocation ?? undefined);
+  for (const [kind, origin] of Object.entries(origins)) core.setOrigin(kind, origin);
   const v = new IotmarkVerifier(core, { listsUrl, shelf, held: { trust, revocation: revocation ?? null } });
-  // Copies kept from earlier refreshes: taken only if validly signed and newer.
-  for (const kind of KINDS) if (kept[kind]) v.offerSync(kind, kept[kind], false);
+  // Copies kept from earlier refreshes or files: taken only if validly signed and newer.
+  for (const kind of KINDS) if (kept[kind]) v.offerSync(kind, kept[kind].bytes, kept[kind].origin, false);
   if (listsUrl) v.refresh();
   return v;
 }
@@ -110,17 +115,20 @@ export class IotmarkVerifier extends EventTarget {
     return this.core.lists({ lang: tags(lang), now });
   }
 
-  /** Offers a list of `kind`; true when taken (signed and newer). Throws a `bad-list` error. */
-  offerSync(kind, bytes, keep = true) {
-    const taken = kind === 'trust' ? this.core.offerTrustList(bytes) : this.core.offerRevocationList(bytes);
-    if (taken) this.took(kind, bytes, keep);
+  /**
+   * Offers a list of `kind` that came from `origin` (a `ListOrigin`; default: fetched from
+   * the publisher now); true when taken (signed and newer). Throws a `bad-list` error.
+   */
+  offerSync(kind, bytes, origin = { from: 'publisher', on: Date.now() }, keep = true) {
+    const taken = kind === 'trust' ? this.core.offerTrustList(bytes, origin) : this.core.offerRevocationList(bytes, origin);
+    if (taken) this.took(kind, bytes, origin, keep);
     return taken;
   }
 
   /** A list the core took: held, kept on the device unless told not to, and announced. */
-  took(kind, bytes, keep = true) {
+  took(kind, bytes, origin, keep = true) {
     this.held[kind] = bytes;
-    const kept = keep ? this.shelf?.keep(kind, bytes) : undefined;
+    const kept = keep ? this.shelf?.keep(kind, bytes, origin) : undefined;
     this.dispatchEvent(new Event('lists'));
     return kept;
   }
@@ -130,11 +138,11 @@ export class IotmarkVerifier extends EventTarget {
    * only when validly signed and newer, and then kept and used. Resolves to the core's
    * `{ kind, outcome, message }`; never throws for a bad file.
    */
-  async offerFile(bytes, { lang } = {}) {
+  async offerFile(bytes, { lang, now = Date.now() } = {}) {
     const tag = await this.prepare(lang);
     const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-    const r = this.core.offerFile(data, { lang: [tag] });
-    if (r.outcome === 'taken') await this.took(r.kind, data);
+    const r = this.core.offerFile(data, { lang: [tag], now });
+    if (r.outcome === 'taken') await this.took(r.kind, data, { from: 'file', on: now });
     return r;
   }
 

@@ -39,21 +39,26 @@ export class Shelf {
     try { return await caches.open(this.name); } catch { return null; }
   }
 
-  /** { trust: Uint8Array|null, revocation: Uint8Array|null } */
+  /** { trust, revocation }: each null or { bytes, origin } (a `ListOrigin`). */
   async load() {
     const cache = await this.open();
     const out = { trust: null, revocation: null };
     if (!cache) return out;
     for (const kind of KINDS) {
       const hit = await cache.match(`/iotmark-lists/${kind}.cose`);
-      if (hit) out[kind] = new Uint8Array(await hit.arrayBuffer());
+      if (!hit) continue;
+      const from = hit.headers.get('X-Iotmark-From') === 'file' ? 'file' : 'publisher';
+      const on = Number(hit.headers.get('X-Iotmark-On')) || undefined;
+      out[kind] = { bytes: new Uint8Array(await hit.arrayBuffer()), origin: { from, on } };
     }
     return out;
   }
 
-  async keep(kind, bytes) {
+  /** Keeps a taken list with where it came from (`origin`), for the next visit. */
+  async keep(kind, bytes, origin) {
     const cache = await this.open();
-    if (cache) await cache.put(`/iotmark-lists/${kind}.cose`, new Response(bytes, { headers: { 'Content-Type': 'application/cose' } }));
+    const headers = { 'Content-Type': 'application/cose', 'X-Iotmark-From': origin.from, 'X-Iotmark-On': String(origin.on) };
+    if (cache) await cache.put(`/iotmark-lists/${kind}.cose`, new Response(bytes, { headers }));
   }
 }
 

@@ -5,8 +5,8 @@ use crate::to_js;
 use iotmark_core::date::Date;
 use iotmark_core::explain::{self, clock_behind, explain, Explanation, Messages, LANGUAGES};
 use iotmark_core::keys;
-use iotmark_core::trust::{Freshness, ListKind, Lists, Offered};
-use iotmark_core::verify::{verify, Verdict, Verification};
+use iotmark_core::trust::{Freshness, ListKind, Lists, Offered, Origin};
+use iotmark_core::verify::{Verdict, Verification};
 use iotmark_core::VerifyingKey;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -21,6 +21,13 @@ export type VerdictCode = "valid" | "expired" | "not-yet-valid" | "revoked" | "n
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_VERDICT_SECTION: &'static str = TS_VERDICT;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_LIST_ORIGIN: &'static str = r#"
+/** Where an offered list came from: fetched from the publisher, or a file passed by hand,
+ * on `on` (milliseconds since 1970; default now). Left out: fetched from the publisher now. */
+export interface ListOrigin { from: "shipped" | "publisher" | "file"; on?: number }
+"#;
 
 /// How to verify: in which language to explain, and at what time. Read from the
 /// JavaScript object by hand (no serde deserialiser: it would double this module's size).
@@ -123,6 +130,24 @@ fn options(value: JsValue) -> Result<VerifyOptions, JsValue> {
     Ok(out)
 }
 
+/// A [`ListOrigin`] from JavaScript, read by hand like the options; nothing given means
+/// "fetched from the publisher just now".
+fn origin(value: &JsValue) -> Result<Origin, JsValue> {
+    let bad = || error("bad-options", "a list's origin must be { from: \"shipped\" | \"publisher\" | \"file\", on?: milliseconds }");
+    if value.is_undefined() || value.is_null() {
+        return Ok(Origin::Publisher(today(None)?));
+    }
+    let field = |name: &str| js_sys::Reflect::get(value, &JsValue::from_str(name)).map_err(|_| bad());
+    let (from, on) = (field("from")?.as_string().ok_or_else(bad)?, field("on")?);
+    let on = if on.is_undefined() { today(None)? } else { today(Some(on.as_f64().ok_or_else(bad)?))? };
+    match from.as_str() {
+        "shipped" => Ok(Origin::Shipped),
+        "publisher" => Ok(Origin::Publisher(on)),
+        "file" => Ok(Origin::File(on)),
+        _ => Err(bad()),
+    }
+}
+
 fn tags(options: &VerifyOptions) -> Vec<String> {
     options.lang.clone().unwrap_or_default()
 }
@@ -152,15 +177,45 @@ impl Verifier {
     /// Takes `bytes` as the trust list if they are signed by the root and newer than the
     /// list held. Returns whether it did; throws `bad-list` when they are not a valid list.
     #[wasm_bindgen(js_name = offerTrustList)]
-    pub fn offer_trust_list(&mut self, bytes: &[u8]) -> Result<bool, JsValue> {
-        self.lists.offer_trust(bytes).map_err(|e| bad_list(&e))
+    pub fn offer_trust_list(
+        &mut self,
+        bytes: &[u8],
+        #[wasm_bindgen(unchecked_param_type = "ListOrigin")] origin: JsValue,
+    ) -> Result<bool, JsValue> {
+        let origin = self::origin(&origin)?;
+        let taken = self.lists.offer_trust(bytes).map_err(|e| bad_list(&e))?;
+        self.came(taken, ListKind::Trust, origin)
     }
 
     /// Takes `bytes` as the revocation list if they are signed by the root or the trust
     /// list's status key and newer than the list held. Returns whether it did.
     #[wasm_bindgen(js_name = offerRevocationList)]
-    pub fn offer_revocation_list(&mut self, bytes: &[u8]) -> Result<bool, JsValue> {
-        self.lists.offer_revocation(bytes).map_err(|e| bad_list(&e))
+    pub fn offer_revocation_list(
+        &mut self,
+        bytes: &[u8],
+        #[wasm_bindgen(unchecked_param_type = "ListOrigin")] origin: JsValue,
+    ) -> Result<bool, JsValue> {
+        let origin = self::origin(&origin)?;
+        let taken = self.lists.offer_revocation(bytes).map_err(|e| bad_list(&e))?;
+        self.came(taken, ListKind::Revocation, origin)
+    }
+
+    /// Records where the held list of `kind` (`"trust"` or `"revocation"`) came from, for
+    /// lists given to the constructor that were not shipped with the page (fetched, or kept
+    /// on the device from an earlier visit).
+    #[wasm_bindgen(js_name = setOrigin)]
+    pub fn set_origin(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "\"trust\" | \"revocation\"")] kind: &str,
+        #[wasm_bindgen(unchecked_param_type = "ListOrigin")] origin: JsValue,
+    ) -> Result<(), JsValue> {
+        let kind = match kind {
+            "trust" => ListKind::Trust,
+            "revocation" => ListKind::Revocation,
+            _ => return Err(error("bad-options", "a list's kind is \"trust\" or \"revocation\"")),
+        };
+        self.lists.came(kind, self::origin(&origin)?);
+        Ok(())
     }
 
     /// Takes a list file of either kind, however it arrived (a file picker, a share, a
@@ -173,7 +228,13 @@ impl Verifier {
         #[wasm_bindgen(unchecked_param_type = "VerifyOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let options = self::options(options)?;
+        // The language and the time are checked first: a bad option takes no list.
+        self.messages(&options)?;
+        let on = today(options.now)?;
         let (kind, outcome) = self.lists.offer_file(bytes);
+        if let (Some(kind), Offered::Taken) = (kind, outcome) {
+            self.lists.came(kind, Origin::File(on));
+        }
         let (_, messages) = self.messages(&options)?;
         to_js(&FileOffer { kind, outcome, message: explain::offered(kind, outcome, messages) })
     }
@@ -244,6 +305,14 @@ impl Verifier {
 }
 
 impl Verifier {
+    /// Records where a list that was just taken came from; passes `taken` on.
+    fn came(&mut self, taken: bool, kind: ListKind, origin: Origin) -> Result<bool, JsValue> {
+        if taken {
+            self.lists.came(kind, origin);
+        }
+        Ok(taken)
+    }
+
     /// The language `options` ask for (negotiated) and its messages, which must be loaded.
     fn messages(&self, options: &VerifyOptions) -> Result<(&'static str, &Messages), JsValue> {
         let lang = explain::negotiate(tags(options).iter().map(String::as_str));
@@ -257,7 +326,7 @@ impl Verifier {
         let options = self::options(options)?;
         let tags = tags(&options);
         let (lang, messages) = self.messages(&options)?;
-        let verification = verify(text, &self.lists.context(today(options.now)?));
+        let verification = self.lists.verify(text, today(options.now)?);
         Ok(Checked {
             clock_behind: clock_behind(&verification),
             explanation: explain(&verification, messages),

@@ -58,7 +58,7 @@ function onVerdict(e) {
   $('intro').hidden = true;
   if (state.recordNext !== false && d.explanation.product) remember(d);
   state.recordNext = true;
-  showFreshness();
+  showFreshness(d.explanation.lists);
 }
 
 async function setLanguage(lang) {

@@ -2,10 +2,10 @@
 // core's words), and "Check for updates".
 import { $, el, say, state } from './shell.js';
 
-export async function showFreshness() {
-  const lists = await state.verifier.lists({ lang: state.lang });
-  $('lists-age').replaceChildren(...lists.lines.map((line) => el('p', line)));
-  state.freshness = lists;
+/** Draws the lists line: `lines` when a verdict just gave them, else asks the verifier. */
+export async function showFreshness(lines) {
+  lines ??= (await state.verifier.lists({ lang: state.lang })).lines;
+  $('lists-age').replaceChildren(...lines.map((line) => el('p', line)));
 }
 
 export async function checkForUpdates() {

@@ -30,8 +30,9 @@ export async function takeShared() {
   for (const request of await cache.keys()) {
     const bytes = await (await cache.match(request)).blob();
     await cache.delete(request);
-    if (new URL(request.url).pathname.includes('/synced/')) await state.verifier.offerFile(new Uint8Array(await bytes.arrayBuffer()));
-    else shared.push(bytes);
+    const synced = new URL(request.url).pathname.match(/\/synced\/(trust|revocation)\.cose$/);
+    if (!synced) shared.push(bytes);
+    else try { state.verifier.offerSync(synced[1], new Uint8Array(await bytes.arrayBuffer())); } catch { /* not validly signed: ignored */ }
   }
   if (new URLSearchParams(location.search).has('shared')) history.replaceState(null, '', location.pathname + location.hash);
   if (shared.length) await offerFiles(shared);
