@@ -20,7 +20,7 @@ export function build({ link = 'HTTP://LOCALHOST:8080/', registry = null } = {})
   rmSync(dist, { recursive: true, force: true });
   cpSync(join(root, 'web/src'), dist, { recursive: true });
   cpSync(pkg, join(dist, 'verifier'), { recursive: true, filter: (p) => !/\.(d\.ts|md)$|package\.json$|LICENSE$/.test(p) });
-  const names = Object.fromEntries(readdirSync(join(root, 'core/lang')).map((f) => [f.replace('.json', ''), JSON.parse(readFileSync(join(root, 'core/lang', f), 'utf8'))['language.name']]));
+  const names = Object.fromEntries(readdirSync(join(root, 'core/lang')).filter((f) => f.endsWith('.json')).map((f) => [f.replace('.json', ''), JSON.parse(readFileSync(join(root, 'core/lang', f), 'utf8'))['language.name']]));
   writeFileSync(join(dist, 'verifier/lang/names.json'), JSON.stringify(names));
   const demo = join(dist, 'demo');
   run(`target/release/iotmark demo --out ${demo} --link ${link}`);

@@ -3,7 +3,7 @@
 // target/npm/package with its JavaScript, types and language files, and packs it into
 // target/npm/iotmark-verifier-<version>.tgz with `npm pack`.
 import { execSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -26,7 +26,13 @@ export function buildPackage() {
     for (const f of readdirSync(join(out, m)).filter((f) => /\.(js|wasm|d\.ts)$/.test(f))) cpSync(join(out, m, f), join(packageDir, 'wasm', f));
   }
   cpSync(join(root, 'wasm/js'), packageDir, { recursive: true });
-  cpSync(join(root, 'core/lang'), join(packageDir, 'lang'), { recursive: true });
+  // The library reports loading progress against the verifier module's real size.
+  const index = join(packageDir, 'index.js');
+  const bytes = statSync(join(packageDir, 'wasm/iotmark_verify_bg.wasm')).size;
+  writeFileSync(index, readFileSync(index, 'utf8').replace('const WASM_BYTES = 0;', `const WASM_BYTES = ${bytes};`));
+  // The verifier's six language files (not the label studio's words, kept in a folder of their own).
+  mkdirSync(join(packageDir, 'lang'));
+  for (const f of readdirSync(join(root, 'core/lang')).filter((f) => f.endsWith('.json'))) cpSync(join(root, 'core/lang', f), join(packageDir, 'lang', f));
   for (const f of ['package.json', 'README.md']) cpSync(join(root, 'wasm', f), join(packageDir, f));
   cpSync(join(root, 'LICENSE'), join(packageDir, 'LICENSE'));
   return packageDir;
