@@ -6,7 +6,7 @@
 //! anything is written. Every change is logged with who did it, in the same transaction.
 
 use crate::clock::{now, today};
-use crate::html::esc;
+use crate::html::{esc, style_hash};
 use crate::http::Shared;
 use crate::labels::{expiring_of, record, Record};
 use crate::secrets::{hex, random, same_secret, sha256};
@@ -24,6 +24,7 @@ use iotmark_core::label::LabelId;
 use iotmark_core::trust::Reason;
 use sqlx::{AnyConnection, Row};
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 const COOKIE: &str = "iotmark_session";
 /// Sessions last a working day.
@@ -61,13 +62,13 @@ pub struct User {
 
 impl User {
     /// Whether the user may act on something of `region` (`None`: of no known region).
-    fn covers(&self, region: Option<&str>) -> bool {
+    pub(crate) fn covers(&self, region: Option<&str>) -> bool {
         self.role == Role::Operator || (region.is_some() && region == self.region.as_deref())
     }
 }
 
 /// A console failure, shown as a short page with its status.
-pub struct Refusal(StatusCode, String);
+pub struct Refusal(pub StatusCode, pub String);
 
 impl From<StoreError> for Refusal {
     fn from(e: StoreError) -> Self {
@@ -89,7 +90,7 @@ impl IntoResponse for Refusal {
     }
 }
 
-fn refuse(status: StatusCode, why: &str) -> Refusal {
+pub(crate) fn refuse(status: StatusCode, why: &str) -> Refusal {
     Refusal(status, why.to_owned())
 }
 
@@ -102,10 +103,25 @@ fn shortened(text: &str) -> String {
     }
 }
 
-fn html(status: StatusCode, title: &str, body: &str) -> Response {
+/// The console's one style: readable at phone width (390 px) with nothing wider than the
+/// screen: fields, selects and long text shrink or wrap, tables scroll on their own.
+const STYLE: &str = "body{font:1rem/1.5 system-ui,sans-serif;max-width:48rem;margin:1rem auto;padding:0 1rem;color:#111;background:#fff}\
+h1{font-size:1.4rem}h2{font-size:1.2rem}h3{font-size:1.05rem;overflow-wrap:anywhere}section{border-top:1px solid #999;padding:.5rem 0}\
+label{display:inline-block;max-width:100%;margin:0 .5rem .25rem 0}input,select,textarea,button{font:inherit;max-width:100%;box-sizing:border-box}\
+label.wide{display:block;margin-right:0}input.wide,textarea{display:block;width:100%}button{padding:.35rem .9rem}\
+table{display:block;max-width:100%;overflow-x:auto;border-collapse:collapse}td,th{text-align:left;vertical-align:top;padding:.25rem .5rem .25rem 0}\
+dt{font-weight:600}dd{margin:0 0 .4rem 0;overflow-wrap:anywhere}p,li{overflow-wrap:anywhere}\
+pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f4f4f4;padding:.5rem;font-size:.9rem}";
+
+/// Nothing loads; only the console's own style applies; forms post to the console only.
+static CSP: LazyLock<String> = LazyLock::new(|| {
+    format!("default-src 'none'; style-src {}; form-action 'self'; base-uri 'none'; frame-ancestors 'none'", style_hash(STYLE))
+});
+
+pub(crate) fn html(status: StatusCode, title: &str, body: &str) -> Response {
     let page = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
-         <title>{} · iotmark registry</title></head><body><main><h1>{}</h1>{body}</main></body></html>",
+         <title>{} · iotmark registry</title><style>{STYLE}</style></head><body><main><h1>{}</h1>{body}</main></body></html>",
         esc(title),
         esc(title)
     );
@@ -113,7 +129,7 @@ fn html(status: StatusCode, title: &str, body: &str) -> Response {
     let h = r.headers_mut();
     h.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"),
+        HeaderValue::from_str(&CSP).unwrap_or(HeaderValue::from_static("default-src 'none'; form-action 'self'; frame-ancestors 'none'")),
     );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
@@ -126,6 +142,9 @@ pub fn router() -> Router<Shared> {
         .route("/console/login", post(login))
         .route("/console/logout", post(logout))
         .route("/console/reports/{reference}/decide", post(decide))
+        .route("/console/applications", get(crate::review::queue))
+        .route("/console/applications/{reference}", get(crate::review::application))
+        .route("/console/applications/{reference}/decide", post(crate::review::decide))
         .route("/console/issuers", get(issuers))
         .route("/console/issuers/{id}/suspend", post(suspend_form))
         .route("/console/issuers/{id}/expiring", get(expiring))
@@ -154,7 +173,7 @@ fn cookie_value(headers: &HeaderMap) -> Option<String> {
 }
 
 /// The signed-in user, if the cookie names a live session.
-async fn user(app: &Shared, headers: &HeaderMap) -> Result<Option<User>, Refusal> {
+pub(crate) async fn user(app: &Shared, headers: &HeaderMap) -> Result<Option<User>, Refusal> {
     let Some(cookie) = cookie_value(headers) else { return Ok(None) };
     let hash = sha256(cookie.as_bytes());
     let row = sqlx::query(
@@ -169,10 +188,10 @@ async fn user(app: &Shared, headers: &HeaderMap) -> Result<Option<User>, Refusal
     Ok(Some(User { id: row.try_get(0)?, email: row.try_get(1)?, role, region: row.try_get(3)?, csrf: row.try_get(4)?, session_hash: hash }))
 }
 
-type Fields = Result<Form<HashMap<String, String>>, FormRejection>;
+pub(crate) type Fields = Result<Form<HashMap<String, String>>, FormRejection>;
 
 /// The user of a POST, after its session and CSRF token are checked.
-async fn poster(app: &Shared, headers: &HeaderMap, form: Fields) -> Result<(User, HashMap<String, String>), Refusal> {
+pub(crate) async fn poster(app: &Shared, headers: &HeaderMap, form: Fields) -> Result<(User, HashMap<String, String>), Refusal> {
     let user = user(app, headers)
         .await?
         .ok_or_else(|| refuse(StatusCode::UNAUTHORIZED, "Sign in first: the session is missing, expired or ended."))?;
@@ -190,7 +209,7 @@ fn session_cookie(app: &Shared, value: &str, max_age: i64) -> HeaderValue {
     HeaderValue::from_str(&c).unwrap_or(HeaderValue::from_static("iotmark_session=; Max-Age=0"))
 }
 
-fn redirect(to: &'static str, cookie: Option<HeaderValue>) -> Response {
+pub(crate) fn redirect(to: &'static str, cookie: Option<HeaderValue>) -> Response {
     let mut r = (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response();
     if let Some(c) = cookie {
         r.headers_mut().insert(header::SET_COOKIE, c);
@@ -198,7 +217,7 @@ fn redirect(to: &'static str, cookie: Option<HeaderValue>) -> Response {
     r
 }
 
-fn login_page(status: StatusCode, message: &str) -> Response {
+pub(crate) fn login_page(status: StatusCode, message: &str) -> Response {
     let note = if message.is_empty() { String::new() } else { format!("<p role=\"alert\">{}</p>", esc(message)) };
     let body = format!(
         "{note}<form method=\"post\" action=\"/console/login\"><p><label>E-mail <input name=\"email\" type=\"email\" autocomplete=\"username\" required></label></p>\
@@ -249,14 +268,14 @@ async fn logout(State(app): State<Shared>, headers: HeaderMap, form: Fields) -> 
 
 // ---- pages ----
 
-fn csrf_field(user: &User) -> String {
+pub(crate) fn csrf_field(user: &User) -> String {
     format!("<input type=\"hidden\" name=\"csrf\" value=\"{}\">", esc(&user.csrf))
 }
 
-fn header_nav(user: &User) -> String {
+pub(crate) fn header_nav(user: &User) -> String {
     let region = user.region.as_deref().unwrap_or("every region");
     format!(
-        "<p>Signed in as {} ({:?}, {}). <a href=\"/console/\">Reports</a> · <a href=\"/console/issuers\">Issuers</a></p>\
+        "<p>Signed in as {} ({:?}, {}). <a href=\"/console/\">Reports</a> · <a href=\"/console/applications\">Applications</a> · <a href=\"/console/issuers\">Issuers</a></p>\
          <form method=\"post\" action=\"/console/logout\">{}<button>Sign out</button></form>",
         esc(&user.email),
         user.role,
@@ -289,7 +308,7 @@ fn decision_form(user: &User, reference: &str) -> String {
          <p><label>Decision <select name=\"action\"><option>dismiss</option><option>ask-maker</option><option>strike-off</option><option>suspend</option></select></label>\
          <label> Strike-off reason <select name=\"strike_reason\">{reasons}</select></label>\
          <label> Suspend from <input name=\"from\" placeholder=\"YYYY-MM-DD\"></label></p>\
-         <p><label>Public reason (required, 200 bytes) <input name=\"public_reason\" maxlength=\"200\" required size=\"60\"></label> <button>Decide</button></p></form>",
+         <p><label class=\"wide\">Public reason (required, 200 bytes) <input class=\"wide\" name=\"public_reason\" maxlength=\"200\" required></label></p><p><button>Decide</button></p></form>",
         esc(reference),
         csrf_field(user)
     )

@@ -7,7 +7,7 @@
 use crate::limiter::Limiter;
 use crate::lists::{Lists, Served};
 use crate::store::{Store, StoreError};
-use crate::{console, labels, pages, reports};
+use crate::{applications, console, labels, pages, reports};
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -20,6 +20,8 @@ pub struct App {
     pub store: Arc<Store>,
     pub lists: Arc<Lists>,
     pub limiter: Limiter,
+    /// The same per-client limit for makers' applications, counted apart from reports.
+    pub applications: Limiter,
     /// Session cookies carry `Secure` unless the registry listens on loopback only.
     pub secure_cookies: bool,
 }
@@ -127,10 +129,15 @@ pub fn router(app: Shared) -> Router {
         .route("/api/reports/{reference}", get(reports::state).options(preflight))
         .layer(DefaultBodyLimit::max(REPORT_BODY_MAX))
         .layer(middleware::map_response(cors));
+    let makers = Router::new()
+        .route("/api/applications", post(applications::create).options(preflight))
+        .route("/api/applications/{reference}", get(applications::status).options(preflight))
+        .layer(DefaultBodyLimit::max(applications::BODY_MAX))
+        .layer(middleware::map_response(cors));
     let issuers = Router::new()
         .route("/api/labels", post(labels::register))
         .route("/api/labels/expiring", get(labels::expiring))
         .route("/api/labels/{id}/renew", post(labels::renew))
         .layer(DefaultBodyLimit::max(BATCH_BODY_MAX));
-    public.merge(issuers).merge(console::router()).with_state(app)
+    public.merge(makers).merge(issuers).merge(console::router()).with_state(app)
 }

@@ -6,12 +6,14 @@
 //! * [`lists`]: the trust list and the signed revocation list, served and published.
 //! * [`labels`]: recorded labels, the public record and the issuers' API.
 //! * [`reports`]: public reports; [`limiter`]: their per-client rate limit.
+//! * [`applications`]: makers' applications for the mark; [`review`]: their console pages.
 //! * [`pages`]: the public register pages; [`console`]: the reviewers' console.
 //! * [`http`]: the router and errors; [`serve`]: start-up; [`admin`]: the subcommands.
 //! * [`loopback`]: a minimal HTTP client for the tests and the load benchmark.
 //! * [`clock`]: dates and times; [`secrets`]: tokens and digests; [`html`]: escaping.
 
 pub mod admin;
+pub mod applications;
 pub mod clock;
 pub mod console;
 pub mod html;
@@ -23,6 +25,7 @@ pub mod lists;
 pub mod loopback;
 pub mod pages;
 pub mod reports;
+pub mod review;
 pub mod secrets;
 pub mod serve;
 pub mod store;

@@ -45,6 +45,9 @@ enum Command {
         /// Public reports one client address may send per minute (and in a burst).
         #[arg(long, default_value_t = 10)]
         report_limit: u32,
+        /// Makers' applications one client address may send per minute (and in a burst).
+        #[arg(long, default_value_t = 3)]
+        application_limit: u32,
     },
     /// Adds a regional certifying body.
     AddRegion {
@@ -110,9 +113,9 @@ fn password() -> Result<String, String> {
 
 async fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
-        Command::Serve { listen, database, status_key, trust, root, publish_dir, public_url: _, report_limit } => {
+        Command::Serve { listen, database, status_key, trust, root, publish_dir, public_url: _, report_limit, application_limit } => {
             let root = root.unwrap_or_else(|| trust.with_file_name("root.pub"));
-            serve::run(serve::Options { listen, database, root, status_key, trust, publish_dir, report_limit }).await
+            serve::run(serve::Options { listen, database, root, status_key, trust, publish_dir, report_limit, application_limit }).await
         }
         Command::AddRegion { database, code, name } => admin::add_region(&database, &code, &name).await,
         Command::AddIssuer { database, name, key, region } => {

@@ -17,6 +17,8 @@ pub struct Options {
     pub publish_dir: Option<PathBuf>,
     /// Reports each client may send per minute (also the burst).
     pub report_limit: u32,
+    /// Applications each client may send per minute (also the burst).
+    pub application_limit: u32,
 }
 
 pub async fn run(o: Options) -> Result<(), String> {
@@ -27,8 +29,13 @@ pub async fn run(o: Options) -> Result<(), String> {
     let store = Arc::new(Store::open(&o.database).await.map_err(|e| e.to_string())?);
     lists.start(&store).await.map_err(|e| e.to_string())?;
     spawn_background(lists.clone(), store.clone());
-    let app =
-        Arc::new(App { store, lists, limiter: Limiter::new(o.report_limit, o.report_limit), secure_cookies: !o.listen.ip().is_loopback() });
+    let app = Arc::new(App {
+        store,
+        lists,
+        limiter: Limiter::new(o.report_limit, o.report_limit),
+        applications: Limiter::new(o.application_limit, o.application_limit),
+        secure_cookies: !o.listen.ip().is_loopback(),
+    });
     let listener = tokio::net::TcpListener::bind(o.listen).await.map_err(|e| format!("cannot listen on {}: {e}", o.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     println!("iotmark-registry listening on http://{addr}/");

@@ -82,6 +82,9 @@ pub fn sign(label: &Label, signer: &SigningKey) -> String {
     issue::issue(label, signer, None).expect("the sample label issues").text
 }
 
+/// The example spec `iotmark sign` is documented with: Hearth Speaker Mini, silver.
+pub const SPEAKER_SPEC: &str = include_str!("../../../labels/examples/smart-speaker.toml");
+
 /// A PostgreSQL cluster in a temp folder on a free port, stopped when dropped.
 pub struct Postgres {
     dir: PathBuf,
@@ -187,6 +190,7 @@ impl Server {
             .args(["serve", "--listen", &addr.to_string(), "--database", &db.url()])
             .args(["--status-key", &p("status.key"), "--trust", &p("trust.cose"), "--root", &p("root.pub")])
             .args(if extra.contains(&"--report-limit") { &[][..] } else { &["--report-limit", "1000000"][..] })
+            .args(if extra.contains(&"--application-limit") { &[][..] } else { &["--application-limit", "1000000"][..] })
             .args(extra)
             .stdout(Stdio::piped())
             .spawn()
@@ -206,6 +210,11 @@ impl Server {
         let mut h = vec![("Content-Type", "application/json")];
         h.extend_from_slice(headers);
         request(self.addr, "POST", path, &h, body.as_bytes()).expect("POST answered")
+    }
+
+    /// Sends a label spec as a maker's application (`Content-Type: application/toml`).
+    pub fn apply(&self, spec: &str) -> Reply {
+        request(self.addr, "POST", "/api/applications", &[("Content-Type", "application/toml")], spec.as_bytes()).expect("POST answered")
     }
 
     pub fn post_form(&self, path: &str, cookie: &str, fields: &[(&str, &str)]) -> Reply {
