@@ -135,10 +135,18 @@ fn field_at(text: &str, at: usize) -> Option<String> {
 }
 
 /// The field a message of the spec checks starts with (`product.gtin "123" is not…`).
+/// The label's own checks say "product name must be…": that is `product.name`.
 fn field_named(message: &str) -> Option<String> {
-    let first = message.split([' ', ':', '=']).next()?.trim();
+    let mut words = message.split([' ', ':', '=']).filter(|w| !w.is_empty());
+    let first = words.next()?.trim();
     let top = first.split('.').next()?;
-    (FIELDS.contains(&top) && first.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')).then(|| first.to_owned())
+    if !(FIELDS.contains(&top) && first.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')) {
+        return None;
+    }
+    match (first, words.next()) {
+        ("product", Some(key @ ("maker" | "name" | "model" | "gtin" | "serial"))) => Some(format!("product.{key}")),
+        _ => Some(first.to_owned()),
+    }
 }
 
 /// The missing field a serde message names: "missing field `assurance`".
@@ -379,6 +387,8 @@ mod tests {
         assert_eq!(f.as_deref(), Some("product.colour"), "{m}");
         let (_, f, m) = field(&SPEAKER.replace("4006381333931", "4006381333932")).expect("refused");
         assert_eq!(f.as_deref(), Some("product.gtin"), "{m}");
+        let (_, f, m) = field(&SPEAKER.replace("Hearth Speaker Mini", &"Hearth Speaker Mini ".repeat(3))).expect("refused");
+        assert_eq!(f.as_deref(), Some("product.name"), "{m}");
         let (_, f, m) = field(&SPEAKER.replace("\"usage\"]", "\"smell\"]")).expect("refused");
         assert_eq!(f.as_deref(), Some("privacy.sensors"), "{m}");
         let (code, _, m) = field(&SPEAKER.replace("3 = \"met\"", "3 = \"not-met\"")).expect("refused");

@@ -134,7 +134,8 @@ fn rests_on(text: &str) -> String {
             if let Some((n, of)) = &short.more_of {
                 needs.push(format!("{n} more of principles {} met", ids(of)));
             }
-            format!("{target} would need {}.", needs.join(", and "))
+            let target = target.key();
+            format!("{}{} would need {}.", target[..1].to_ascii_uppercase(), &target[1..], needs.join(", and "))
         }
     };
     let s = &c.spec;
@@ -171,7 +172,7 @@ fn rests_on(text: &str) -> String {
         .collect();
     format!(
         "<h2>What the grade rests on</h2><p>The core's grading rule gives these answers <strong>{}</strong> (catalogue version {}). {}</p>\
-         <table><tr><th>Tier</th><th>met</th><th>partly</th><th>not met</th><th>not applicable</th></tr>{tiers}</table>\
+         <table><tr><th>Tier</th><th>met</th><th>partly</th><th>not met</th><th><abbr title=\"not applicable\">n/a</abbr></th></tr>{tiers}</table>\
          <h3>Facts the label will carry</h3>{facts}<h3>Every principle</h3><ul>{principles}</ul>",
         c.grade,
         c.catalogue.version,

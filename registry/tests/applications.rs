@@ -123,7 +123,7 @@ fn applications_on(db: &Db) {
         assert!(one.contains(want), "the application page shows {want:?}");
     }
     assert!(
-        one.contains("gold would need principles 10, 12, 32 met, and 3 more of principles 11, 13, 14, 15, 16 met."),
+        one.contains("Gold would need principles 10, 12, 32 met, and 3 more of principles 11, 13, 14, 15, 16 met."),
         "what the next grade needs: {one}"
     );
 
