@@ -1,6 +1,6 @@
 // Runs the registry for `npm start` and the browser tests: a database seeded with the
-// demo (the region, the two demo issuers, a demo reviewer, the demo labels and the demo
-// strike-off), then `iotmark-registry serve` on loopback. Demo keys come from
+// demo (the region, the two demo issuers, a demo reviewer, the demo labels, the demo
+// strike-off and three makers' applications), then `iotmark-registry serve` on loopback. Demo keys come from
 // target/demo-keys (public seeds, not secret), written by the build.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -25,6 +25,10 @@ export function seedDemo(database) {
   const tokens = { lab: token('Demo Test Lab', 'lab.pub'), registry: token('Demo Self-Declaration Registry', 'registry.pub') };
   admin(database, ['add-user', '--email', DEMO_REVIEWER.email, '--role', 'reviewer', '--region', 'eu'], { IOTMARK_PASSWORD: DEMO_REVIEWER.password });
   admin(database, ['add-user', '--email', DEMO_OPERATOR.email, '--role', 'operator'], { IOTMARK_PASSWORD: DEMO_OPERATOR.password });
+  // Makers' applications in the demo body's queue (/console/applications), as POST /api/applications stores them.
+  for (const spec of ['smart-speaker', 'open-thermostat', 'video-doorbell']) {
+    admin(database, ['add-application', join(root, 'labels/examples', `${spec}.toml`), '--region', 'eu']);
+  }
   admin(database, ['import-revocations', join(keys, 'revocation.cose'), '--trust', join(keys, 'trust.cose'), '--root', join(keys, 'root.pub')]);
   return tokens;
 }

@@ -121,3 +121,11 @@ pub async fn import_revocations(db: &str, list: &Path, trust: &Path, root: &Path
     println!("{} strike-offs imported", list.labels.len());
     Ok(())
 }
+
+/// Stores a maker's application from a spec file, checked as `POST /api/applications`
+/// checks it (the demo seeds its queue this way); returns the reference.
+pub async fn add_application(db: &str, spec: &Path, region: Option<&str>) -> Result<String, String> {
+    let text = std::fs::read_to_string(spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
+    let store = Store::open(db).await.map_err(err)?;
+    crate::applications::receive(&store, &who(), &text, region).await.map_err(|e| format!("{}: {} ({})", spec.display(), e.message, e.code))
+}

@@ -10,7 +10,7 @@
 use crate::clock::{now, rfc3339};
 use crate::http::Shared;
 use crate::secrets::random;
-use crate::store::{is_unique_violation, log, StoreError};
+use crate::store::{is_unique_violation, log, Store, StoreError};
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{ConnectInfo, Path, Query, State};
@@ -289,26 +289,32 @@ pub async fn create(
     let Query(query) = query.map_err(|_| Refused::new(StatusCode::BAD_REQUEST, "bad-query", "the query string could not be read"))?;
     let body = body.map_err(body_error)?;
     let text = std::str::from_utf8(&body).map_err(|_| Refused::new(StatusCode::BAD_REQUEST, "not-toml", "the body is not UTF-8 text"))?;
+    let reference = receive(&app.store, "public", text, query.region.as_deref()).await?;
+    Ok((StatusCode::CREATED, Json(json!({"reference": reference, "status": RECEIVED}))).into_response())
+}
+
+/// Checks an application, and stores it for `region` (a region code, or none); returns its
+/// reference once committed. `who` is written to the change log.
+pub async fn receive(store: &Store, who: &str, text: &str, region: Option<&str>) -> Result<String, Refused> {
     let checked = check(text)?;
-    let region = match query.region.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+    let region = match region.map(str::trim).filter(|r| !r.is_empty()) {
         None => None,
         Some(code) => {
-            let known = sqlx::query("SELECT code FROM regions WHERE code = $1").bind(code).fetch_optional(&app.store.pool).await?;
+            let known = sqlx::query("SELECT code FROM regions WHERE code = $1").bind(code).fetch_optional(&store.pool).await?;
             if known.is_none() {
                 return Err(Refused::new(StatusCode::BAD_REQUEST, "unknown-region", format!("no certifying body has the code {code:?}")));
             }
             Some(code.to_owned())
         }
     };
-    let reference = store(&app, text, &checked, region).await?;
-    Ok((StatusCode::CREATED, Json(json!({"reference": reference, "status": RECEIVED}))).into_response())
+    keep(store, who, text, &checked, region).await
 }
 
-async fn store(app: &Shared, text: &str, c: &Checked, region: Option<String>) -> Result<String, Refused> {
+async fn keep(store: &Store, who: &str, text: &str, c: &Checked, region: Option<String>) -> Result<String, Refused> {
     let p = &c.spec.product;
     for _ in 0..5 {
         let reference = new_reference()?;
-        let mut tx = app.store.begin().await?;
+        let mut tx = store.begin().await?;
         let conn = tx.conn();
         let inserted = sqlx::query(
             "INSERT INTO applications (reference, spec, product, model, maker, gtin, grade, assurance, catalogue, region, status, received_at) \
@@ -333,7 +339,7 @@ async fn store(app: &Shared, text: &str, c: &Checked, region: Option<String>) ->
             Err(e) => return Err(e.into()),
             Ok(_) => {}
         }
-        log(conn, "public", &format!("application {reference} received")).await?;
+        log(conn, who, &format!("application {reference} received")).await?;
         tx.commit().await?;
         return Ok(reference);
     }

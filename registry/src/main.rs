@@ -82,6 +82,17 @@ enum Command {
         #[arg(long)]
         region: Option<String>,
     },
+    /// Adds a maker's application from a label spec (TOML), checked as the API checks it;
+    /// prints its reference.
+    AddApplication {
+        #[arg(long, default_value = store::DEFAULT_URL)]
+        database: String,
+        /// The label spec, as `iotmark sign` takes it.
+        spec: PathBuf,
+        /// The certifying body (region code) it is for; any reviewer's when absent.
+        #[arg(long)]
+        region: Option<String>,
+    },
     /// Imports the strike-offs of an earlier revocation list (checked with the root key).
     ImportRevocations {
         #[arg(long, default_value = store::DEFAULT_URL)]
@@ -126,6 +137,10 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::AddUser { database, email, role, region } => {
             admin::add_user(&database, &email, &role, region.as_deref(), &password()?).await
+        }
+        Command::AddApplication { database, spec, region } => {
+            println!("{}", admin::add_application(&database, &spec, region.as_deref()).await?);
+            Ok(())
         }
         Command::ImportRevocations { database, list, trust, root } => admin::import_revocations(&database, &list, &trust, &root).await,
         Command::Publish { database, out } => admin::publish(&database, &out).await,

@@ -159,6 +159,12 @@ fn applications_on(db: &Db) {
     let queue = page(&cookie, "/console/applications").text();
     assert!(!queue.contains(&reference) && !queue.contains(&for_eu), "decided applications leave the queue");
 
+    // The administration command stores an application as the API does (the demo seeds so).
+    let spec = concat!(env!("CARGO_MANIFEST_DIR"), "/../labels/examples/open-thermostat.toml");
+    let added = db.admin(&["add-application", spec, "--region", "eu"]).trim().to_owned();
+    assert_eq!(public(&server, &added)["status"], "received");
+    assert!(page(&cookie, "/console/applications").text().contains(&added));
+
     // Phone width: the console's style keeps every field inside the screen.
     assert!(server.report("0000-0000-0000-1111", "phone-1").status == 201);
     let (operator, _) = {
@@ -222,7 +228,9 @@ fn sigkill_on(db: &Db) {
             })
         })
         .collect();
-    std::thread::sleep(Duration::from_millis(700));
+    // Killed mid-burst, once it has got going (the machine may be busy: wait for 20).
+    within(Duration::from_secs(20), || acknowledged.lock().map_or(0, |a| a.len()) >= 20);
+    std::thread::sleep(Duration::from_millis(50));
     server.kill();
     stop.store(true, Ordering::Relaxed);
     workers.into_iter().for_each(|w| w.join().expect("worker"));
