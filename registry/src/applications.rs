@@ -180,7 +180,7 @@ pub fn check(text: &str) -> Result<Checked, Refused> {
     let catalogue = spec.catalogue().map_err(|m| Refused::spec(m, Some("catalogue".into())))?;
     let statuses = spec.statuses().map_err(|m| Refused::spec(m, Some("principles".into())))?;
     spec.facts().map_err(|m| {
-        let m: String = m.into();
+        let m = m.to_string();
         let field = field_named(&m);
         Refused::spec(m, field)
     })?;
