@@ -12,7 +12,11 @@
 //! * [`trust`]: trust lists and revocation lists.
 //! * [`qr`]: QR symbols; [`scan`]: reading them from images.
 //! * [`explain`]: what a verdict means, in plain words and many languages.
+//! * [`spec`]: the label spec a maker writes (TOML); [`assess`]: the self-assessment
+//!   that writes one, its live grade and its warnings; [`preview`]: a sketch of the
+//!   printed sticker.
 
+pub mod assess;
 pub mod catalogue;
 pub mod date;
 pub mod explain;
@@ -20,8 +24,10 @@ pub mod grade;
 pub mod issue;
 pub mod keys;
 pub mod label;
+pub mod preview;
 pub mod qr;
 pub mod scan;
+pub mod spec;
 pub mod trust;
 pub mod verify;
 pub mod wire;
