@@ -95,3 +95,23 @@ test('a list shared to the installed app (its share target) is taken while offli
     await expect(page.locator('#verdict')).toHaveAttribute('data-verdict', 'revoked');
   });
 });
+
+test('on a slow link the first visit shows how far loading has got, then the verdict', async () => {
+  await inBrowser(null, async (browser) => {
+    const context = await browser.newContext({ baseURL: 'http://localhost:' + (process.env.PORT || 8181) + '/', viewport: { width: 390, height: 844 } });
+    await context.addInitScript(() => localStorage.setItem('iotmark.language', 'en'));
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    // 400 kbit/s: slow enough that the WebAssembly takes seconds, fast enough for a test.
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 150, downloadThroughput: 50_000, uploadThroughput: 20_000 });
+    await page.goto(`./#${speaker.split('#')[1]}`, { waitUntil: 'commit' });
+    await expect(page.locator('#loading')).toBeVisible({ timeout: 20_000 });
+    await expect(page.locator('#loading')).toHaveAttribute('role', 'status');
+    // The bar moves with the bytes: part-way at some moment, never past the end.
+    await expect.poll(() => page.locator('#loading-bar').evaluate((b) => b.value), { timeout: 30_000, intervals: [50] }).toBeGreaterThan(0.05);
+    expect(await page.locator('#loading-bar').evaluate((b) => b.value)).toBeLessThanOrEqual(1);
+    await expect(page.locator('#verdict')).toHaveAttribute('data-verdict', 'valid', { timeout: 60_000 });
+    await expect(page.locator('#loading')).toBeHidden();
+  });
+});

@@ -50,6 +50,7 @@ export declare class IotmarkVerifier extends EventTarget {
 /** Loads the WebAssembly and the lists; rejects with an IotmarkError (`bad-root-key`, `bad-list`). */
 export declare function createVerifier(options: VerifierOptions): Promise<IotmarkVerifier>;
 /** Loads the verifier's WebAssembly (createVerifier does it for you). */
-export declare function ready(): Promise<unknown>;
+/** Loads the WebAssembly once per page; `progress` hears the share arrived, 0 to 1. */
+export declare function ready(options?: { progress?: (fraction: number) => void }): Promise<unknown>;
 export { isLabel, languageName, languages, negotiate, verdictCodes, english } from './wasm/iotmark_verify.js';
 export type { IotmarkError, VerdictCode };

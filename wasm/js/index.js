@@ -12,12 +12,36 @@ import { KINDS, Shelf, bytesOf, fetchList } from './lists.js';
 export { english, isLabel, languageName, languages, negotiate, verdictCodes };
 
 const here = new URL('.', import.meta.url);
+// The verifier module's size in bytes, written in by scripts/package.mjs: servers that
+// compress it send no usable length, and progress is measured in uncompressed bytes.
+const WASM_BYTES = 0;
 let loading = null;
 
-/** Loads the verifier's WebAssembly once per page. */
-export function ready() {
-  loading ??= init({ module_or_path: new URL('wasm/iotmark_verify_bg.wasm', here) });
+/**
+ * Loads the verifier's WebAssembly once per page. `progress(fraction)` (optional) hears
+ * how much of it has arrived, 0 to 1, for a page that shows its loading on a slow link.
+ */
+export function ready({ progress } = {}) {
+  const url = new URL('wasm/iotmark_verify_bg.wasm', here);
+  loading ??= init({ module_or_path: progress ? counted(url, progress) : url });
   return loading;
+}
+
+/** `url` fetched, its body passed on unchanged while `progress` hears the share arrived. */
+async function counted(url, progress) {
+  const r = await fetch(url);
+  const encoded = r.headers.has('Content-Encoding');
+  const total = WASM_BYTES || (encoded ? 0 : Number(r.headers.get('Content-Length')));
+  if (!r.body || !total || !r.ok) return r;
+  let got = 0;
+  const counting = new TransformStream({
+    transform(chunk, out) {
+      got += chunk.byteLength;
+      progress(Math.min(1, got / total));
+      out.enqueue(chunk);
+    },
+  });
+  return new Response(r.body.pipeThrough(counting), { status: r.status, headers: { 'Content-Type': 'application/wasm' } });
 }
 
 /** An Error with a stable `code`, like those the WebAssembly throws. */

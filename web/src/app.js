@@ -87,10 +87,22 @@ function wire() {
   window.addEventListener('online', () => { state.verifier.refresh(); sendQueued(); });
 }
 
+/**
+ * Loads the checker, showing how far it has got when that takes more than a moment (a
+ * first visit on a slow link): the bar follows the WebAssembly, then waits for the verdict.
+ */
+async function loadChecker() {
+  const [box, bar] = [$('loading'), $('loading-bar')];
+  const slow = setTimeout(() => { box.hidden = false; }, 400);
+  await ready({ progress: (f) => { bar.value = f; } });
+  bar.removeAttribute('value');
+  return () => { clearTimeout(slow); box.hidden = true; };
+}
+
 async function main() {
   state.element = $('verifier');
+  const loaded = await loadChecker();
   // Not arriving by a label link: the camera starts at once, while the lists load.
-  await ready();
   const link = isLabel(location.href);
   if (!link) state.element.setAttribute('camera', '');
   await Promise.all([loadVerifier(), openKept()]);
@@ -103,6 +115,7 @@ async function main() {
   // camera starts.
   await takeShared();
   if (link) await state.element.show(location.href, { focus: false });
+  loaded();
   state.element.setAttribute('camera', '');
   renderReports();
   // Loading ends when the lists are refreshed (online only), waiting reports are sent and
