@@ -12,6 +12,8 @@
 pub mod fault;
 #[cfg(feature = "scan")]
 pub mod scan;
+#[cfg(feature = "studio")]
+pub mod studio;
 #[cfg(feature = "verify")]
 pub mod verify;
 
