@@ -111,7 +111,7 @@ label{display:inline-block;max-width:100%;margin:0 .5rem .25rem 0}input,select,t
 label.wide{display:block;margin-right:0}input.wide,textarea{display:block;width:100%}button{padding:.35rem .9rem}\
 table{display:block;max-width:100%;overflow-x:auto;border-collapse:collapse}td,th{text-align:left;vertical-align:top;padding:.25rem .5rem .25rem 0}\
 dt{font-weight:600}dd{margin:0 0 .4rem 0;overflow-wrap:anywhere}p,li{overflow-wrap:anywhere}\
-pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f4f4f4;padding:.5rem;font-size:.9rem}";
+.nw{white-space:nowrap}pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f4f4f4;padding:.5rem;font-size:.9rem}";
 
 /// Nothing loads; only the console's own style applies; forms post to the console only.
 static CSP: LazyLock<String> = LazyLock::new(|| {

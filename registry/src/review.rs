@@ -32,6 +32,12 @@ fn covers(user: &User, region: Option<&str>) -> bool {
     region.is_none() || user.covers(region)
 }
 
+/// A time for people, kept on one line: `2026-12-02 03:16 UTC`.
+fn when(unix: i64) -> String {
+    let t = rfc3339(unix);
+    format!("<span class=\"nw\">{} {} UTC</span>", &t[..10], &t[11..16])
+}
+
 fn status_words(status: &str) -> &'static str {
     match status {
         RECEIVED => "received, not yet looked at",
@@ -78,7 +84,7 @@ pub async fn queue(State(app): State<Shared>, headers: HeaderMap) -> Result<Resp
             esc(&row.try_get::<String, _>(3)?),
             esc(&row.try_get::<String, _>(4)?),
             esc(&row.try_get::<String, _>(5)?),
-            rfc3339(row.try_get(7)?),
+            when(row.try_get(7)?),
             esc(&region.map(|r| format!("for {r}")).unwrap_or_else(|| "for any certifying body".into())),
             r = esc(&reference),
         ));
@@ -230,7 +236,7 @@ pub async fn application(State(app): State<Shared>, headers: HeaderMap, Path(ref
         esc(&row.try_get::<String, _>(7)?),
         row.try_get::<i64, _>(8)?,
         esc(&region.map(|r| format!("the {r} certifying body")).unwrap_or_else(|| "any certifying body".into())),
-        rfc3339(row.try_get(12)?),
+        when(row.try_get(12)?),
     ));
     if !decisions.is_empty() {
         body.push_str("<h2>Decisions</h2><ul>");
@@ -240,7 +246,7 @@ pub async fn application(State(app): State<Shared>, headers: HeaderMap, Path(ref
                 "<li>{} by {}, {}{}</li>",
                 esc(action_words(&d.try_get::<String, _>(0)?)),
                 esc(&d.try_get::<String, _>(3)?),
-                rfc3339(d.try_get(2)?),
+                when(d.try_get(2)?),
                 if note.is_empty() { String::new() } else { format!(": “{}”", esc(&note)) }
             ));
         }
