@@ -684,6 +684,7 @@ fn lifecycle(label: &Label, today: Date, m: &Messages) -> Section {
     } else if left == 0 {
         m.say("lifecycle.updates-end-this-month", &[("until", &until)])
     } else {
+        Some(crate::trust::ListKind::Root) => m.say("offer.kind.root", &[]),
         m.say("lifecycle.updates-ended", &[("until", &until)])
     };
     let delivery = match l.update_delivery {

@@ -30,13 +30,15 @@ pub const FINGERPRINT_LEN: usize = 12;
 /// above any real list, far below what could strain a phone.
 pub const LIST_FILE_MAX_BYTES: usize = 1 << 20;
 
-/// Which of the two lists a file held.
+/// Which signed file a file held: one of the two lists, or a root rotation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "kebab-case")]
 pub enum ListKind {
     Trust,
     Revocation,
+    /// A [`RootRotation`]: the mark's root moves to a new key.
+    Root,
 }
 
 /// What became of a list file offered to a verifier.
@@ -452,9 +454,14 @@ impl TrustList {
 
     /// Verifies and reads a list signed by `root` (only the root signs trust lists).
     pub fn open(bytes: &[u8], root: &VerifyingKey) -> Result<TrustList, TrustError> {
-        let (list, _) = open_signed(bytes, &[root], read_trust_list, TrustList::encode)?;
+        TrustList::open_under(bytes, &[root])
+    }
+
+    /// As [`TrustList::open`], signed by any of `roots`.
+    fn open_under(bytes: &[u8], roots: &[&VerifyingKey]) -> Result<TrustList, TrustError> {
+        let (list, signer) = open_signed(bytes, roots, read_trust_list, TrustList::encode)?;
         list.check()?;
-        list.check_root(root)?;
+        list.check_root(roots[signer])?;
         Ok(list)
     }
 
@@ -564,11 +571,16 @@ impl RevocationList {
 
     /// Like [`RevocationList::open`], also giving the key id of the key that signed it.
     pub fn open_signed_by(bytes: &[u8], root: &VerifyingKey, trust: &TrustList) -> Result<(RevocationList, KeyId), TrustError> {
-        let mut keys = vec![root];
+        RevocationList::open_under(bytes, &[root], trust)
+    }
+
+    /// As [`RevocationList::open_signed_by`], with any of `roots` in the root's place.
+    fn open_under(bytes: &[u8], roots: &[&VerifyingKey], trust: &TrustList) -> Result<(RevocationList, KeyId), TrustError> {
+        let mut keys = roots.to_vec();
         keys.extend(trust.status_key.as_ref());
         let (list, signer) = open_signed(bytes, &keys, read_revocation_list, RevocationList::encode)?;
         list.check()?;
-        if signer == 1 && list.expires.0 - list.issued.0 > STATUS_LIST_MAX_DAYS {
+        if signer == roots.len() && list.expires.0 - list.issued.0 > STATUS_LIST_MAX_DAYS {
             return Err(TrustError::BadEntry("a revocation list signed by the status key is valid for more than 7 days"));
         }
         Ok((list, cose::key_id(keys[signer])))
@@ -619,6 +631,67 @@ fn read_suspension(d: &mut Decoder) -> Result<Suspension, TrustError> {
     Ok(Suspension { kid, from, recorded })
 }
 
+/// A statement, signed by the mark's current root key, that the root moves to `to`.
+/// A verifier that follows it takes lists signed by `to` from then on and no longer any
+/// signed by the old root; the lists it holds stay in use until newer ones come. So an
+/// operator retires a root key (ageing hardware, a planned change of custodian) without
+/// shipping every verifier a new key: statements chain, R0 → R1 → R2, each signed by the
+/// root it retires. It does not rescue a root key that has leaked: its holder could sign a
+/// rotation to a key of their own first (see docs/wire-format.md, section 5).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RootRotation {
+    /// The new root key.
+    pub to: VerifyingKey,
+    /// The day the statement was made, for people to read.
+    pub on: Date,
+}
+
+/// The first item of a rotation's payload, which no list can start with (theirs is a
+/// sequence number).
+const ROTATION_TAG: &str = "iotmark-root-rotation";
+
+impl RootRotation {
+    fn encode(&self) -> Vec<u8> {
+        let mut e = Encoder::new(Vec::new());
+        cose::written(
+            e.array(3).and_then(|e| e.str(ROTATION_TAG)).and_then(|e| e.bytes(self.to.as_bytes())).and_then(|e| e.u32(self.on.0)),
+        );
+        e.into_writer()
+    }
+
+    fn check(&self, from: &VerifyingKey) -> Result<(), TrustError> {
+        if self.to == *from {
+            return Err(TrustError::BadEntry("a root rotation must name a new key"));
+        }
+        if self.to.is_weak() {
+            return Err(TrustError::BadEntry("the new root key is a weak (small-order) key"));
+        }
+        Ok(())
+    }
+
+    /// Signs the statement with the root key it retires.
+    pub fn sign(&self, root: &SigningKey) -> Result<Vec<u8>, TrustError> {
+        self.check(&root.verifying_key())?;
+        Ok(cose::sign(root, &self.encode()))
+    }
+
+    /// Verifies and reads a statement signed by `root`, the root it retires.
+    pub fn open(bytes: &[u8], root: &VerifyingKey) -> Result<RootRotation, TrustError> {
+        let (rotation, _) = open_signed(bytes, &[root], read_rotation, RootRotation::encode)?;
+        rotation.check(root)?;
+        Ok(rotation)
+    }
+}
+
+fn read_rotation(d: &mut Decoder) -> Result<RootRotation, TrustError> {
+    array_of(d, 3)?;
+    if wire::cbor::str(d).map_err(cbor)? != ROTATION_TAG {
+        return Err(FormatError::BadStructure.into());
+    }
+    let to = read_key(d, "the new root key is not a 32-byte Ed25519 point")?;
+    Ok(RootRotation { to, on: Date(d.u32().map_err(cbor)?) })
+}
+
 /// The lists a verifier holds. Offered lists replace held ones only when validly signed
 /// and with a higher sequence number: an older list never replaces a newer one, whatever
 /// order they arrive in.
@@ -635,16 +708,58 @@ pub struct Lists {
     pub revoked: Option<RevocationList>,
     /// The key id of the key that signed `revoked`.
     revoked_by: Option<KeyId>,
-    /// Where the trust list and the revocation list came from.
-    origins: [Origin; 2],
+    /// Where the trust list, the revocation list and the last root rotation came from.
+    origins: [Origin; 3],
+    /// The roots followed away from by [`RootRotation`]s, oldest first.
+    retired: Vec<VerifyingKey>,
 }
 
 impl Lists {
     pub fn new(root: VerifyingKey, trust: &[u8], revoked: Option<&[u8]>) -> Result<Lists, TrustError> {
-        let trust = TrustList::open(trust, &root)?;
-        let opened = revoked.map(|b| RevocationList::open_signed_by(b, &root, &trust)).transpose()?;
+        Lists::after_rotations(root, &[], trust, revoked)
+    }
+
+    /// Lists for a verifier that pins `pinned` and has followed `rotations` (oldest first,
+    /// each signed by the root before it). Its first lists may be signed by any root of
+    /// that chain: they come from where the pinned key comes from (the page or app, or
+    /// this verifier's own store). Lists offered later must be signed by the newest root.
+    pub fn after_rotations(pinned: VerifyingKey, rotations: &[&[u8]], trust: &[u8], revoked: Option<&[u8]>) -> Result<Lists, TrustError> {
+        let mut chain = vec![pinned];
+        for bytes in rotations {
+            let now = *chain.last().expect("the chain starts with the pinned key");
+            chain.push(RootRotation::open(bytes, &now)?.to);
+        }
+        let roots: Vec<&VerifyingKey> = chain.iter().rev().collect();
+        let trust = TrustList::open_under(trust, &roots)?;
+        let opened = revoked.map(|b| RevocationList::open_under(b, &roots, &trust)).transpose()?;
         let (revoked, revoked_by) = opened.map_or((None, None), |(list, by)| (Some(list), Some(by)));
-        Ok(Lists { root, trust, revoked, revoked_by, origins: [Origin::Shipped; 2] })
+        let root = chain.pop().expect("the chain is never empty");
+        Ok(Lists { root, trust, revoked, revoked_by, origins: [Origin::Shipped; 3], retired: chain })
+    }
+
+    /// Every root this verifier has had, newest first.
+    fn roots(&self) -> Vec<&VerifyingKey> {
+        std::iter::once(&self.root).chain(self.retired.iter().rev()).collect()
+    }
+
+    /// Follows a root rotation signed by the current root: from now on lists must be signed
+    /// by its new key. Returns false for a statement already followed (signed by a retired
+    /// root, naming a key of the chain), so kept statements can be offered again.
+    pub fn follow(&mut self, bytes: &[u8]) -> Result<bool, TrustError> {
+        match RootRotation::open(bytes, &self.root) {
+            Ok(r) => {
+                self.retired.push(std::mem::replace(&mut self.root, r.to));
+                Ok(true)
+            }
+            Err(TrustError::BadSignature) if self.followed(bytes) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Whether `bytes` is a rotation this verifier has followed already.
+    fn followed(&self, bytes: &[u8]) -> bool {
+        let chain = self.roots();
+        self.retired.iter().any(|old| RootRotation::open(bytes, old).is_ok_and(|r| chain.contains(&&r.to)))
     }
 
     /// Where the held list of `kind` came from ([`Origin::Shipped`] until one is taken).
@@ -700,12 +815,18 @@ impl Lists {
         Ok(take)
     }
 
-    /// Takes a list file of either kind, however it arrived (a file passed from a phone that
-    /// was online, a message): which list it is, and whether it was taken. A list is taken
-    /// only when validly signed and newer than the one held.
+    /// Takes a list file of either kind, or a root rotation, however it arrived (a file
+    /// passed from a phone that was online, a message): which it is, and whether it was
+    /// taken. A list is taken only when validly signed and newer than the one held; a
+    /// rotation only when signed by the current root.
     pub fn offer_file(&mut self, bytes: &[u8]) -> (Option<ListKind>, Offered) {
         if bytes.len() > LIST_FILE_MAX_BYTES {
             return (None, Offered::TooLarge);
+        }
+        match self.follow(bytes) {
+            Ok(true) => return (Some(ListKind::Root), Offered::Taken),
+            Ok(false) => return (Some(ListKind::Root), Offered::Same),
+            Err(_) => {}
         }
         let as_trust = match TrustList::open(bytes, &self.root) {
             Ok(list) => {
@@ -943,6 +1064,84 @@ mod tests {
         assert_eq!(Origin::File(Date(151)).on(), Some(Date(151)));
         // Verifying without a verifier's lists knows no origin.
         assert_eq!(crate::verify::verify("", &lists.context(Date(151))).trust_list.origin, None);
+    }
+
+    #[test]
+    fn a_root_rotation_moves_the_root_and_is_followed_once() {
+        let (r0, r1, r2) = (key(1), key(11), key(12));
+        let rotate = |from: &SigningKey, to: &SigningKey| RootRotation { to: to.verifying_key(), on: Date(150) }.sign(from).unwrap();
+        let newer = |n| TrustList { sequence: n, ..list() };
+        let mut lists = Lists::new(r0.verifying_key(), &list().sign(&r0).unwrap(), None).unwrap();
+        // Before the rotation the new root signs nothing this verifier takes.
+        assert_eq!(lists.offer_trust(&newer(4).sign(&r1).unwrap()), Err(TrustError::BadSignature));
+        assert_eq!(lists.follow(&rotate(&r0, &r1)), Ok(true));
+        assert_eq!(lists.root, r1.verifying_key());
+        // The list held stays in use; the old root signs nothing any more.
+        assert_eq!(lists.trust.sequence, 3);
+        assert_eq!(lists.offer_trust(&newer(4).sign(&r0).unwrap()), Err(TrustError::BadSignature));
+        assert_eq!(lists.offer_trust(&newer(4).sign(&r1).unwrap()), Ok(true));
+        // Offered again (a kept copy): already followed, nothing changes.
+        assert_eq!(lists.follow(&rotate(&r0, &r1)), Ok(false));
+        assert_eq!(lists.offer_file(&rotate(&r0, &r1)), (Some(ListKind::Root), Offered::Same));
+        // A rotation by a key that is no root of this verifier's is refused.
+        assert_eq!(lists.follow(&rotate(&r2, &r0)), Err(TrustError::BadSignature));
+        assert_eq!(lists.offer_file(&rotate(&r2, &r0)), (None, Offered::WrongSigner));
+        assert_eq!(lists.offer_file(&rotate(&r1, &r2)), (Some(ListKind::Root), Offered::Taken));
+        assert_eq!(lists.root, r2.verifying_key());
+    }
+
+    #[test]
+    fn a_verifier_set_up_after_rotations_takes_its_first_lists_from_any_root_of_the_chain() {
+        let (r0, r1, r2) = (key(1), key(11), key(12));
+        let rotate = |from: &SigningKey, to: &SigningKey| RootRotation { to: to.verifying_key(), on: Date(150) }.sign(from).unwrap();
+        let chain = [rotate(&r0, &r1), rotate(&r1, &r2)];
+        let chain: Vec<&[u8]> = chain.iter().map(Vec::as_slice).collect();
+        for signer in [&r0, &r1, &r2] {
+            let lists = Lists::after_rotations(
+                r0.verifying_key(),
+                &chain,
+                &list().sign(signer).unwrap(),
+                Some(&revocations(2).sign(signer).unwrap()),
+            )
+            .unwrap();
+            assert_eq!(lists.root, r2.verifying_key());
+        }
+        let mut lists = Lists::after_rotations(r0.verifying_key(), &chain, &list().sign(&r0).unwrap(), None).unwrap();
+        assert_eq!(lists.offer_trust(&TrustList { sequence: 4, ..list() }.sign(&r1).unwrap()), Err(TrustError::BadSignature));
+        assert!(lists.revocation_superseded() || lists.revoked.is_none());
+        // Out of order, or from another root: refused.
+        let backwards: Vec<&[u8]> = chain.iter().rev().copied().collect();
+        assert_eq!(
+            Lists::after_rotations(r0.verifying_key(), &backwards, &list().sign(&r0).unwrap(), None).err(),
+            Some(TrustError::BadSignature)
+        );
+        assert_eq!(
+            Lists::after_rotations(r0.verifying_key(), &chain, &list().sign(&key(13)).unwrap(), None).err(),
+            Some(TrustError::BadSignature)
+        );
+    }
+
+    #[test]
+    fn a_root_rotation_is_strict() {
+        let r0 = key(1);
+        assert_eq!(
+            RootRotation { to: r0.verifying_key(), on: Date(1) }.sign(&r0),
+            Err(TrustError::BadEntry("a root rotation must name a new key"))
+        );
+        // A trust list is not a rotation, nor a rotation a trust list.
+        let as_list = list().sign(&r0).unwrap();
+        assert_eq!(RootRotation::open(&as_list, &r0.verifying_key()), Err(TrustError::Format(FormatError::BadStructure)));
+        let rotation = RootRotation { to: key(11).verifying_key(), on: Date(1) }.sign(&r0).unwrap();
+        assert_eq!(TrustList::open(&rotation, &r0.verifying_key()), Err(TrustError::Format(FormatError::BadStructure)));
+        // Another tag: bad-structure; a non-minimal date: non-canonical.
+        let mut payload = RootRotation { to: key(11).verifying_key(), on: Date(1) }.encode();
+        let at = payload.iter().position(|b| *b == b'r').unwrap();
+        payload[at] = b'R';
+        assert_eq!(RootRotation::open(&cose::sign(&r0, &payload), &r0.verifying_key()), Err(TrustError::Format(FormatError::BadStructure)));
+        let mut long = RootRotation { to: key(11).verifying_key(), on: Date(1) }.encode();
+        let last = long.pop().unwrap();
+        long.extend([0x18, last]);
+        assert_eq!(RootRotation::open(&cose::sign(&r0, &long), &r0.verifying_key()), Err(TrustError::Format(FormatError::NonCanonical)));
     }
 
     #[test]

@@ -781,6 +781,37 @@ def open_trust_list(data: bytes, root: bytes) -> TrustList:
     return t
 
 
+ROTATION_TAG = "iotmark-root-rotation"
+
+
+def open_root_rotation(data: bytes, root: bytes) -> bytes:
+    """Section 5, "Rotating the root key": the new root key of a statement signed by `root`."""
+    env = parse_envelope(data)                                   # 1
+    if not env.verify_with(root):                                # 2
+        raise Fail("bad-signature", "rotation not signed by the current root key")
+    p = env.payload
+    d = _Dec(p)
+    try:                                                         # 3
+        _fixed_array(d, 3, "a root rotation")
+        if d.text() != ROTATION_TAG:
+            raise Fail("bad-structure", "not a root rotation")
+        new = _read_key(d, "the new root key")
+        on = d.uint(_U32)
+    except Truncated:
+        raise Fail("truncated")
+    except Wrong as e:
+        raise Fail("bad-structure", str(e))
+    except Indefinite:
+        raise Fail("non-canonical", "indefinite-length array")
+    if not d.at_end():                                           # 4
+        raise Fail("trailing-data")
+    if enc_array(3) + enc_text(ROTATION_TAG) + enc_bytes(new) + enc_uint(on) != p:  # 5
+        raise Fail("non-canonical")
+    _entry(new != root, "the rotation names the root itself")   # 6
+    _entry(not is_small_order(new), "weak new root key")
+    return new
+
+
 def _revocation_body(d: _Dec):
     revoked = []
     for _ in range(d.array()):

@@ -82,6 +82,8 @@ def run_conformance(path, verbose):
                 V.open_trust_list(data, root)
             elif lv["list"] == "revocation":
                 V.open_revocation_list(data, trust, root)
+            elif lv["list"] == "rotation":
+                V.open_root_rotation(data, root)
             else:
                 raise ValueError(f"unknown list kind {lv['list']!r}")
             got = "ok"

@@ -824,8 +824,79 @@ fn list_vectors() -> serde_json::Value {
     ];
     if let serde_json::Value::Array(list) = &mut cases {
         list.extend(more);
+        list.extend(rotation_vectors(&root, case));
     }
     cases
+}
+
+/// Root rotations (section 5, "Rotating the root key"), read with the fixture root as the
+/// verifier's current root.
+fn rotation_vectors(
+    root: &iotmark_core::SigningKey,
+    case: impl Fn(&str, &str, Vec<u8>, &str) -> serde_json::Value,
+) -> Vec<serde_json::Value> {
+    let new = key("New Root").verifying_key();
+    let on = date("2026-06-01").0;
+    // The payload written out: array(3), the tag, the key, the day; then variations of it.
+    let raw = |items: u8, tag: &str, key: &[u8], day: &[u8]| {
+        let mut p = vec![0x80 | items, 0x60 | tag.len() as u8];
+        p.extend(tag.as_bytes());
+        p.extend([0x58, key.len() as u8]);
+        p.extend(key);
+        p.extend(day);
+        p
+    };
+    let short = u16::try_from(on).expect("a day of this century fits in two bytes").to_be_bytes();
+    let day = [0x19, short[0], short[1]];
+    let good = raw(3, "iotmark-root-rotation", new.as_bytes(), &day);
+    assert_eq!(
+        cose::open(&iotmark_core::trust::RootRotation { to: new, on: Date(on) }.sign(root).expect("valid")).expect("opens").payload,
+        good
+    );
+    let signed = |payload: &[u8]| cose::sign(root, payload);
+    vec![
+        case("root rotation to a new key", "rotation", signed(&good), "ok"),
+        case("root rotation signed by an issuer key", "rotation", cose::sign(&key(LAB), &good), "bad-signature"),
+        case(
+            "root rotation naming the root itself",
+            "rotation",
+            signed(&raw(3, "iotmark-root-rotation", root.verifying_key().as_bytes(), &day)),
+            "bad-entry",
+        ),
+        case(
+            "root rotation naming a key of small order (the identity)",
+            "rotation",
+            signed(&raw(3, "iotmark-root-rotation", &point(1, false), &day)),
+            "bad-entry",
+        ),
+        case(
+            "root rotation naming a key of 31 bytes",
+            "rotation",
+            signed(&raw(3, "iotmark-root-rotation", &[0x42; 31], &day)),
+            "bad-entry",
+        ),
+        case("root rotation with another tag", "rotation", signed(&raw(3, "iotmark-root-rotatiom", new.as_bytes(), &day)), "bad-structure"),
+        case(
+            "root rotation as an array of 4",
+            "rotation",
+            signed(&[&raw(4, "iotmark-root-rotation", new.as_bytes(), &day)[..], &[0]].concat()),
+            "bad-structure",
+        ),
+        case(
+            "root rotation with its day 2^32, past the range of days",
+            "rotation",
+            signed(&raw(3, "iotmark-root-rotation", new.as_bytes(), &[0x1B, 0, 0, 0, 1, 0, 0, 0, 0])),
+            "bad-structure",
+        ),
+        case(
+            "root rotation with its day in 5 bytes when 3 would do",
+            "rotation",
+            signed(&raw(3, "iotmark-root-rotation", new.as_bytes(), &[0x1A, 0, 0, short[0], short[1]])),
+            "non-canonical",
+        ),
+        case("root rotation with a byte after it", "rotation", signed(&[&good[..], &[0]].concat()), "trailing-data"),
+        case("trust list read as a root rotation", "rotation", trust_list().sign(root).expect("valid"), "bad-structure"),
+    ]
 }
 
 /// The fixture's trust list payload with one more issuer, given as raw CBOR.

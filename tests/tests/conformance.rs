@@ -1,7 +1,7 @@
 //! Runs every conformance vector through the verifier and checks the exact verdict.
 
 use iotmark_core::date::Date;
-use iotmark_core::trust::{RevocationList, TrustList};
+use iotmark_core::trust::{RevocationList, RootRotation, TrustList};
 use iotmark_core::verify::{verify, Context};
 use iotmark_core::VerifyingKey;
 use serde_json::Value;
@@ -44,6 +44,7 @@ fn every_list_vector_is_taken_or_refused_as_stated() {
         let bytes = unhex(v["bytes"].as_str().unwrap());
         let got = match v["list"].as_str().unwrap() {
             "trust" => TrustList::open(&bytes, &root).map(|_| ()),
+            "rotation" => RootRotation::open(&bytes, &root).map(|_| ()),
             _ => RevocationList::open(&bytes, &root, &trust).map(|_| ()),
         };
         let code = got.map_or_else(|e| e.code(), |()| "ok");
