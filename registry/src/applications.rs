@@ -1,11 +1,12 @@
 //! Makers' applications for the mark: `POST /api/applications` (a label spec, the TOML
 //! that `iotmark sign` accepts) and `GET /api/applications/{reference}` (its public status).
 //!
-//! The spec is checked as strictly as `iotmark sign` checks it: the labels crate's spec
-//! parser, the core's grading rule, and a dry run of issuing the label (with a throwaway
-//! key, nothing kept), so an application the registry takes is one a certifying body can
-//! sign as it stands. An application is acknowledged (201 with its reference) only after
-//! it is committed. Errors are `{"error": {"code", "message", "field"?}}`.
+//! The spec is checked as strictly as `iotmark sign` checks it: the core's spec model
+//! (`iotmark_core::spec`, which `iotmark sign` and the label studio read too), the grading
+//! rule, and a dry run of issuing the label (with a throwaway key, nothing kept), so an
+//! application the registry takes is one a certifying body can sign as it stands. An
+//! application is acknowledged (201 with its reference) only after it is committed.
+//! Errors are `{"error": {"code", "message", "field"?}}`.
 
 use crate::clock::{now, rfc3339};
 use crate::http::Shared;
@@ -20,7 +21,7 @@ use axum::Json;
 use iotmark_core::catalogue::Catalogue;
 use iotmark_core::grade::{self, Grade};
 use iotmark_core::label::{LabelId, Status};
-use iotmark_labels::spec::Spec;
+use iotmark_core::spec::Spec;
 use serde::Deserialize;
 use serde_json::json;
 use sqlx::Row;
