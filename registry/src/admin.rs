@@ -127,5 +127,8 @@ pub async fn import_revocations(db: &str, list: &Path, trust: &Path, root: &Path
 pub async fn add_application(db: &str, spec: &Path, region: Option<&str>) -> Result<String, String> {
     let text = std::fs::read_to_string(spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
     let store = Store::open(db).await.map_err(err)?;
-    crate::applications::receive(&store, &who(), &text, region).await.map_err(|e| format!("{}: {} ({})", spec.display(), e.message, e.code))
+    crate::applications::receive(&store, &who(), &text, region, None)
+        .await
+        .map(|kept| kept.reference)
+        .map_err(|e| format!("{}: {} ({})", spec.display(), e.message, e.code))
 }

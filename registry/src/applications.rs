@@ -223,6 +223,24 @@ fn is_toml(headers: &HeaderMap) -> bool {
     mime.eq_ignore_ascii_case("application/toml") && utf8
 }
 
+/// Longest `Idempotency-Key`.
+pub const MAX_KEY: usize = 64;
+
+/// The `Idempotency-Key` header, if sent: 1 to 64 letters, digits, `-` or `_` (a UUID fits).
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, Refused> {
+    let Some(v) = headers.get("idempotency-key") else { return Ok(None) };
+    let key = v.to_str().unwrap_or("").trim();
+    let ok = !key.is_empty() && key.len() <= MAX_KEY && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !ok {
+        return Err(Refused::new(
+            StatusCode::BAD_REQUEST,
+            "bad-idempotency-key",
+            format!("Idempotency-Key must be 1 to {MAX_KEY} letters, digits, - or _"),
+        ));
+    }
+    Ok(Some(key.to_owned()))
+}
+
 fn body_error(e: BytesRejection) -> Refused {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         Refused::new(StatusCode::PAYLOAD_TOO_LARGE, "too-large", format!("an application may be at most {BODY_MAX} bytes"))
@@ -288,16 +306,19 @@ pub async fn create(
             "an application is sent as Content-Type: application/toml (UTF-8), the spec `iotmark sign` accepts",
         ));
     }
+    let key = idempotency_key(&headers)?;
     let Query(query) = query.map_err(|_| Refused::new(StatusCode::BAD_REQUEST, "bad-query", "the query string could not be read"))?;
     let body = body.map_err(body_error)?;
     let text = std::str::from_utf8(&body).map_err(|_| Refused::new(StatusCode::BAD_REQUEST, "not-toml", "the body is not UTF-8 text"))?;
-    let reference = receive(&app.store, "public", text, query.region.as_deref()).await?;
-    Ok((StatusCode::CREATED, Json(json!({"reference": reference, "status": RECEIVED}))).into_response())
+    let kept = receive(&app.store, "public", text, query.region.as_deref(), key.as_deref()).await?;
+    let status = if kept.new { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(json!({"reference": kept.reference, "status": kept.status}))).into_response())
 }
 
-/// Checks an application, and stores it for `region` (a region code, or none); returns its
-/// reference once committed. `who` is written to the change log.
-pub async fn receive(store: &Store, who: &str, text: &str, region: Option<&str>) -> Result<String, Refused> {
+/// Checks an application, and stores it for `region` (a region code, or none) once; returns
+/// its reference once committed. `who` is written to the change log. With a `key` already
+/// stored, the application stored under it is returned and nothing new is stored.
+pub async fn receive(store: &Store, who: &str, text: &str, region: Option<&str>, key: Option<&str>) -> Result<Kept, Refused> {
     let checked = check(text)?;
     let region = match region.map(str::trim).filter(|r| !r.is_empty()) {
         None => None,
@@ -309,18 +330,25 @@ pub async fn receive(store: &Store, who: &str, text: &str, region: Option<&str>)
             Some(code.to_owned())
         }
     };
-    keep(store, who, text, &checked, region).await
+    keep(store, who, text, &checked, region, key).await
 }
 
-async fn keep(store: &Store, who: &str, text: &str, c: &Checked, region: Option<String>) -> Result<String, Refused> {
+/// A stored application: its reference and status, and whether this request stored it.
+pub struct Kept {
+    pub reference: String,
+    pub status: String,
+    pub new: bool,
+}
+
+async fn keep(store: &Store, who: &str, text: &str, c: &Checked, region: Option<String>, key: Option<&str>) -> Result<Kept, Refused> {
     let p = &c.spec.product;
     for _ in 0..5 {
         let reference = new_reference()?;
         let mut tx = store.begin().await?;
         let conn = tx.conn();
         let inserted = sqlx::query(
-            "INSERT INTO applications (reference, spec, product, model, maker, gtin, grade, assurance, catalogue, region, status, received_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            "INSERT INTO applications (reference, spec, product, model, maker, gtin, grade, assurance, catalogue, region, status, received_at, client_ref) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (client_ref) DO NOTHING",
         )
         .bind(&reference)
         .bind(text)
@@ -334,16 +362,22 @@ async fn keep(store: &Store, who: &str, text: &str, c: &Checked, region: Option<
         .bind(region.clone())
         .bind(RECEIVED)
         .bind(now())
+        .bind(key)
         .execute(&mut *conn)
         .await;
         match inserted {
             Err(e) if is_unique_violation(&e) => continue,
             Err(e) => return Err(e.into()),
+            Ok(done) if done.rows_affected() == 0 => {
+                let row =
+                    sqlx::query("SELECT reference, status FROM applications WHERE client_ref = $1").bind(key).fetch_one(&mut *conn).await?;
+                return Ok(Kept { reference: row.try_get(0)?, status: row.try_get(1)?, new: false });
+            }
             Ok(_) => {}
         }
         log(conn, who, &format!("application {reference} received")).await?;
         tx.commit().await?;
-        return Ok(reference);
+        return Ok(Kept { reference, status: RECEIVED.into(), new: true });
     }
     Err(Refused::new(StatusCode::SERVICE_UNAVAILABLE, "busy", "no free reference could be drawn; try again"))
 }

@@ -84,6 +84,16 @@ fn applications_on(db: &Db) {
     let r = request(server.addr, "POST", "/api/applications", &[], SPEAKER_SPEC.as_bytes()).expect("answered");
     assert_eq!(error_of(&r).1, "wrong-content-type", "no content type at all");
     assert_eq!(reference_of(&post(&server, "/api/applications", "Application/TOML; charset=UTF-8", SPEAKER_SPEC.as_bytes())).len(), 13);
+    // A retry with the same Idempotency-Key (the answer was lost) gets the same reference.
+    let once = |key: &str| {
+        let h = [("Content-Type", toml), ("Idempotency-Key", key)];
+        request(server.addr, "POST", "/api/applications", &h, SPEAKER_SPEC.as_bytes()).expect("answered")
+    };
+    let first = reference_of(&once("0f8e2c1a-5b7d-4e3f-9a21-6c4d8b0e7f15"));
+    let again = once("0f8e2c1a-5b7d-4e3f-9a21-6c4d8b0e7f15");
+    assert_eq!((again.status, again.json()["reference"].as_str()), (200, Some(first.as_str())), "{}", again.text());
+    assert_ne!(reference_of(&once("another-key")), first);
+    assert_eq!(error_of(&once("not a key!")), (400, "bad-idempotency-key".into(), None));
     let r = post(&server, "/api/applications?region=mars", toml, SPEAKER_SPEC.as_bytes());
     assert_eq!(error_of(&r), (400, "unknown-region".into(), None));
 
@@ -98,7 +108,8 @@ fn applications_on(db: &Db) {
         assert_eq!(pre.status, 204, "{path}");
         assert_eq!(pre.header("access-control-allow-origin"), Some("*"));
         assert!(pre.header("access-control-allow-methods").is_some_and(|m| m.contains("POST") && m.contains("GET")));
-        assert!(pre.header("access-control-allow-headers").is_some_and(|m| m.to_ascii_lowercase().contains("content-type")));
+        let allowed = pre.header("access-control-allow-headers").unwrap_or("").to_ascii_lowercase();
+        assert!(allowed.contains("content-type") && allowed.contains("idempotency-key"), "{allowed}");
     }
 
     // The reviewers' side.
