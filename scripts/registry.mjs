@@ -47,7 +47,8 @@ async function waitFor(url, child, ms = 20000) {
 export async function startRegistry({ port, database, manifest, tokens, publishDir, reportLimit, quiet = false }) {
   const args = ['serve', '--listen', `127.0.0.1:${port}`, '--database', database, '--status-key', join(keys, 'status.key'), '--trust', join(keys, 'trust.cose')];
   if (publishDir) args.push('--publish-dir', publishDir);
-  if (reportLimit) args.push('--report-limit', String(reportLimit));
+  // The tests' limit holds for makers' applications too (the studio's tests send several from one address).
+  if (reportLimit) args.push('--report-limit', String(reportLimit), '--application-limit', String(reportLimit));
   const child = spawn(bin, args, { stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
   const stop = () => { if (child.exitCode === null) child.kill('SIGTERM'); };
