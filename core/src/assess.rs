@@ -25,7 +25,7 @@ use crate::explain::{BadLanguageFile, Messages, ENGLISH};
 use crate::grade::{self, Grade};
 use crate::issue::{self, IssueError, Issued};
 use crate::label::*;
-use crate::spec::{self, Spec, SpecError, SpecLifecycle, SpecOpenness, SpecPrivacy};
+use crate::spec::{self, Spec, SpecError, SpecLifecycle, SpecOpenness, SpecPrivacy, Word};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -778,7 +778,7 @@ pub fn spec(catalogue: &Catalogue, answers: &Answers) -> Result<Spec, Unfinished
     let parsed = |id: &str| Unfinished { missing: Vec::new(), invalid: vec![id.to_owned()] };
     Ok(Spec {
         catalogue: (catalogue.version != crate::catalogue::current().version).then_some(catalogue.version),
-        assurance: pick_as(&got, "assurance")?,
+        assurance: pick_as(&got, "assurance", &Assurance::ALL)?,
         valid_for_months: one("valid_for_months").parse().map_err(|_| parsed("valid_for_months"))?,
         link: spec::default_link(),
         product: Product {
@@ -793,18 +793,18 @@ pub fn spec(catalogue: &Catalogue, answers: &Answers) -> Result<Spec, Unfinished
             .iter()
             .map(|p| {
                 let id = format!("principles.{}", p.id);
-                Ok((p.id.to_string(), pick_as(&got, &id)?))
+                Ok((p.id.to_string(), pick_as(&got, &id, &Status::ALL)?))
             })
             .collect::<Result<_, Unfinished>>()?,
         lifecycle: SpecLifecycle {
             updates_until: one("lifecycle.updates_until").parse().map_err(|_| parsed("lifecycle.updates_until"))?,
-            update_delivery: pick_as(&got, "lifecycle.update_delivery")?,
-            without_cloud: pick_as(&got, "lifecycle.without_cloud")?,
+            update_delivery: pick_as(&got, "lifecycle.update_delivery", &spec::DELIVERIES)?,
+            without_cloud: pick_as(&got, "lifecycle.without_cloud", &spec::WITHOUT_CLOUD)?,
             repair: many("lifecycle.repair"),
         },
         privacy: SpecPrivacy {
             sensors: many("privacy.sensors"),
-            processing: pick_as(&got, "privacy.processing")?,
+            processing: pick_as(&got, "privacy.processing", &spec::PROCESSING)?,
             sharing: many("privacy.sharing"),
             rights: many("privacy.rights"),
         },
@@ -812,11 +812,11 @@ pub fn spec(catalogue: &Catalogue, answers: &Answers) -> Result<Spec, Unfinished
     })
 }
 
-/// A one-value answer read as the enum the spec holds (by its serde name).
-fn pick_as<T: serde::de::DeserializeOwned>(got: &BTreeMap<&str, Answer>, id: &str) -> Result<T, Unfinished> {
-    toml::Value::String(as_one(got.get(id)).unwrap_or_default().to_owned())
-        .try_into()
-        .map_err(|_| Unfinished { missing: Vec::new(), invalid: vec![id.to_owned()] })
+/// A one-value answer read as the enum value whose word it is ([`spec::Word`]).
+fn pick_as<T: Word + Copy>(got: &BTreeMap<&str, Answer>, id: &str, all: &[T]) -> Result<T, Unfinished> {
+    as_one(got.get(id))
+        .and_then(|w| spec::from_word(all, w))
+        .ok_or_else(|| Unfinished { missing: Vec::new(), invalid: vec![id.to_owned()] })
 }
 
 /// The answers a spec gives, one per question: the way back from a spec file to the form.
@@ -851,12 +851,8 @@ pub fn answers_of(spec: &Spec) -> Answers {
     a
 }
 
-/// An enum value as the spec writes it (its serde name).
-fn word(v: &impl Serialize) -> String {
-    match toml::Value::try_from(v) {
-        Ok(toml::Value::String(s)) => s,
-        _ => String::new(),
-    }
+fn word(v: &impl Word) -> String {
+    v.word().to_owned()
 }
 
 /// Signs the spec's label with a throwaway key, issued `today`: every rule `iotmark sign`

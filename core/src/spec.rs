@@ -320,7 +320,7 @@ impl Spec {
         let l = &self.lifecycle;
         s += &format!(
             "\n[lifecycle]\nupdates_until = {}\nupdate_delivery = {}\nwithout_cloud = {}\nrepair = {}\n",
-            word(&l.updates_until),
+            quote(&l.updates_until.to_string()),
             word(&l.update_delivery),
             word(&l.without_cloud),
             list(&l.repair)
@@ -338,14 +338,85 @@ impl Spec {
     }
 }
 
-/// A string as a TOML basic string, escaped.
+/// A string as a TOML basic string, escaped (written here rather than through the `toml`
+/// crate's writer, which would bring its float formatting into the studio's WebAssembly).
 fn quote(s: &str) -> String {
-    toml::Value::String(s.to_owned()).to_string()
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
-/// A value that serialises as a string (an enum's kebab-case name, a month), quoted.
-fn word(v: &impl Serialize) -> String {
-    toml::Value::try_from(v).map_or_else(|_| quote(""), |v| v.to_string())
+/// The words the spec writes for its enum values (their serde names).
+pub trait Word {
+    fn word(&self) -> &'static str;
+}
+
+impl Word for Status {
+    fn word(&self) -> &'static str {
+        self.key()
+    }
+}
+
+impl Word for Assurance {
+    fn word(&self) -> &'static str {
+        self.key()
+    }
+}
+
+impl Word for UpdateDelivery {
+    fn word(&self) -> &'static str {
+        match self {
+            UpdateDelivery::Automatic => "automatic",
+            UpdateDelivery::Prompted => "prompted",
+            UpdateDelivery::Manual => "manual",
+        }
+    }
+}
+
+impl Word for WithoutCloud {
+    fn word(&self) -> &'static str {
+        match self {
+            WithoutCloud::Works => "works",
+            WithoutCloud::Partly => "partly",
+            WithoutCloud::Fails => "fails",
+        }
+    }
+}
+
+impl Word for Processing {
+    fn word(&self) -> &'static str {
+        match self {
+            Processing::OnDevice => "on-device",
+            Processing::DeviceAndCloud => "device-and-cloud",
+            Processing::Cloud => "cloud",
+        }
+    }
+}
+
+/// Every value of an enum the spec writes as a word, to read one back.
+pub const DELIVERIES: [UpdateDelivery; 3] = [UpdateDelivery::Automatic, UpdateDelivery::Prompted, UpdateDelivery::Manual];
+pub const WITHOUT_CLOUD: [WithoutCloud; 3] = [WithoutCloud::Works, WithoutCloud::Partly, WithoutCloud::Fails];
+pub const PROCESSING: [Processing; 3] = [Processing::OnDevice, Processing::DeviceAndCloud, Processing::Cloud];
+
+/// The value of `all` whose word is `w`.
+pub fn from_word<T: Word + Copy>(all: &[T], w: &str) -> Option<T> {
+    all.iter().copied().find(|v| v.word() == w)
+}
+
+fn word(v: &impl Word) -> String {
+    quote(v.word())
 }
 
 fn list(items: &[String]) -> String {

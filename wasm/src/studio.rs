@@ -13,14 +13,14 @@ use iotmark_core::date::Date;
 use iotmark_core::explain::{self, Messages, LANGUAGES};
 use iotmark_core::label::Assurance;
 use iotmark_core::preview::{self, Sketch};
-use iotmark_core::{qr, spec};
+use iotmark_core::qr;
 use serde::Serialize;
 use std::collections::HashMap;
 use tsify::Tsify;
 use wasm_bindgen::prelude::*;
 
 /// Every `code` an error from the studio can carry.
-pub const CODES: &[&str] = &["bad-answers", "bad-options", "bad-spec", "unfinished", "bad-language-file", "unknown-language", "internal"];
+pub const CODES: &[&str] = &["bad-answers", "bad-options", "unfinished", "bad-language-file", "unknown-language", "internal"];
 
 /// The TypeScript declarations of what crosses that tsify does not derive.
 pub const TS_STUDIO: &str = r#"
@@ -30,7 +30,7 @@ export type Answers = Record<string, string | string[]>;
 export interface StudioOptions { lang?: string; now?: number }
 /** An error thrown by the studio: `code` says what is wrong, `message` says it in a sentence. */
 export interface StudioError extends Error {
-    code: "bad-answers" | "bad-options" | "bad-spec" | "unfinished" | "bad-language-file" | "unknown-language" | "internal";
+    code: "bad-answers" | "bad-options" | "unfinished" | "bad-language-file" | "unknown-language" | "internal";
     /** For `unfinished`: the questions with no answer, and those whose answer is refused. */
     missing?: string[];
     invalid?: string[];
@@ -225,14 +225,6 @@ impl Studio {
         assess::spec(cat(), &a).map(|s| s.to_toml()).map_err(|u| unfinished(&u))
     }
 
-    /// The answers a spec file gives (its TOML text), to pick up an assessment from a file;
-    /// throws `bad-spec` with the line and column of what is wrong.
-    #[wasm_bindgen(js_name = answersOf, unchecked_return_type = "Answers")]
-    pub fn answers_of(&self, text: &str) -> Result<JsValue, JsValue> {
-        let s = spec::parse(text).map_err(|e| error("bad-spec", e))?;
-        to_js(&assess::answers_of(&s))
-    }
-
     /// The message `key` in the language of `options`, with `{name}` placeholders filled
     /// from `args` (an object of strings): the words of the page's own controls.
     pub fn say(
@@ -263,6 +255,25 @@ impl Studio {
         })?;
         Ok((lang, m))
     }
+}
+
+/// The languages iotmark ships, by tag, for a language switch.
+#[wasm_bindgen(js_name = studioLanguages)]
+pub fn studio_languages() -> Vec<String> {
+    LANGUAGES.iter().map(|s| s.to_string()).collect()
+}
+
+/// A shipped language's name in that language ("Deutsch").
+#[wasm_bindgen(js_name = studioLanguageName)]
+pub fn studio_language_name(tag: &str) -> Option<String> {
+    explain::language_name(tag).map(str::to_owned)
+}
+
+/// The shipped language that best serves a reader preferring `tags` (most preferred
+/// first); English when none fits.
+#[wasm_bindgen(js_name = studioNegotiate)]
+pub fn studio_negotiate(tags: Vec<String>) -> String {
+    explain::negotiate(tags.iter().map(String::as_str)).to_owned()
 }
 
 /// What the sticker shows from the answers so far (each as [`assess::read`] accepts it).
