@@ -191,7 +191,10 @@ pub fn check(text: &str) -> Result<Checked, Refused> {
         let mut e = Refused::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "no-mark",
-            format!("the assessment earns no mark: essential principle {} is not met (run `iotmark check` for details)", ids.join(", ")),
+            match ids.as_slice() {
+                [one] => format!("the assessment earns no mark: essential principle {one} is not met"),
+                many => format!("the assessment earns no mark: essential principles {} are not met", many.join(", ")),
+            },
         );
         e.field = Some("principles".into());
         return Err(e);
