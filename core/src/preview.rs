@@ -32,6 +32,26 @@ const BAND: f64 = 6.0;
 const QR: f64 = 26.0;
 const TEXT: f64 = 1.9;
 
+/// A length in millimetres, written with the precision asked (`{:.2}`; 2 when none) by
+/// integer arithmetic: the float formatter would be a large part of the studio's
+/// WebAssembly. Lengths here are between -1000 and 1000 mm.
+struct Mm(f64);
+
+impl std::fmt::Display for Mm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let digits = f.precision().unwrap_or(2).min(6);
+        let scale = 10u64.pow(digits as u32);
+        let v = (self.0 * scale as f64).round();
+        let sign = if v < 0.0 { "-" } else { "" };
+        let v = v.abs() as u64;
+        if digits == 0 {
+            write!(f, "{sign}{v}")
+        } else {
+            write!(f, "{sign}{}.{:0width$}", v / scale, v % scale, width = digits)
+        }
+    }
+}
+
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
@@ -79,22 +99,26 @@ fn badge(grade: Option<Grade>, x: f64, y: f64, h: f64) -> String {
     let mut s = format!(
         "<rect x=\"{x:.2}\" y=\"{y:.2}\" width=\"{w:.2}\" height=\"{h:.2}\" rx=\"{r:.2}\" fill=\"{fill}\" stroke=\"#000\" stroke-width=\"{sw:.2}\"/>\
          <text x=\"{tx:.2}\" y=\"{ty:.2}\" font-weight=\"bold\" font-size=\"{fs:.2}\">{word}</text>",
-        r = h * 0.2,
-        sw = h * 0.06,
-        tx = x + h * 0.25,
-        ty = y + h * 0.68,
-        fs = h * 0.48,
+        r = Mm(h * 0.2),
+        sw = Mm(h * 0.06),
+        tx = Mm(x + h * 0.25),
+        ty = Mm(y + h * 0.68),
+        fs = Mm(h * 0.48),
+        x = Mm(x),
+        y = Mm(y),
+        w = Mm(w),
+        h = Mm(h),
     );
     for i in 0..3 {
         let filled = 3 - i <= dots;
         let _ = write!(
             s,
             "<circle cx=\"{cx:.2}\" cy=\"{cy:.2}\" r=\"{r:.2}\" fill=\"{f}\" stroke=\"#000\" stroke-width=\"{sw:.2}\"/>",
-            cx = x + w - h * (0.35 + 0.42 * f64::from(i)),
-            cy = y + h / 2.0,
-            r = h * 0.14,
+            cx = Mm(x + w - h * (0.35 + 0.42 * f64::from(i))),
+            cy = Mm(y + h / 2.0),
+            r = Mm(h * 0.14),
             f = if filled { "#000" } else { "#fff" },
-            sw = h * 0.05
+            sw = Mm(h * 0.05)
         );
     }
     s
@@ -109,9 +133,11 @@ pub fn sticker(s: &Sketch, code: Option<&QrCode>) -> String {
          font-family=\"Liberation Sans, Arial, Helvetica, sans-serif\" fill=\"#000\">\
          <rect width=\"{W}\" height=\"{H}\" fill=\"#fff\" stroke=\"#999\" stroke-width=\"0.1\"/>\
          <text x=\"{mx:.2}\" y=\"{my:.2}\" font-weight=\"bold\" font-size=\"{ms:.2}\">#iotmark</text>",
-        mx = BAND * 0.12,
-        my = BAND * 0.66,
-        ms = BAND * 0.42,
+        mx = Mm(BAND * 0.12),
+        my = Mm(BAND * 0.66),
+        ms = Mm(BAND * 0.42),
+        W = Mm(W),
+        H = Mm(H),
     );
     out.push_str(&badge(s.grade, W - BAND * 0.55 * 4.6 - BAND * 0.12, BAND * 0.22, BAND * 0.55));
     let qr_x = (W - QR) / 2.0;
@@ -121,7 +147,10 @@ pub fn sticker(s: &Sketch, code: Option<&QrCode>) -> String {
             let _ = write!(
                 out,
                 "<g transform=\"translate({qr_x:.3} {BAND:.3}) scale({module:.5})\" shape-rendering=\"crispEdges\"><path d=\"{}\"/></g>",
-                qr::svg_path(code, QUIET_ZONE)
+                qr::svg_path(code, QUIET_ZONE),
+                qr_x = Mm(qr_x),
+                BAND = Mm(BAND),
+                module = Mm(module),
             );
             module
         }
@@ -132,8 +161,11 @@ pub fn sticker(s: &Sketch, code: Option<&QrCode>) -> String {
                 out,
                 "<rect x=\"{x:.2}\" y=\"{y:.2}\" width=\"{side:.2}\" height=\"{side:.2}\" fill=\"#eee\" stroke=\"#666\" stroke-width=\"0.2\" stroke-dasharray=\"0.8 0.6\"/>\
                  <text x=\"{cx:.2}\" y=\"{cy:.2}\" font-size=\"2.4\" text-anchor=\"middle\" fill=\"#444\">QR code</text>",
-                cx = W / 2.0,
-                cy = BAND + QR / 2.0 + 0.8
+                cx = Mm(W / 2.0),
+                cy = Mm(BAND + QR / 2.0 + 0.8),
+                x = Mm(x),
+                y = Mm(y),
+                side = Mm(side),
             );
             m
         }
@@ -142,8 +174,8 @@ pub fn sticker(s: &Sketch, code: Option<&QrCode>) -> String {
         out,
         "<text x=\"{cx:.2}\" y=\"{cy:.2}\" font-size=\"4.2\" font-weight=\"bold\" text-anchor=\"middle\" fill=\"#c62828\" fill-opacity=\"0.45\" \
          transform=\"rotate(-35 {cx:.2} {cy:.2})\">PREVIEW</text>",
-        cx = W / 2.0,
-        cy = BAND + QR / 2.0
+        cx = Mm(W / 2.0),
+        cy = Mm(BAND + QR / 2.0),
     );
     let chars = (W / (TEXT * 0.5)) as usize;
     let small = TEXT * 0.8;
@@ -161,7 +193,9 @@ pub fn sticker(s: &Sketch, code: Option<&QrCode>) -> String {
             out,
             "<text x=\"{x:.2}\" y=\"{y:.2}\" font-weight=\"{weight}\" font-size=\"{size:.2}\">{}</text>",
             esc(&text),
-            x = qr_x + module * f64::from(QUIET_ZONE),
+            x = Mm(qr_x + module * f64::from(QUIET_ZONE)),
+            y = Mm(y),
+            size = Mm(size),
         );
     }
     out.push_str("</svg>\n");
@@ -195,5 +229,7 @@ mod tests {
         assert!(svg.contains("&lt;Acme &amp; Sons&gt;") && !svg.contains("<Acme"));
         assert!(svg.contains("SILVER") && svg.contains("06/2031") && svg.contains('…'));
         assert_eq!(words(&s)[2], "Security updates until 06/2031");
+        assert!(svg.contains("width=\"30.00mm\"") && svg.contains("scale(0."), "{svg}");
+        assert_eq!(format!("{:.3} {} {:.0}", Mm(-0.0004), Mm(2.005), Mm(12.5)), "0.000 2.01 13");
     }
 }
