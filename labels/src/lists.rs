@@ -8,7 +8,7 @@ use crate::{files, keys};
 use clap::Subcommand;
 use iotmark_core::date::Date;
 use iotmark_core::label::{Assurance, LabelId};
-use iotmark_core::trust::{Edition, Issuer, Reason, RevocationList, Revoked, TrustError, TrustList};
+use iotmark_core::trust::{Edition, Issuer, Reason, RevocationList, Revoked, RootRotation, TrustError, TrustList};
 use iotmark_core::wire::cose;
 use iotmark_core::VerifyingKey;
 use serde_json::json;
@@ -77,6 +77,43 @@ pub enum TrustCommand {
         /// Last day it may issue (YYYY-MM-DD); yesterday when absent.
         #[arg(long)]
         on: Option<String>,
+        #[arg(long, default_value_t = 180)]
+        valid_days: u32,
+    },
+    /// Move an issuer to a new key: the new one (same name and rights) may issue from
+    /// `--on`, the old one until `--on` (a day of overlap, for the hand-over). Labels the
+    /// old key issued stay valid.
+    RotateIssuer {
+        list: PathBuf,
+        #[arg(long)]
+        root: PathBuf,
+        /// Key id (hex) of the issuer's current key.
+        #[arg(long)]
+        kid: String,
+        /// The issuer's new public key file.
+        #[arg(long)]
+        key: PathBuf,
+        /// First day of the new key (YYYY-MM-DD); today when absent.
+        #[arg(long)]
+        on: Option<String>,
+        #[arg(long, default_value_t = 180)]
+        valid_days: u32,
+    },
+    /// Move the mark's root to a new key: writes the rotation statement, signed by the old
+    /// root, that verifiers follow, and signs the next edition of the trust list with the
+    /// new root. Publish both; keep the old root key offline until every verifier has
+    /// followed.
+    RotateRoot {
+        list: PathBuf,
+        /// The current root key (private).
+        #[arg(long)]
+        root: PathBuf,
+        /// The new root key (private; made with `iotmark keygen`).
+        #[arg(long)]
+        to: PathBuf,
+        /// Where to write the rotation statement.
+        #[arg(long, short)]
+        out: PathBuf,
         #[arg(long, default_value_t = 180)]
         valid_days: u32,
     },
@@ -199,6 +236,26 @@ pub fn trust(c: TrustCommand) -> Result<i32> {
             };
             (list, root, valid_days, Box::new(change))
         }
+        TrustCommand::RotateIssuer { list, root, kid, key, on, valid_days } => {
+            let new_key = keys::read_public(&key)?;
+            let on = on.as_deref().map_or(Ok(today()), date)?;
+            let change = move |l: &mut TrustList| {
+                let old = l
+                    .issuers
+                    .iter_mut()
+                    .find(|i| keys::hex(&cose::key_id(&i.key)) == hex_kid(&kid))
+                    .ok_or_else(|| Failure::input(format!("no issuer has key id {kid}")))?;
+                if on < old.from || on > old.until {
+                    return Err(Failure::input(format!("--on must fall in the old key's window, {} to {}", old.from, old.until)));
+                }
+                let next = Issuer { key: new_key, name: old.name.clone(), assurances: old.assurances.clone(), from: on, until: old.until };
+                old.until = on;
+                l.issuers.push(next);
+                Ok(())
+            };
+            (list, root, valid_days, Box::new(change))
+        }
+        TrustCommand::RotateRoot { list, root, to, out, valid_days } => return rotate_root(&list, &root, &to, &out, valid_days),
         TrustCommand::RetireIssuer { list, root, kid, on, valid_days } => {
             let on = on.as_deref().map_or(Ok(Date(today().0.saturating_sub(1))), date)?;
             let change = move |l: &mut TrustList| {
@@ -219,6 +276,23 @@ pub fn trust(c: TrustCommand) -> Result<i32> {
     list.set_edition(Edition::after(list.sequence, today(), valid_days).map_err(refused)?);
     write_trust(&path, &list, &key)?;
     println!("{}: trust list updated, sequence {}", path.display(), list.sequence);
+    Ok(0)
+}
+
+/// The rotation statement, then the trust list's next edition under the new root (each
+/// written atomically; the statement first, so a trust list the old root's verifiers
+/// cannot yet take never stands alone).
+fn rotate_root(path: &Path, root: &Path, to: &Path, out: &Path, valid_days: u32) -> Result<i32> {
+    files::refuse_overwrite(out, false, "a rotation statement")?;
+    let (old, new) = (keys::read_secret(root)?, keys::read_secret(to)?);
+    let mut list = open_trust(path, &old.verifying_key())?;
+    let rotation = RootRotation { to: new.verifying_key(), on: today() }.sign(&old).map_err(refused)?;
+    list.set_edition(Edition::after(list.sequence, today(), valid_days).map_err(refused)?);
+    let signed = list.sign(&new).map_err(refused)?;
+    files::write(out, &rotation)?;
+    files::write(path, &signed)?;
+    println!("{}: the root moves to key [{}]", out.display(), keys::hex(&cose::key_id(&new.verifying_key())));
+    println!("{}: trust list signed by the new root, sequence {}", path.display(), list.sequence);
     Ok(0)
 }
 

@@ -32,6 +32,10 @@ pub struct VerifyArgs {
     /// The signed revocation list.
     #[arg(long)]
     revoked: Option<PathBuf>,
+    /// A root rotation the mark published (`iotmark trust rotate-root`), oldest first when
+    /// repeated: lists signed by the root it moved to are then taken.
+    #[arg(long = "rotation")]
+    rotations: Vec<PathBuf>,
     /// The day to verify on (YYYY-MM-DD); today when absent.
     #[arg(long)]
     today: Option<String>,
@@ -114,7 +118,10 @@ fn verify_lists(a: &VerifyArgs) -> Result<(TrustList, Option<RevocationList>)> {
         (None, Some((t, r))) => (t.clone(), Some(r.clone())),
         (None, None) => return Err(Failure::input("give --trust or --lists-url")),
     };
-    let mut held = Lists::new(root, &first_trust, first_revoked.as_deref()).map_err(|e| refused("the lists given", e))?;
+    let rotations = a.rotations.iter().map(|p| files::read(p)).collect::<Result<Vec<_>>>()?;
+    let chain: Vec<&[u8]> = rotations.iter().map(Vec::as_slice).collect();
+    let mut held =
+        Lists::after_rotations(root, &chain, &first_trust, first_revoked.as_deref()).map_err(|e| refused("the lists given", e))?;
     if let Some((t, r)) = &fetched {
         held.offer_trust(t).map_err(|e| refused("the fetched trust list", e))?;
         held.offer_revocation(r).map_err(|e| refused("the fetched revocation list", e))?;

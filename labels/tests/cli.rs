@@ -613,3 +613,70 @@ fn scan_prints_every_code_as_json_lines() {
     assert_eq!(lines[0]["codes"][0]["text"], text.trim());
     std::fs::write(k.p("blank.png"), []).unwrap();
 }
+
+#[test]
+fn an_issuer_and_the_root_move_to_new_keys_and_labels_already_issued_stay_valid() {
+    let k = Setup::new();
+    let out = k.p("out");
+    let first: serde_json::Value = serde_json::from_str(&k.sign("smart-speaker", &out, &["--format", "sticker", "--json"])).unwrap();
+    let shown: serde_json::Value =
+        serde_json::from_str(&ok(&["trust", "show", s(&k.p("trust.cose")), "--root", s(&k.p("root.key.pub")), "--json"])).unwrap();
+    let kid = shown["issuers"][0]["kid"].as_str().unwrap().to_owned();
+    // The lab moves to a new key; its label signed with the old one still verifies, and so
+    // does one signed with the new key.
+    ok(&["keygen", "--out", s(&k.p("lab2.key"))]);
+    ok(&["trust", "rotate-issuer", s(&k.p("trust.cose")), "--root", s(&k.p("root.key")), "--kid", &kid, "--key", s(&k.p("lab2.key.pub"))]);
+    let verdict = |o: Output| serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()["verification"]["verdict"].clone();
+    assert_eq!(verdict(k.verify(&[first["text"].as_str().unwrap()])), "valid");
+    let spec = example("open-thermostat");
+    let out2 = k.p("out2");
+    let second: serde_json::Value =
+        serde_json::from_str(&ok(&["sign", &spec, "--key", s(&k.p("lab2.key")), "--out", s(&out2), "--format", "sticker", "--json"]))
+            .unwrap();
+    assert_eq!(verdict(k.verify(&[second["text"].as_str().unwrap()])), "valid");
+    // The root moves: the statement is written and the trust list is signed by the new root.
+    ok(&["keygen", "--out", s(&k.p("root2.key"))]);
+    let rotation = k.p("rotation.cose");
+    ok(&[
+        "trust",
+        "rotate-root",
+        s(&k.p("trust.cose")),
+        "--root",
+        s(&k.p("root.key")),
+        "--to",
+        s(&k.p("root2.key")),
+        "--out",
+        s(&rotation),
+    ]);
+    // A verifier pinned to the old root follows the statement; without it the list is refused.
+    fails(&["verify", "--root", s(&k.p("root.key.pub")), "--trust", s(&k.p("trust.cose")), first["text"].as_str().unwrap()], 5);
+    let followed = iotmark(&[
+        "verify",
+        "--root",
+        s(&k.p("root.key.pub")),
+        "--rotation",
+        s(&rotation),
+        "--trust",
+        s(&k.p("trust.cose")),
+        "--revoked",
+        s(&k.p("revoked.cose")),
+        "--json",
+        first["text"].as_str().unwrap(),
+    ]);
+    assert_eq!(verdict(followed), "valid");
+    // The statement is never overwritten.
+    fails(
+        &[
+            "trust",
+            "rotate-root",
+            s(&k.p("trust.cose")),
+            "--root",
+            s(&k.p("root2.key")),
+            "--to",
+            s(&k.p("root.key")),
+            "--out",
+            s(&rotation),
+        ],
+        5,
+    );
+}

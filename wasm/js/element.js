@@ -360,8 +360,7 @@ export class IotmarkVerifierElement extends HTMLElement {
    */
   async offerFiles(files) {
     const v = await this.getVerifier();
-    const outcomes = [];
-    for (const file of files) outcomes.push(await v.offerFile(new Uint8Array(await file.arrayBuffer()), { lang: this.langs }));
+    const outcomes = await v.offerFiles(await Promise.all([...files].map((f) => f.arrayBuffer())), { lang: this.langs });
     this.$('offer-message').replaceChildren(...outcomes.map((r) => { const line = el('p', r.message); line.dataset.outcome = r.outcome; return line; }));
     return outcomes;
   }

@@ -30,7 +30,7 @@ export type RefreshOutcome = 'new' | 'none' | 'rejected' | 'failed' | 'offline';
 
 export declare class IotmarkVerifier extends EventTarget {
   /** The bytes of the lists in use (to keep or pass on). */
-  readonly held: { trust: Uint8Array; revocation: Uint8Array | null };
+  readonly held: { trust: Uint8Array; revocation: Uint8Array | null; rotations: Uint8Array[] };
   /** Verifies label text or a label link; the language file is loaded when needed. */
   verify(text: string, options?: CheckOptions): Promise<Checked>;
   /** As `verify`, when the language is loaded already (see `prepare`). */
@@ -43,6 +43,8 @@ export declare class IotmarkVerifier extends EventTarget {
   offerSync(kind: 'trust' | 'revocation', bytes: Uint8Array, origin?: ListOrigin, keep?: boolean): boolean;
   /** Offers a list file from any channel; taken (and kept) only when validly signed and newer. */
   offerFile(bytes: Uint8Array | ArrayBuffer, options?: { lang?: string | readonly string[]; now?: number }): Promise<FileOffer>;
+  /** Several files at once, in any order (a root rotation before the lists its new key signed): one outcome each. */
+  offerFiles(files: Iterable<Uint8Array | ArrayBuffer>, options?: { lang?: string | readonly string[]; now?: number }): Promise<FileOffer[]>;
   /** Fetches newer lists from `listsUrl` when online. Never needed for a verdict. */
   refresh(): Promise<RefreshOutcome>;
 }

@@ -71,7 +71,7 @@ export async function createVerifier({ root, trustList, revocationList, listsUrl
   await ready();
   if (root === undefined || root === null || root === '') throw failure('bad-root-key', 'a root key is needed: the mark\'s root public key, in hex');
   const shelf = keep ? new Shelf(shelfName(root)) : null;
-  const kept = shelf ? await shelf.load() : { trust: null, revocation: null };
+  const kept = shelf ? await shelf.load() : { trust: null, revocation: null, rotations: [] };
   const fetchOrNull = (src) => (src === undefined || src === null ? null : bytesOf(src).catch(() => null));
   let [trust, revocation] = await Promise.all([fetchOrNull(trustList), fetchOrNull(revocationList)]);
   // Where each list given to the core came from, when not shipped with the page.
@@ -81,11 +81,14 @@ export async function createVerifier({ root, trustList, revocationList, listsUrl
   if (!trust && listsUrl) trust = await publisher('trust');
   if (!trust) throw failure('bad-list', 'no trust list: give trustList, or a listsUrl that can be reached');
   if (!revocation && listsUrl && !kept.revocation) revocation = await publisher('revocation');
-  const core = new Verifier(root, trust, revocation ?? undefined);
+  const core = new Verifier(root, trust, revocation ?? undefined, kept.rotations);
   for (const [kind, origin] of Object.entries(origins)) core.setOrigin(kind, origin);
-  const v = new IotmarkVerifier(core, { listsUrl, shelf, held: { trust, revocation: revocation ?? null } });
+  const v = new IotmarkVerifier(core, { listsUrl, shelf, held: { trust, revocation: revocation ?? null, rotations: [...kept.rotations] } });
   // Copies kept from earlier refreshes or files: taken only if validly signed and newer.
-  for (const kind of KINDS) if (kept[kind]) v.offerSync(kind, kept[kind].bytes, kept[kind].origin, false);
+  // A kept copy that no longer opens (its root since rotated away) is passed over.
+  for (const kind of KINDS) {
+    if (kept[kind]) try { v.offerSync(kind, kept[kind].bytes, kept[kind].origin, false); } catch { /* not taken */ }
+  }
   if (listsUrl) v.refresh();
   return v;
 }
@@ -97,7 +100,7 @@ export class IotmarkVerifier extends EventTarget {
     this.core = core;
     this.listsUrl = listsUrl;
     this.shelf = shelf;
-    /** The bytes of the lists in use, to pass on to another device. */
+    /** The bytes of the lists in use and the root rotations followed, to pass on to another device. */
     this.held = held;
     this.refreshing = null;
   }
@@ -151,7 +154,8 @@ export class IotmarkVerifier extends EventTarget {
 
   /** A list the core took: held, kept on the device unless told not to, and announced. */
   took(kind, bytes, origin, keep = true) {
-    this.held[kind] = bytes;
+    if (kind === 'root') this.held.rotations.push(bytes);
+    else this.held[kind] = bytes;
     const kept = keep ? this.shelf?.keep(kind, bytes, origin) : undefined;
     this.dispatchEvent(new Event('lists'));
     return kept;
@@ -168,6 +172,27 @@ export class IotmarkVerifier extends EventTarget {
     const r = this.core.offerFile(data, { lang: [tag], now });
     if (r.outcome === 'taken') await this.took(r.kind, data, { from: 'file', on: now });
     return r;
+  }
+
+  /**
+   * Offers several files that came together, in whatever order: a file refused as not
+   * signed by the mark's key is offered again after another was taken, since a root
+   * rotation among them makes the lists its new key signed acceptable. One outcome each,
+   * in the order given.
+   */
+  async offerFiles(files, options = {}) {
+    const datas = files.map((b) => (b instanceof Uint8Array ? b : new Uint8Array(b)));
+    const outcomes = [];
+    for (const data of datas) outcomes.push(await this.offerFile(data, options));
+    for (let again = true; again;) {
+      again = false;
+      for (const [i, r] of outcomes.entries()) {
+        if (r.outcome !== 'wrong-signer') continue;
+        outcomes[i] = await this.offerFile(datas[i], options);
+        again ||= outcomes[i].outcome === 'taken';
+      }
+    }
+    return outcomes;
   }
 
   /**

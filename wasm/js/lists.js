@@ -39,11 +39,19 @@ export class Shelf {
     try { return await caches.open(this.name); } catch { return null; }
   }
 
-  /** { trust, revocation }: each null or { bytes, origin } (a `ListOrigin`). */
+  /**
+   * { trust, revocation, rotations }: each list null or { bytes, origin } (a `ListOrigin`);
+   * `rotations` the root rotations followed, oldest first.
+   */
   async load() {
     const cache = await this.open();
-    const out = { trust: null, revocation: null };
+    const out = { trust: null, revocation: null, rotations: [] };
     if (!cache) return out;
+    for (let n = 1; ; n++) {
+      const hit = await cache.match(`/iotmark-lists/root-${n}.cose`);
+      if (!hit) break;
+      out.rotations.push(new Uint8Array(await hit.arrayBuffer()));
+    }
     for (const kind of KINDS) {
       const hit = await cache.match(`/iotmark-lists/${kind}.cose`);
       if (!hit) continue;
@@ -54,9 +62,17 @@ export class Shelf {
     return out;
   }
 
-  /** Keeps a taken list with where it came from (`origin`), for the next visit. */
+  /**
+   * Keeps a taken list with where it came from (`origin`), for the next visit. A root
+   * rotation (`kind` "root") is kept after those already followed.
+   */
   async keep(kind, bytes, origin) {
     const cache = await this.open();
+    if (kind === 'root') {
+      const n = cache ? (await cache.keys()).filter((r) => /\/root-\d+\.cose$/.test(r.url)).length + 1 : 0;
+      if (cache) await cache.put(`/iotmark-lists/root-${n}.cose`, new Response(bytes, { headers: { 'Content-Type': 'application/cose' } }));
+      return;
+    }
     const headers = { 'Content-Type': 'application/cose', 'X-Iotmark-From': origin.from, 'X-Iotmark-On': String(origin.on) };
     if (cache) await cache.put(`/iotmark-lists/${kind}.cose`, new Response(bytes, { headers }));
   }

@@ -162,14 +162,25 @@ fn today(now: Option<f64>) -> Result<Date, JsValue> {
 impl Verifier {
     /// `root`: the mark's root public key, as 64 hex digits, the `iotmark-public-key-1:`
     /// text of a key file, or 32 bytes. The lists are their signed bytes; a trust list not
-    /// signed by `root` is refused (`bad-list`).
+    /// signed by `root` is refused (`bad-list`). `rotations`: the root rotations this
+    /// verifier followed before (kept on the device), oldest first; the first lists may
+    /// then be signed by any root of that chain.
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] root: JsValue,
         trust_list: &[u8],
         revocation_list: Option<Vec<u8>>,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array[] | undefined")] rotations: JsValue,
     ) -> Result<Verifier, JsValue> {
-        let lists = Lists::new(root_key(&root)?, trust_list, revocation_list.as_deref()).map_err(|e| bad_list(&e))?;
+        let rotations: Vec<Vec<u8>> = if rotations.is_undefined() || rotations.is_null() {
+            Vec::new()
+        } else if js_sys::Array::is_array(&rotations) {
+            js_sys::Array::from(&rotations).iter().map(|r| js_sys::Uint8Array::new(&r).to_vec()).collect()
+        } else {
+            return Err(error("bad-options", "the rotations must be an array of Uint8Arrays"));
+        };
+        let chain: Vec<&[u8]> = rotations.iter().map(Vec::as_slice).collect();
+        let lists = Lists::after_rotations(root_key(&root)?, &chain, trust_list, revocation_list.as_deref()).map_err(|e| bad_list(&e))?;
         let languages = HashMap::from([("en", Messages::english())]);
         Ok(Verifier { lists, languages })
     }

@@ -8,13 +8,12 @@ const SHARED = 'iotmark-shared';
 
 /** Offers every file and shows one line per file, in the core's words. */
 export async function offerFiles(files) {
-  const lines = [];
-  for (const file of files) {
-    const r = await state.verifier.offerFile(new Uint8Array(await file.arrayBuffer()), { lang: state.lang });
+  const outcomes = await state.verifier.offerFiles(await Promise.all(files.map((f) => f.arrayBuffer())), { lang: state.lang });
+  const lines = outcomes.map((r) => {
     const line = el('p', r.message, `offer ${r.outcome}`);
     line.dataset.outcome = r.outcome;
-    lines.push(line);
-  }
+    return line;
+  });
   $('lists-help-box').open = true;
   $('lists-message').replaceChildren(...lines);
 }
@@ -52,6 +51,8 @@ export async function shareLists() {
   const held = state.verifier.held;
   const files = [new File([held.trust], 'trust.cose', { type: 'application/cose' })];
   if (held.revocation) files.push(new File([held.revocation], 'revocation.cose', { type: 'application/cose' }));
+  // A phone that followed a change of the mark's key passes it on, or its lists would be refused.
+  held.rotations.forEach((r, i) => files.push(new File([r], `root-${i + 1}.cose`, { type: 'application/cose' })));
   if (navigator.canShare?.({ files })) {
     try { await navigator.share({ files }); return; } catch { /* cancelled, or refused: download instead */ }
   }
