@@ -665,7 +665,9 @@ pub struct Progress {
     pub next: Option<NextGrade>,
     /// Questions the spec needs that have no accepted answer yet, in the command line's order.
     pub missing: Vec<String>,
-    /// How many questions there are, and how many have an accepted answer.
+    /// How many questions need an answer (those without a default: the product's maker,
+    /// name and model, every principle, and the facts with no usual value), and how many of
+    /// them have an accepted one. Questions with a default count as neither.
     pub questions: usize,
     pub answered: usize,
 }
@@ -691,8 +693,11 @@ pub fn progress(catalogue: &Catalogue, answers: &Answers, m: &Messages) -> Progr
     let grade = grade::grade(catalogue, &so_far);
     let best = grade::grade(catalogue, &hoped);
     let name = |g: Option<Grade>| g.map_or_else(|| m.say("studio.grade.none", &[]), |g| m.say(&format!("grade.{}", g.key()), &[]));
+    let all_answered = status.iter().all(Option::is_some);
     let summary = match (grade, best) {
         (_, None) => m.say("studio.progress.blocked", &[]),
+        (None, Some(b)) => m.say("studio.progress.none", &[("best", &name(Some(b)))]),
+        (g, Some(b)) if g == Some(b) && all_answered => m.say("studio.progress.done", &[("grade", &name(g))]),
         (g, Some(b)) if g == Some(b) => m.say("studio.progress.reached", &[("grade", &name(g))]),
         (g, Some(b)) => m.say("studio.progress.so-far", &[("grade", &name(g)), ("best", &name(Some(b)))]),
     };
@@ -726,8 +731,10 @@ pub fn progress(catalogue: &Catalogue, answers: &Answers, m: &Messages) -> Progr
         let text = m.say("next.grade", &[("grade", &name(Some(target))), ("needs", &parts.join(m.say("next.and", &[]).as_str()))]);
         NextGrade { grade: target, must_meet: needed(&short.must_meet, &status, m), more, of: needed(&of, &status, m), text }
     });
-    let missing: Vec<String> =
-        qs.iter().filter(|q| q.required && q.default.is_none() && !ok.contains_key(&q.id)).map(|q| q.id.clone()).collect();
+    let needs = |q: &&Question| q.required && q.default.is_none();
+    let needed_count = qs.iter().filter(needs).count();
+    let missing: Vec<String> = qs.iter().filter(needs).filter(|q| !ok.contains_key(&q.id)).map(|q| q.id.clone()).collect();
+    let missing_count = missing.len();
     Progress {
         grade,
         grade_text: name(grade),
@@ -736,8 +743,8 @@ pub fn progress(catalogue: &Catalogue, answers: &Answers, m: &Messages) -> Progr
         tiers,
         next,
         missing,
-        questions: qs.len(),
-        answered: qs.iter().filter(|q| ok.contains_key(&q.id)).count(),
+        questions: needed_count,
+        answered: needed_count - missing_count,
     }
 }
 

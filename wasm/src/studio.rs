@@ -165,7 +165,8 @@ impl Studio {
         self.languages.contains_key(tag)
     }
 
-    /// The form: every section in order, each with its questions and their words.
+    /// The form: every section in order, each with its questions and their words (in a
+    /// section, the facts before the principles).
     #[wasm_bindgen(unchecked_return_type = "Part[]")]
     pub fn parts(&self, #[wasm_bindgen(unchecked_param_type = "StudioOptions")] options: JsValue) -> Result<JsValue, JsValue> {
         let (_, m) = self.messages(&self::options(&options)?)?;
@@ -173,8 +174,11 @@ impl Studio {
         let parts: Vec<Part> = Section::ALL
             .iter()
             .map(|s| {
-                let (mine, rest): (Vec<Asked>, Vec<Asked>) = std::mem::take(&mut asked).into_iter().partition(|a| a.question.section == *s);
+                let (mut mine, rest): (Vec<Asked>, Vec<Asked>) =
+                    std::mem::take(&mut asked).into_iter().partition(|a| a.question.section == *s);
                 asked = rest;
+                // The facts first (what the product does), then the principles they bear on.
+                mine.sort_by_key(|a| a.question.principle.is_some());
                 Part { section: *s, title: s.title(m), questions: mine }
             })
             .collect();

@@ -3,6 +3,9 @@
 // The build replaces PRECACHE and VERSION.
 const VERSION = '__VERSION__';
 const PRECACHE = __PRECACHE__;
+// The label studio (studio.html and its module and words): cached when a studio page asks
+// (it posts 'cache-studio' on load), so that the scanner's install does not download it.
+const STUDIO = __STUDIO__;
 const CACHE = `iotmark-app-${VERSION}`;
 
 self.addEventListener('install', (event) => {
@@ -33,6 +36,10 @@ self.addEventListener('periodicsync', (event) => {
       if (r?.ok) await cache.put(`synced/${kind}.cose`, new Response(await r.arrayBuffer()));
     }
   })());
+});
+
+self.addEventListener('message', (event) => {
+  if (event.data === 'cache-studio') event.waitUntil(caches.open(CACHE).then((c) => c.addAll(STUDIO)));
 });
 
 /** A share to the installed app ("share to iotmark"): its files are kept for the page. */
