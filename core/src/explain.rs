@@ -642,7 +642,11 @@ pub fn offered(kind: Option<crate::trust::ListKind>, offered: crate::trust::Offe
     let which = match kind {
         Some(crate::trust::ListKind::Trust) => m.say("offer.kind.trust", &[]),
         Some(crate::trust::ListKind::Revocation) => m.say("offer.kind.revocation", &[]),
-        None => String::new(),
+        // A root rotation is no list: its own sentences.
+        Some(crate::trust::ListKind::Root) if matches!(offered, crate::trust::Offered::Taken | crate::trust::Offered::Same) => {
+            return m.say(&format!("offer.root.{}", offered.key()), &[]);
+        }
+        Some(crate::trust::ListKind::Root) | None => String::new(),
     };
     m.say(&format!("offer.{}", offered.key()), &[("list", &which)])
 }

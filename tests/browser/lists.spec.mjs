@@ -115,3 +115,39 @@ test('on a slow link the first visit shows how far loading has got, then the ver
     await expect(page.locator('#loading')).toBeHidden();
   });
 });
+
+test('a change of the mark\'s key, passed by hand with the lists its new key signed, is followed offline and kept', async () => {
+  await inBrowser(null, async (browser) => {
+    const { context, page } = await openScanner(browser);
+    await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
+    await context.setOffline(true);
+    const id = await showSpeaker(page);
+    // The operator moves the root to a new key: a statement signed by the old root, the
+    // trust list signed by the new one, and a revocation list of the new root's.
+    const tool = (...args) => execFileSync(join(repo, 'target/release/iotmark'), args);
+    const [trust, rotation, revoked, root2] = ['trust.cose', 'rotation.cose', 'revocation.cose', 'root2.key'].map((f) => join(dir, `rot-${f}`));
+    tool('keygen', '--out', root2);
+    writeFileSync(trust, readFileSync(join(repo, 'target/demo-keys/trust.cose')));
+    tool('trust', 'rotate-root', trust, '--root', join(repo, 'target/demo-keys/root.key'), '--to', root2, '--out', rotation);
+    tool('revoke', 'new', '--root', root2, '--out', revoked);
+    tool('revoke', 'add', revoked, '--root', root2, '--reason', 'copied', '--note', 'Found on copied boxes.', id);
+    // Numbered past the list the phone holds (signed by the status key, which stays).
+    for (let n = 3, held = await heldSequence(page); n <= held + 1; n++) tool('revoke', 'add', revoked, '--root', root2, '--note', 'Padding.', `0000-0000-0000-${String(n).padStart(4, '0')}`);
+    // Alone, the new root's lists are refused: this phone does not know that key yet.
+    await page.setInputFiles('#list-file', revoked);
+    await expect(page.locator('#lists-message .offer')).toHaveAttribute('data-outcome', 'wrong-signer');
+    // Together, in any order: the statement is followed, then both lists are taken.
+    await page.setInputFiles('#list-file', [trust, revoked, rotation]);
+    await expect(page.locator('#lists-message .offer')).toHaveCount(3);
+    expect(await page.locator('#lists-message .offer').evaluateAll((ps) => ps.map((p) => p.dataset.outcome))).toEqual(['taken', 'taken', 'taken']);
+    await expect(page.locator('#lists-message')).toContainText("this phone now follows the mark's new key");
+    await expect(page.locator('#verdict')).toHaveAttribute('data-verdict', 'revoked');
+    // Kept: after a reload, still offline, the new root's lists are still used.
+    await page.reload();
+    await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
+    await page.evaluate((t) => document.getElementById('verifier').show(t), speaker);
+    await expect(page.locator('#verdict')).toHaveAttribute('data-verdict', 'revoked');
+    // Passed on: the shared files hold the statement too.
+    expect(await page.evaluate(() => window.iotmark.verifier.held.rotations.length)).toBe(1);
+  });
+});
