@@ -73,6 +73,7 @@ async function founderPath(page, lang, words, dir) {
   await text(page, 'product.model', 'TP-1');
   await text(page, 'product.gtin', '12345');
   await expect(warning(page, 'product.gtin', 'gtin-length')).toBeVisible();
+  await warning(page, 'product.gtin', 'gtin-length').scrollIntoViewIfNeeded();
   await shot(page, `${tag}-02-product-bad-gtin`);
   await text(page, 'product.gtin', '4006381333931');
   await expect(warning(page, 'product.gtin', 'gtin-length')).toHaveCount(0);
@@ -202,7 +203,7 @@ test('the language switch changes every word, and the review lists what is missi
     await shot(page, 'de-review-unfinished');
     await axe(page, 'de review unfinished');
     // A missing answer is a link back to its question.
-    await page.locator('#to-fix button', { hasText: 'Wer stellt das Produkt her?' }).click();
+    await page.locator('#to-fix a', { hasText: 'Wer stellt das Produkt her?' }).click();
     await expect(page.locator(`#${fieldId('product.maker')}-input`)).toBeFocused();
   });
 });

@@ -65,13 +65,20 @@ function drawSteps() {
   list.replaceChildren();
   [...state.parts.map((p) => ({ title: p.title, ids: p.questions.map((q) => q.id) })), { title: t('studio.ui.review'), ids: [] }].forEach((s, i) => {
     const b = Object.assign(document.createElement('button'), { type: 'button', textContent: `${i + 1}. ${s.title}` });
-    if (s.ids.some((id) => blocked.has(id))) b.append(Object.assign(document.createElement('span'), { className: 'flag', textContent: '!' }));
+    if (s.ids.some((id) => blocked.has(id))) {
+      const flag = Object.assign(document.createElement('span'), { className: 'flag', textContent: '!' });
+      flag.setAttribute('aria-hidden', 'true');
+      b.append(flag, Object.assign(document.createElement('span'), { className: 'visually-hidden', textContent: ` (${t('studio.ui.must-fix')})` }));
+    }
     if (i === state.step) b.setAttribute('aria-current', 'step');
     b.addEventListener('click', () => go(i));
     const li = document.createElement('li');
     li.append(b);
     list.append(li);
   });
+  // The current step in view in the row of steps (which scrolls sideways on a phone).
+  const current = list.querySelector('[aria-current]');
+  if (current) list.scrollLeft = current.offsetLeft - list.offsetLeft - (list.clientWidth - current.offsetWidth) / 2;
 }
 
 function questionTitle(id) {
@@ -82,16 +89,17 @@ function questionTitle(id) {
   return { step: 0, text: id };
 }
 
-/** A link-like button that opens the part holding question `id` and focuses it. */
+/** A link to question `id`: opens the part holding it and focuses it. */
 function goButton(id, label) {
-  const b = Object.assign(document.createElement('button'), { type: 'button', className: 'linkish', textContent: label });
-  b.addEventListener('click', () => {
+  const a = Object.assign(document.createElement('a'), { href: `#${fieldId(id)}`, textContent: label });
+  a.addEventListener('click', (event) => {
+    event.preventDefault();
     go(questionTitle(id).step);
     const target = document.getElementById(`${fieldId(id)}-input`) || document.querySelector(`#${fieldId(id)} input`);
     target?.focus();
     document.getElementById(fieldId(id))?.scrollIntoView({ block: 'center' });
   });
-  return b;
+  return a;
 }
 
 function drawReview() {
