@@ -520,10 +520,7 @@ pub fn explain(v: &Verification, m: &Messages) -> Explanation {
     e.grade_text = Some(m.say(&format!("grade.{}", label.grade.key()), &[]));
     e.grade_level = Some(label.grade.level());
     e.grade_stars = Some(stars(label.grade));
-    e.scale = Grade::ALL
-        .iter()
-        .map(|g| Step { grade: *g, text: m.say(&format!("grade.{}", g.key()), &[]), current: *g == label.grade })
-        .collect();
+    e.scale = scale(label.grade, m);
     e.scale_text = Some(m.say(&format!("scale.{}", label.grade.key()), &[]));
     e.checked_by = Some(checked_by(v, label, m));
     e.gtin = p.gtin.as_ref().map(|g| m.say("product.gtin", &[("gtin", g.trim_start_matches('0'))]));
@@ -541,6 +538,51 @@ pub fn explain(v: &Verification, m: &Messages) -> Explanation {
         e.next_grade = Some(next_grade(cat, label, m));
     }
     e
+}
+
+/// The three-step scale with `grade` marked, lowest first: what the screen and the printed
+/// mark both draw, so that they show the same steps in the same order.
+pub fn scale(grade: Grade, m: &Messages) -> Vec<Step> {
+    Grade::ALL.iter().map(|g| Step { grade: *g, text: m.say(&format!("grade.{}", g.key()), &[]), current: *g == grade }).collect()
+}
+
+/// Who checked the claims, short enough for a printed mark: "Reviewed by {issuer}". The
+/// issuer's name comes from the trust list; without it the line says to scan for it. A
+/// self-declaration never names the maker as if it vouched for itself.
+pub fn mark_checked_by(assurance: Assurance, issuer: Option<&str>, m: &Messages) -> String {
+    match issuer.filter(|i| !i.trim().is_empty()) {
+        _ if assurance == Assurance::SelfDeclared => m.say("mark.checked.self-declared", &[]),
+        Some(issuer) => m.say(&format!("mark.checked.{}", assurance.key()), &[("issuer", issuer)]),
+        None => m.say(&format!("mark.checked.{}.unnamed", assurance.key()), &[]),
+    }
+}
+
+/// The printed mark's three lines on lifecycle, privacy and openness: short forms of the
+/// screen's facts that do not depend on the day they are read.
+pub fn mark_facts(label: &Label, m: &Messages) -> Vec<Fact> {
+    let until = m.month(label.facts.lifecycle.updates_until);
+    let pr = &label.facts.privacy;
+    let place = match pr.processing {
+        Processing::OnDevice => "on-device",
+        Processing::DeviceAndCloud => "device-and-cloud",
+        Processing::Cloud => "cloud",
+    };
+    let sharing = match (pr.sharing.shared, pr.sharing.sold) {
+        (_, true) => "sold",
+        (true, false) => "shared",
+        (false, false) => "kept",
+    };
+    let privacy = m.say(
+        "mark.privacy",
+        &[("where", &m.say(&format!("mark.privacy.{place}"), &[])), ("sharing", &m.say(&format!("mark.privacy.{sharing}"), &[]))],
+    );
+    let open: Vec<String> = label.facts.openness.set().iter().map(|n| m.say(&format!("openness.short.{n}"), &[])).collect();
+    let openness =
+        if open.is_empty() { m.say("openness.short.none", &[]) } else { m.say("openness.short.list", &[("list", &open.join(", "))]) };
+    [("lifecycle", m.say("mark.lifecycle", &[("until", &until)])), ("privacy", privacy), ("openness", openness)]
+        .into_iter()
+        .map(|(key, text)| Fact { key, title: m.say(&format!("section.{key}"), &[]), text })
+        .collect()
 }
 
 fn checked_by(v: &Verification, label: &Label, m: &Messages) -> String {
@@ -688,7 +730,6 @@ fn lifecycle(label: &Label, today: Date, m: &Messages) -> Section {
     } else if left == 0 {
         m.say("lifecycle.updates-end-this-month", &[("until", &until)])
     } else {
-        Some(crate::trust::ListKind::Root) => m.say("offer.kind.root", &[]),
         m.say("lifecycle.updates-ended", &[("until", &until)])
     };
     let delivery = match l.update_delivery {

@@ -81,6 +81,8 @@ pub struct BatchArgs {
     cut_marks: bool,
     #[command(flatten)]
     registry: RegistryArgs,
+    #[command(flatten)]
+    design: crate::mark::DesignArgs,
     #[arg(long)]
     json: bool,
 }
@@ -114,6 +116,13 @@ pub struct BatchState {
     pub bleed_mm: f64,
     #[serde(default)]
     pub cut_marks: bool,
+    /// The language of the labels' words.
+    #[serde(default = "english")]
+    pub lang: String,
+}
+
+fn english() -> String {
+    "en".to_owned()
 }
 
 impl BatchState {
@@ -127,6 +136,7 @@ impl BatchState {
             ("format", self.format == other.format),
             ("bleed_mm", self.bleed_mm == other.bleed_mm),
             ("cut_marks", self.cut_marks == other.cut_marks),
+            ("lang", self.lang == other.lang),
         ]
         .into_iter()
         .find(|(_, same)| !same)
@@ -144,6 +154,7 @@ fn fresh_state(a: &BatchArgs, spec_text: &str, key: &SigningKey) -> BatchState {
         format: a.format.clone(),
         bleed_mm: a.bleed_mm,
         cut_marks: a.cut_marks,
+        lang: iotmark_core::explain::shipped(&a.design.lang).unwrap_or("en").to_owned(),
     }
 }
 
@@ -252,6 +263,7 @@ pub fn run(a: &BatchArgs) -> Result<i32> {
         .ok_or_else(|| Failure::input(format!("{:?} is not a format (sticker, panel)", a.format)))?;
     check_dpi(a.dpi)?;
     let finish = Finish::new(a.bleed_mm, a.cut_marks)?;
+    let design = a.design.design(None, a.sheet.is_none() && format.panel)?;
     let layout = match &a.sheet {
         None if a.grid.is_some() => return Err(Failure::input("--grid is for sticker sheets: give --sheet with it")),
         None => None,
@@ -310,7 +322,7 @@ pub fn run(a: &BatchArgs) -> Result<i32> {
                             &issued.text,
                             &dir,
                             &stem,
-                            &Making { formats: &[format], dpi: a.dpi, finish: &finish, check },
+                            &Making { formats: &[format], dpi: a.dpi, finish: &finish, check, design: &design },
                         )?;
                         Ok(((*serial).clone(), label.id, format!("labels/{stem}-{}.pdf", format.name), outputs))
                     })
@@ -338,7 +350,7 @@ pub fn run(a: &BatchArgs) -> Result<i32> {
                     .map(|(j, chunk)| {
                         let name = format!("sheets/sheet-{:05}.pdf", first_sheet + r * round + j);
                         let units = chunk.iter().map(|s| label_of(s).map(|l| ((*s).clone(), l))).collect::<Result<Vec<_>>>()?;
-                        let pdf = sheets::sheet_pdf(&units, &key, spec.link(), &layout, &finish)?;
+                        let pdf = sheets::sheet_pdf(&units, &key, spec.link(), &layout, &finish, &design)?;
                         Ok((name, units, pdf))
                     })
                     .collect::<Result<Vec<(String, Vec<(String, Label)>, Vec<u8>)>>>()?;

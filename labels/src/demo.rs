@@ -6,6 +6,7 @@
 
 use crate::artwork::FORMATS;
 use crate::failure::Result;
+use crate::mark::Design;
 use crate::print::{write_artwork, Finish};
 use crate::sign::sign_label;
 use crate::today;
@@ -41,7 +42,11 @@ fn demo_id(name: &str) -> LabelId {
     LabelId(u64::from_be_bytes(h[..8].try_into().unwrap_or([0; 8])))
 }
 
-pub fn run(out: &Path, link: &str) -> Result<i32> {
+/// Makes the demo with its labels' words in `lang`.
+pub fn run(out: &Path, link: &str, lang: &str) -> Result<i32> {
+    let design = |issuer: &str| Design::new(lang, Some(issuer.to_owned()), Default::default());
+    let lab_design = design("Demo Test Lab")?;
+    let registry_design = design("Demo Self-Declaration Registry")?;
     let today = today();
     let (root, lab, registry, status) = (demo_key("root"), demo_key("lab"), demo_key("registry"), demo_key("status"));
     files::create_dir(out)?;
@@ -97,7 +102,8 @@ pub fn run(out: &Path, link: &str) -> Result<i32> {
     for (name, toml) in EXAMPLES {
         let spec = spec::parse(toml, Path::new(name))?;
         let label = spec.label(demo_id(name), today, None)?;
-        let w = sign_label(&label, signer(spec.assurance), link, &labels_dir, name, FORMATS, 600.0)?;
+        let d = if spec.assurance == Assurance::SelfDeclared { &registry_design } else { &lab_design };
+        let w = sign_label(&label, signer(spec.assurance), link, &labels_dir, name, FORMATS, 600.0, d)?;
         manifest.push(json!({"name": name, "expected": "valid", "product": label.product.name, "grade": label.grade,
             "bytes": w.issued.envelope.len(), "qr_version": iotmark_core::qr::version(&w.issued.text).unwrap_or(0), "text": w.issued.text}));
     }
@@ -105,10 +111,10 @@ pub fn run(out: &Path, link: &str) -> Result<i32> {
     let speaker = spec::parse(EXAMPLES[0].1, Path::new(EXAMPLES[0].0))?;
     let expired_issue = Date(today.0 - 800);
     let expired = speaker.label(demo_id("expired"), expired_issue, None)?;
-    let w = sign_label(&expired, &lab, link, &labels_dir, "expired", FORMATS, 600.0)?;
+    let w = sign_label(&expired, &lab, link, &labels_dir, "expired", FORMATS, 600.0, &lab_design)?;
     manifest.push(json!({"name": "expired", "expected": "expired", "product": expired.product.name, "text": w.issued.text}));
     let struck = speaker.label(revoked_id, today, None)?;
-    let w = sign_label(&struck, &lab, link, &labels_dir, "struck-off", FORMATS, 600.0)?;
+    let w = sign_label(&struck, &lab, link, &labels_dir, "struck-off", FORMATS, 600.0, &lab_design)?;
     manifest.push(json!({"name": "struck-off", "expected": "revoked", "product": struck.product.name, "text": w.issued.text}));
     // Tampered: a genuine label whose claims were changed after signing (its grade raised).
     let genuine = speaker.label(demo_id("tampered"), today, None)?;
@@ -122,11 +128,11 @@ pub fn run(out: &Path, link: &str) -> Result<i32> {
     let mut tampered = envelope.clone();
     tampered[at..at + claims.len()].copy_from_slice(&claims);
     let text = wire::to_text(&tampered, link);
-    write_artwork(&forged, &text, &labels_dir, "tampered", FORMATS, 600.0, &Finish::default())?;
+    write_artwork(&forged, &text, &labels_dir, "tampered", FORMATS, 600.0, &Finish::default(), &lab_design)?;
     manifest.push(json!({"name": "tampered", "expected": "bad-signature", "product": forged.product.name, "text": text}));
     // A QR code that is not a label.
     let other = "HTTPS://EXAMPLE.COM/WIFI-SETUP";
-    write_artwork(&genuine, other, &labels_dir, "not-a-label", &[], 600.0, &Finish::default())?;
+    write_artwork(&genuine, other, &labels_dir, "not-a-label", &[], 600.0, &Finish::default(), &lab_design)?;
     manifest.push(json!({"name": "not-a-label", "expected": "not-a-label", "text": other}));
 
     let config = json!({"root": keys::hex(root.verifying_key().as_bytes()), "kid": keys::hex(&cose::key_id(&root.verifying_key())),

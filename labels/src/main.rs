@@ -64,6 +64,9 @@ enum Command {
         /// Scanner address for the labels' URL form.
         #[arg(long, default_value = "HTTP://LOCALHOST:8080/")]
         link: String,
+        /// The language of the labels' words: en, fr, de, es, pt or sw.
+        #[arg(long, default_value = "en")]
+        lang: String,
     },
 }
 
@@ -78,7 +81,7 @@ fn run(cli: Cli) -> failure::Result<i32> {
         Command::Scan { images, json } => scan::scan(&images, json),
         Command::Trust(c) => lists::trust(c),
         Command::Revoke(c) => lists::revoke(c),
-        Command::Demo { out, link } => demo::run(&out, &link),
+        Command::Demo { out, link, lang } => demo::run(&out, &link, &lang),
     }
 }
 

@@ -15,6 +15,7 @@
 use crate::artwork::{self, Format};
 use crate::failure::{Failure, Result};
 use crate::files;
+use crate::mark::Design;
 use iotmark_core::label::Label;
 use iotmark_core::qr;
 use pdf_writer::{Content, Finish as _, Name, Pdf, Rect, Ref};
@@ -244,8 +245,8 @@ fn png_bytes(width: u32, height: u32, colour: png::ColorType, data: &[u8], dpi: 
 }
 
 /// The words a label's artwork shows, for the outlined SVG's `<title>` and `<desc>`.
-fn words(label: &Label) -> (String, String) {
-    (format!("iotmark label {}", label.id), artwork::words(label).join(" · "))
+fn words(label: &Label, text: &str, design: &Design) -> (String, String) {
+    (format!("iotmark label {}", label.id), artwork::words(label, text, design).join(" · "))
 }
 
 /// How the decode-back of each artwork is done.
@@ -258,19 +259,21 @@ pub enum Check {
     Grid,
 }
 
-/// What to make of a label: which formats, the PNG resolution, the finish, the check.
+/// What to make of a label: which formats, the PNG resolution, the finish, the check,
+/// and the design (language, issuer's name, brand).
 #[derive(Clone, Copy, Debug)]
 pub struct Making<'a> {
     pub formats: &'a [Format],
     pub dpi: f64,
     pub finish: &'a Finish,
     pub check: Check,
+    pub design: &'a Design,
 }
 
 /// The files of one label: its text, the bare QR (SVG, PNG) and each format's artwork
 /// (SVG, PDF, PNG), each decoded back first; nothing is written.
 pub fn label_files(label: &Label, text: &str, out: &Path, stem: &str, making: &Making) -> Result<Vec<(PathBuf, Vec<u8>)>> {
-    let Making { formats, dpi, finish, check } = *making;
+    let Making { formats, dpi, finish, check, design } = *making;
     let code = qr::encode(text).map_err(|e| Failure::refused(e.to_string()))?;
     let mut outputs: Vec<(PathBuf, Vec<u8>)> = vec![
         (out.join(format!("{stem}.txt")), format!("{text}\n").into_bytes()),
@@ -279,15 +282,17 @@ pub fn label_files(label: &Label, text: &str, out: &Path, stem: &str, making: &M
     let (side, px) = qr::to_luma(&code, 8);
     artwork::check_luma(side, side, &px, text, "the QR image")?;
     outputs.push((out.join(format!("{stem}.qr.png")), png_gray(side as u32, side as u32, &px)?));
-    let (title, desc) = words(label);
+    let (title, desc) = words(label, text, design);
     for format in formats {
-        let svg = framed(&artwork::svg(label, &code, format)?, format, finish);
+        let (svg, layout) = artwork::svg(label, text, &code, format, design)?;
+        let svg = framed(&svg, format, finish);
         let tree = artwork::tree(&svg)?;
+        artwork::check_tree(&tree, &layout, finish.margin_mm())?;
         let pixmap = artwork::raster(&tree, dpi)?;
         let what = format!("the {} artwork at {dpi} dpi", format.name);
         match check {
             Check::Scan => artwork::check_decodes(&pixmap, text, &what)?,
-            Check::Grid => check_grid(&pixmap, dpi, format, finish, &code, text, &what)?,
+            Check::Grid => check_grid(&pixmap, dpi, &layout, finish, &code, text, &what)?,
         }
         let page = page_mm(format, finish);
         let m = finish.margin_mm();
@@ -306,7 +311,7 @@ pub fn label_files(label: &Label, text: &str, out: &Path, stem: &str, making: &M
 fn check_grid(
     pixmap: &resvg::tiny_skia::Pixmap,
     dpi: f64,
-    f: &Format,
+    layout: &artwork::Layout,
     finish: &Finish,
     code: &qr::QrCode,
     text: &str,
@@ -316,10 +321,10 @@ fn check_grid(
     let frame = iotmark_core::scan::Frame::new(pixmap.width() as usize, pixmap.height() as usize, &luma)
         .map_err(|e| Failure::refused(format!("{what}: {e}")))?;
     let size = code.size() as usize;
-    let module_mm = f.qr_mm / (size + 2 * qr::QUIET_ZONE as usize) as f64;
+    let module_mm = layout.module_mm;
     let m = finish.margin_mm();
-    let (qx, qy) =
-        (m + (f.width_mm - f.qr_mm) / 2.0 + f64::from(qr::QUIET_ZONE) * module_mm, m + f.band_mm + f64::from(qr::QUIET_ZONE) * module_mm);
+    let at = layout.symbol_at(code);
+    let (qx, qy) = (m + at.0, m + at.1);
     let px_per_mm = dpi / 25.4;
     let read = iotmark_core::scan::decode_grid(&frame, qx * px_per_mm, qy * px_per_mm, module_mm * px_per_mm, size);
     if read.as_deref() == Some(text) {
@@ -337,6 +342,7 @@ pub fn check_dpi(dpi: f64) -> Result<()> {
 }
 
 /// Writes a label's files (see [`label_files`]), each atomically.
+#[allow(clippy::too_many_arguments)]
 pub fn write_artwork(
     label: &Label,
     text: &str,
@@ -345,8 +351,9 @@ pub fn write_artwork(
     formats: &[Format],
     dpi: f64,
     finish: &Finish,
+    design: &Design,
 ) -> Result<Vec<PathBuf>> {
-    let outputs = label_files(label, text, out, stem, &Making { formats, dpi, finish, check: Check::Scan })?;
+    let outputs = label_files(label, text, out, stem, &Making { formats, dpi, finish, check: Check::Scan, design })?;
     files::create_dir(out)?;
     let mut written = Vec::new();
     for (path, bytes) in outputs {

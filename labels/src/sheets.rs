@@ -8,7 +8,7 @@
 //!   top margin 0.5 in, left margin 0.15625 in, pitch 4.1875 in across and 2 in down.
 //!
 //! The smaller address-label stocks (Avery L7160, 63.5 x 38.1; Avery 5160, 66.7 x 25.4)
-//! are too short for the 30 x 40 mm sticker, whose version 10 symbol needs 26 mm at the
+//! are too short for the 30 x 44 mm sticker, whose version 10 symbol needs 26 mm at the
 //! 0.4 mm minimum module: they are refused with that reason.
 
 use crate::artwork::{self, Format};
@@ -132,7 +132,7 @@ pub fn layout(sheet: &str, f: &Format, wanted: Option<(usize, usize)>, finish: &
     }
     if let Some((n, size)) = TOO_SMALL.iter().find(|(n, _)| *n == name || n.trim_start_matches("avery-") == bare) {
         return Err(Failure::input(format!(
-            "{n} labels are {size}: too small for the 30 x 40 mm sticker (its QR code needs 26 mm at 0.4 mm modules); use {NAMES}"
+            "{n} labels are {size}: too small for the 30 x 44 mm sticker (its QR code needs 26 mm at 0.4 mm modules, and the scale and four lines of type 18 mm more); use {NAMES}"
         )));
     }
     let page = match name.as_str() {
@@ -244,7 +244,14 @@ fn without_symbol(svg: &str) -> String {
 /// (DeviceGray 0: one ink), and every sticker's QR decoded back from a rasterisation of
 /// the same page. Drawing the symbols ourselves, a few bytes a run, instead of having
 /// svg2pdf write and compress 36 paths, halves the time a sheet takes.
-pub fn sheet_pdf(units: &[(String, Label)], key: &SigningKey, link: Option<&str>, l: &Layout, finish: &Finish) -> Result<Vec<u8>> {
+pub fn sheet_pdf(
+    units: &[(String, Label)],
+    key: &SigningKey,
+    link: Option<&str>,
+    l: &Layout,
+    finish: &Finish,
+    design: &crate::mark::Design,
+) -> Result<Vec<u8>> {
     let f = artwork::STICKER;
     let (w, h) = l.page;
     let mut svg = format!(
@@ -266,11 +273,12 @@ pub fn sheet_pdf(units: &[(String, Label)], key: &SigningKey, link: Option<&str>
             ));
         }
         // Nested in a sheet whose user unit is already 1 mm: sizes in user units, not "mm".
-        svg.push_str(&print::nest(&without_symbol(&artwork::svg(label, &code, &f)?), &f, x, y));
+        let (art, laid) = artwork::svg(label, &issued.text, &code, &f, design)?;
+        svg.push_str(&print::nest(&without_symbol(&art), &f, x, y));
         let size = code.size() as usize;
-        let module_mm = f.qr_mm / (size + 2 * qr::QUIET_ZONE as usize) as f64;
-        let quiet = f64::from(qr::QUIET_ZONE) * module_mm;
-        let at = (x + (f.width_mm - f.qr_mm) / 2.0 + quiet, y + f.band_mm + quiet);
+        let module_mm = laid.module_mm;
+        let inside = laid.symbol_at(&code);
+        let at = (x + inside.0, y + inside.1);
         symbols.push(Symbol { text: issued.text, size, at, module_mm, runs: runs(&code) });
     }
     if finish.cut_marks && !l.die_cut {

@@ -2,6 +2,7 @@
 
 use crate::artwork::{Format, FORMATS};
 use crate::failure::{Failure, Result};
+use crate::mark::{Design, DesignArgs};
 use crate::print::{write_artwork, Finish};
 use crate::registry::{Registry, RegistryArgs};
 use crate::today;
@@ -63,13 +64,16 @@ pub struct SignArgs {
     root: Option<PathBuf>,
     #[command(flatten)]
     registry: RegistryArgs,
+    #[command(flatten)]
+    design: DesignArgs,
     #[arg(long)]
     json: bool,
 }
 
 /// Whether verifiers holding `trust` will accept `label` signed with `key`: the issuer
 /// checks of the verification (`docs/wire-format.md`, section 6, steps 3, 6 and 7).
-fn check_issuer(trust: &TrustList, key: &SigningKey, label: &Label) -> Result<()> {
+/// Returns the issuer's name, for the mark's "Reviewed by …".
+fn check_issuer(trust: &TrustList, key: &SigningKey, label: &Label) -> Result<String> {
     let kid = cose::key_id(&key.verifying_key());
     let issuer = trust.issuer(&kid).ok_or_else(|| {
         Failure::refused(format!(
@@ -86,7 +90,7 @@ fn check_issuer(trust: &TrustList, key: &SigningKey, label: &Label) -> Result<()
     if !issuer.assurances.contains(&label.assurance) {
         return Err(Failure::refused(format!("{} may not sign {} labels", issuer.name, label.assurance.key())));
     }
-    Ok(())
+    Ok(issuer.name.clone())
 }
 
 pub fn random_id() -> Result<LabelId> {
@@ -114,6 +118,7 @@ pub struct Written {
 }
 
 /// Signs one label and writes its text, QR and artwork, each decoded back first.
+#[allow(clippy::too_many_arguments)]
 pub fn sign_label(
     label: &Label,
     key: &SigningKey,
@@ -122,9 +127,10 @@ pub fn sign_label(
     stem: &str,
     formats: &[Format],
     dpi: f64,
+    design: &Design,
 ) -> Result<Written> {
     let issued = issue(label, key, link).map_err(|e| Failure::refused(e.to_string()))?;
-    let files = write_artwork(label, &issued.text, out, stem, formats, dpi, &Finish::default())?;
+    let files = write_artwork(label, &issued.text, out, stem, formats, dpi, &Finish::default(), design)?;
     Ok(Written { issued, files })
 }
 
@@ -144,9 +150,11 @@ pub fn sign(a: &SignArgs) -> Result<i32> {
     let formats: Vec<Format> = formats(&a.format)?.iter().map(|f| a.width_mm.map_or(*f, |w| f.scaled_to(w))).collect();
     crate::print::check_dpi(a.dpi)?;
     let finish = Finish::new(a.bleed_mm, a.cut_marks)?;
+    let mut issuer = None;
     if let (Some(trust), Some(root)) = (&a.trust, &a.root) {
-        check_issuer(&crate::lists::open_trust(trust, &keys::read_public(root)?)?, &key, &label)?;
+        issuer = Some(check_issuer(&crate::lists::open_trust(trust, &keys::read_public(root)?)?, &key, &label)?);
     }
+    let design = a.design.design(issuer, formats.iter().any(|f| f.panel))?;
     let registry = Registry::from_args(&a.registry)?;
     // Registered before any file is written: a label the registry does not know is never
     // printed, and a failed registration leaves nothing behind.
@@ -154,7 +162,7 @@ pub fn sign(a: &SignArgs) -> Result<i32> {
     if let Some(r) = &registry {
         r.register(std::slice::from_ref(&issued.text))?;
     }
-    let files = write_artwork(&label, &issued.text, &a.out, &stem, &formats, a.dpi, &finish)?;
+    let files = write_artwork(&label, &issued.text, &a.out, &stem, &formats, a.dpi, &finish, &design)?;
     let w = Written { issued, files };
     if a.json {
         println!(

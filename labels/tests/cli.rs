@@ -186,12 +186,15 @@ fn sign_writes_artwork_that_an_independent_decoder_reads() {
         .success());
     assert_eq!(zbar(&k.p("pdf.png")), vec![text.to_owned()]);
     // The PDF pages have the physical sizes of the artwork (pdfinfo reports points).
-    for (file, w, h) in [("t-sticker.pdf", 30.0, 40.0), ("t-panel.pdf", 60.0, 80.0)] {
+    for (file, w, h) in [("t-sticker.pdf", 30.0, 44.0), ("t-panel.pdf", 60.0, 80.0)] {
         assert_eq!(pdf_size_mm(&out.join(file)), (w, h), "{file}");
     }
     let svg = std::fs::read_to_string(out.join("t-sticker.svg")).unwrap();
     assert!(
-        svg.contains("GOLD") && svg.contains("Security updates until 01/2034") && svg.contains("OpenTherm One") && svg.contains("Audited")
+        svg.contains("Gold")
+            && svg.contains("Security updates until January 2034")
+            && svg.contains("OpenTherm One")
+            && svg.contains("Audited: scan to see by whom")
     );
     let v = k.verify(&["--image", s(&out.join("t-sticker.png"))]);
     assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stderr));
@@ -210,7 +213,7 @@ fn print_rules_refuse_modules_under_0_4_mm() {
     assert!(err.contains("below the 0.4 mm minimum"), "{err}");
     assert!(!k.p("o").exists(), "nothing is written when a rule refuses");
     k.sign("smart-speaker", &k.p("o"), &["--format", "sticker", "--width-mm", "45", "--dpi", "200", "--name", "w"]);
-    assert_eq!(pdf_size_mm(&k.p("o/w-sticker.pdf")), (45.0, 60.0));
+    assert_eq!(pdf_size_mm(&k.p("o/w-sticker.pdf")), (45.0, 66.0));
 }
 
 #[test]

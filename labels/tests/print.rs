@@ -5,6 +5,16 @@
 //! arguments, all checked before anything is written.
 
 use iotmark_labels::{artwork, print};
+
+/// Where the layout puts the symbol (x, y, side in mm, module in mm) for an example's label
+/// whose QR code reads `text`, in `format`, with a serial or none, in English.
+fn symbol_box(name: &str, text: &str, format: &artwork::Format, serial: Option<&str>) -> (f64, f64, f64, f64) {
+    let spec = iotmark_labels::spec::parse(&std::fs::read_to_string(example(name)).unwrap(), Path::new(name)).unwrap();
+    let label = spec.label(iotmark_core::label::LabelId(1), iotmark_labels::today(), serial).unwrap();
+    let code = iotmark_core::qr::encode(text).unwrap();
+    let layout = artwork::layout(&label, text, &code, format, &iotmark_labels::mark::Design::default()).unwrap();
+    (layout.qr.0, layout.qr.1, layout.qr.2, layout.module_mm)
+}
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -171,8 +181,13 @@ fn every_format_has_its_physical_size_and_reads_back() {
     .unwrap();
     let text = signed["text"].as_str().unwrap();
     let modules = 17 + 4 * signed["qr_version"].as_u64().unwrap() as u32;
-    // (format, width, height, module mm, symbol area: x, y, w, h in mm)
-    let formats = [("sticker", 30.0, 40.0, 0.4, (2.5, 6.5, 25.0, 25.0)), ("panel", 60.0, 80.0, 44.0 / 65.0, (8.5, 12.5, 43.0, 43.0))];
+    // (format, width, height, module mm, symbol area: x, y, w, h in mm), from the layout.
+    let formats = [("sticker", 30.0, 44.0, artwork::STICKER), ("panel", 60.0, 80.0, artwork::PANEL)].map(|(name, w, h, f)| {
+        let (x, y, side, module) = symbol_box("smart-speaker", text, &f, None);
+        (name, w, h, module, (x + 0.5, y + 0.5, side - 1.0, side - 1.0))
+    });
+    assert_eq!(formats[0].3, 0.4, "the sticker's modules are the 0.4 mm minimum");
+    assert!(formats[1].3 > 0.5, "the panel's modules are larger: {}", formats[1].3);
     for (name, w, h, module, area) in formats {
         // PDF: the page and trim boxes, and the module as rendered by poppler.
         let pdf = out.join(format!("t-{name}.pdf"));
@@ -206,7 +221,7 @@ fn every_format_has_its_physical_size_and_reads_back() {
     assert_eq!(String::from_utf8_lossy(&fonts.stdout).lines().count(), 2, "pdffonts lists no font");
     // The words stay searchable in the SVG's title and description.
     let svg = std::fs::read_to_string(out.join("t-sticker.svg")).unwrap();
-    assert!(svg.contains("<desc>") && svg.contains("Security updates until 06/2031") && svg.contains("Hearth Speaker Mini"));
+    assert!(svg.contains("<desc>") && svg.contains("Security updates until June 2031") && svg.contains("Hearth Speaker Mini"));
     read_back(&[&out.join("t.qr.png")], text);
 }
 
@@ -232,16 +247,16 @@ fn bleed_and_cut_marks_grow_the_page_around_the_trim() {
     ]))
     .unwrap();
     let text = signed["text"].as_str().unwrap();
-    // 3 mm bleed, then marks 2 mm beyond it, 4 mm long: 9 mm around the 30 x 40 trim.
+    // 3 mm bleed, then marks 2 mm beyond it, 4 mm long: 9 mm around the 30 x 44 trim.
     let m = 3.0 + print::MARK_GAP_MM + print::MARK_LEN_MM;
     let boxes = pdf_boxes(&out.join("b-sticker.pdf"));
     let [x0, y0, x1, y1] = boxes["MediaBox"];
-    assert!(near(x1 - x0, 30.0 + 2.0 * m, 0.05) && near(y1 - y0, 40.0 + 2.0 * m, 0.05));
+    assert!(near(x1 - x0, 30.0 + 2.0 * m, 0.05) && near(y1 - y0, 44.0 + 2.0 * m, 0.05));
     let [x0, y0, x1, y1] = boxes["TrimBox"];
-    assert!(near(x0, m, 0.05) && near(y0, m, 0.05) && near(x1 - x0, 30.0, 0.05) && near(y1 - y0, 40.0, 0.05), "{:?}", boxes["TrimBox"]);
+    assert!(near(x0, m, 0.05) && near(y0, m, 0.05) && near(x1 - x0, 30.0, 0.05) && near(y1 - y0, 44.0, 0.05), "{:?}", boxes["TrimBox"]);
     let [x0, _, x1, _] = boxes["BleedBox"];
     assert!(near(x0, m - 3.0, 0.05) && near(x1 - x0, 36.0, 0.05));
-    assert_eq!(svg_size_mm(&out.join("b-sticker.svg")), (30.0 + 2.0 * m, 40.0 + 2.0 * m));
+    assert_eq!(svg_size_mm(&out.join("b-sticker.svg")), (30.0 + 2.0 * m, 44.0 + 2.0 * m));
     // The marks are there: dark pixels in the page's corner strip, outside the bleed.
     let rendered = pdftoppm(&out.join("b-sticker.pdf"), 600, &d.p("b-pdf.png"));
     let img = image::open(&rendered).unwrap().to_luma8();
@@ -296,9 +311,12 @@ fn sheets_for_label_stocks_and_plain_paper_read_back() {
     let png = d.p("avery-l7161.png");
     let img = image::open(&png).unwrap().to_luma8();
     let px = |mm: f64| (mm * 300.0 / 25.4).round() as u32;
-    // The QR symbol starts 2 mm (margin) + 1.6 mm (quiet zone) inside the sticker.
-    let first_dark_x = (0..px(40.0)).find(|&x| (px(20.0)..px(45.0)).any(|y| img.get_pixel(x, y).0[0] < 128)).unwrap();
-    let symbol_left = 7.2 + (63.5 - 30.0) / 2.0 + 2.0 + 1.6;
+    // The QR symbol starts where the layout puts it (a per-unit sticker's symbol moves left
+    // to make room for the serial beside it), plus its 1.6 mm quiet zone.
+    let (qx, ..) = symbol_box("open-thermostat", "HTTPS://IOTMARK.ORG#X", &artwork::STICKER, Some("SN-000001"));
+    // Rows through the symbol only (the sticker's top is at 8.7 + (46.6 - 44) / 2 = 10 mm).
+    let first_dark_x = (0..px(40.0)).find(|&x| (px(20.0)..px(38.0)).any(|y| img.get_pixel(x, y).0[0] < 128)).unwrap();
+    let symbol_left = 7.2 + (63.5 - 30.0) / 2.0 + qx + 1.6;
     let measured = f64::from(first_dark_x) * 25.4 / 300.0;
     assert!(near(measured, symbol_left, 0.15), "the first symbol starts at {measured:.2} mm, not {symbol_left:.2}");
 }
