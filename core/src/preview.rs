@@ -162,7 +162,7 @@ pub fn sticker(s: &Sketch, code: Option<&QrCode>) -> String {
                 "<rect x=\"{x:.2}\" y=\"{y:.2}\" width=\"{side:.2}\" height=\"{side:.2}\" fill=\"#eee\" stroke=\"#666\" stroke-width=\"0.2\" stroke-dasharray=\"0.8 0.6\"/>\
                  <text x=\"{cx:.2}\" y=\"{cy:.2}\" font-size=\"2.4\" text-anchor=\"middle\" fill=\"#444\">QR code</text>",
                 cx = Mm(W / 2.0),
-                cy = Mm(BAND + QR / 2.0 + 0.8),
+                cy = Mm(BAND + QR * 0.22),
                 x = Mm(x),
                 y = Mm(y),
                 side = Mm(side),

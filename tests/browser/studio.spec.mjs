@@ -151,6 +151,15 @@ async function founderPath(page, lang, words, dir) {
   expect(download.suggestedFilename()).toBe('iotmark-spec-TP-1.toml');
   const file = join(dir, `${lang}.toml`);
   await download.saveAs(file);
+  // The evidence checklist is the printed page: one line per principle claimed.
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.locator('#checklist')).toBeVisible();
+  await expect(page.locator('#form')).toBeHidden();
+  await expect(page.locator('#checklist-items li')).toHaveCount(25);
+  await expect(page.locator('#checklist-product')).toHaveText('Tiny Things Ltd · Tiny Plug · TP-1');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await shot(page, `${tag}-11-checklist-printed`);
+  await page.emulateMedia({ media: 'screen' });
   return file;
 }
 
@@ -223,6 +232,8 @@ test('offline after one visit: the studio opens and keeps working', async () => 
     await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
     await text(page, 'product.model', 'X'.repeat(30));
     await expect(warning(page, 'product.model', 'too-long')).toBeVisible();
+    await warning(page, 'product.model', 'too-long').scrollIntoViewIfNeeded();
+    await shot(page, 'en-14-offline-too-long');
   });
 });
 
@@ -238,6 +249,8 @@ test('without a registry, the page says the export is the application', async ()
     await expect(page.locator('#apply-none')).toBeVisible();
     await expect(page.locator('#apply-none')).toContainText('the downloaded spec is your application');
     await expect(page.locator('#apply-on')).toBeHidden();
+    await page.locator('#apply-none').scrollIntoViewIfNeeded();
+    await shot(page, 'en-13-no-registry');
   });
 });
 
@@ -269,7 +282,7 @@ test('apply: the spec goes to the registry queue and the page shows its referenc
     await expect(status).toHaveAttribute('data-kind', 'sent', { timeout: 15_000 });
     const reference = (await status.textContent()).match(/APP-[0-9A-Z-]+/)?.[0];
     expect(reference, await status.textContent()).toBeTruthy();
-    await shot(page, 'en-11-applied');
+    await shot(page, 'en-12-applied');
     const r = await page.request.get(`${REGISTRY}/api/applications/${reference}`);
     expect(r.status()).toBe(200);
     expect(await r.json()).toMatchObject({ status: 'received' });

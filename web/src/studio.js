@@ -137,7 +137,9 @@ function drawReview() {
   fix.append(ul.children.length ? ul : Object.assign(document.createElement('p'), { textContent: t('studio.ui.no-warnings') }));
   const ready = Boolean(a.toml);
   $('not-ready').hidden = ready;
-  $('not-ready').textContent = ready ? '' : t('studio.ui.not-ready', { list: missing.map((id) => questionTitle(id).text).join('; ') });
+  // The parts that still need answers, by name (each question is listed above).
+  const parts = [...new Set(missing.map((id) => state.parts[questionTitle(id).step]?.title).filter(Boolean))];
+  $('not-ready').textContent = ready ? '' : t('studio.ui.not-ready', { list: parts.join(', ') });
   $('export').disabled = !ready;
   $('apply').disabled = !ready;
   $('apply-none').hidden = Boolean(state.registry);
