@@ -8,7 +8,7 @@ use crate::limiter::Limiter;
 use crate::lists::{Lists, Served};
 use crate::store::{Store, StoreError};
 use crate::{applications, console, labels, pages, reports};
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -97,6 +97,16 @@ async fn revocation_list(State(app): State<Shared>, headers: HeaderMap) -> Respo
     serve_list(app.lists.revocation(), &headers)
 }
 
+/// `/lists/rotations/<n>.cose`: the root rotations in order; a verifier asks for the one
+/// after those it has followed, until there is none.
+async fn rotation(State(app): State<Shared>, Path(file): Path<String>, headers: HeaderMap) -> Response {
+    let n = file.strip_suffix(".cose").and_then(|n| n.parse::<usize>().ok());
+    match n.and_then(|n| app.lists.rotation(n)) {
+        Some(statement) => serve_list(statement, &headers),
+        None => ApiError::new(StatusCode::NOT_FOUND, "no-rotation", "the root has not been rotated this many times").into_response(),
+    }
+}
+
 /// Public responses may be read by any origin, without credentials.
 async fn cors(method: Method, mut r: Response) -> Response {
     let h = r.headers_mut();
@@ -123,6 +133,7 @@ pub fn router(app: Shared) -> Router {
     let public = Router::new()
         .route("/lists/trust.cose", get(trust_list).options(preflight))
         .route("/lists/revocation.cose", get(revocation_list).options(preflight))
+        .route("/lists/rotations/{file}", get(rotation).options(preflight))
         .route("/labels/{id}", get(pages::label_page))
         .route("/api/labels/{id}", get(labels::public_record).options(preflight))
         .route("/api/reports", post(reports::create).options(preflight))

@@ -14,7 +14,7 @@ use crate::store::{Store, StoreError};
 use axum::body::Bytes;
 use iotmark_core::date::Date;
 use iotmark_core::label::LabelId;
-use iotmark_core::trust::{Fingerprint, Reason, RevocationList, Revoked, Suspension, TrustList};
+use iotmark_core::trust::{Fingerprint, Reason, RevocationList, Revoked, RootRotation, Suspension, TrustList};
 use iotmark_core::wire::cose;
 use iotmark_core::{SigningKey, VerifyingKey};
 use sqlx::{AnyConnection, Row};
@@ -44,8 +44,11 @@ impl Served {
 }
 
 pub struct Lists {
+    /// The current root: the pinned one, or where its rotations led.
     pub root: VerifyingKey,
     pub trust: TrustList,
+    /// The root rotations verifiers follow, oldest first (`/lists/rotations/1.cose`, …).
+    rotations: Vec<Arc<Served>>,
     trust_served: Arc<Served>,
     status_key: SigningKey,
     revocation: RwLock<Arc<Served>>,
@@ -57,9 +60,22 @@ fn db_err(what: &str) -> StoreError {
 }
 
 impl Lists {
-    /// Checks that the trust list is signed by `root` and names `status_key`'s public half.
-    pub fn new(root: VerifyingKey, trust_bytes: Vec<u8>, status_key: SigningKey, publish_dir: Option<PathBuf>) -> Result<Lists, String> {
-        let trust = TrustList::open(&trust_bytes, &root).map_err(|e| format!("the trust list cannot be used: {e}"))?;
+    /// Follows `rotations` (oldest first) from `root`, then checks that the trust list is
+    /// signed by the root they lead to and names `status_key`'s public half.
+    pub fn new(
+        root: VerifyingKey,
+        rotations: Vec<Vec<u8>>,
+        trust_bytes: Vec<u8>,
+        status_key: SigningKey,
+        publish_dir: Option<PathBuf>,
+    ) -> Result<Lists, String> {
+        let mut root = root;
+        for (n, bytes) in rotations.iter().enumerate() {
+            root = RootRotation::open(bytes, &root).map_err(|e| format!("root rotation {}: {e}", n + 1))?.to;
+        }
+        let rotations = rotations.into_iter().enumerate().map(|(n, b)| Arc::new(Served::new("r", n as u64 + 1, b))).collect();
+        let trust = TrustList::open(&trust_bytes, &root)
+            .map_err(|e| format!("the trust list cannot be used (it must be signed by the newest root): {e}"))?;
         if trust.status_key != Some(status_key.verifying_key()) {
             return Err(
                 "the trust list does not name this status key (iotmark trust set-status-key), so verifiers would refuse its lists".into()
@@ -67,7 +83,12 @@ impl Lists {
         }
         let trust_served = Arc::new(Served::new("t", trust.sequence, trust_bytes));
         let empty = Arc::new(Served { bytes: Bytes::new(), etag: String::new(), sequence: 0 });
-        Ok(Lists { root, trust, trust_served, status_key, revocation: RwLock::new(empty), publish_dir })
+        Ok(Lists { root, trust, rotations, trust_served, status_key, revocation: RwLock::new(empty), publish_dir })
+    }
+
+    /// Root rotation `n` (counted from 1), if there is one.
+    pub fn rotation(&self, n: usize) -> Option<Arc<Served>> {
+        n.checked_sub(1).and_then(|i| self.rotations.get(i)).cloned()
     }
 
     pub fn trust(&self) -> Arc<Served> {

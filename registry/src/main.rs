@@ -36,6 +36,11 @@ enum Command {
         /// the trust list].
         #[arg(long)]
         root: Option<PathBuf>,
+        /// A root rotation statement (`iotmark trust rotate-root`), oldest first when
+        /// repeated: served at /lists/rotations/<n>.cose; the trust list must then be
+        /// signed by the newest root.
+        #[arg(long = "rotation")]
+        rotations: Vec<PathBuf>,
         /// Also write trust.cose and revocation.cose here after every change.
         #[arg(long)]
         publish_dir: Option<PathBuf>,
@@ -124,9 +129,31 @@ fn password() -> Result<String, String> {
 
 async fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
-        Command::Serve { listen, database, status_key, trust, root, publish_dir, public_url: _, report_limit, application_limit } => {
+        Command::Serve {
+            listen,
+            database,
+            status_key,
+            trust,
+            root,
+            rotations,
+            publish_dir,
+            public_url: _,
+            report_limit,
+            application_limit,
+        } => {
             let root = root.unwrap_or_else(|| trust.with_file_name("root.pub"));
-            serve::run(serve::Options { listen, database, root, status_key, trust, publish_dir, report_limit, application_limit }).await
+            serve::run(serve::Options {
+                listen,
+                database,
+                root,
+                status_key,
+                trust,
+                rotations,
+                publish_dir,
+                report_limit,
+                application_limit,
+            })
+            .await
         }
         Command::AddRegion { database, code, name } => admin::add_region(&database, &code, &name).await,
         Command::AddIssuer { database, name, key, region } => {

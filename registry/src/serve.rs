@@ -14,6 +14,8 @@ pub struct Options {
     pub root: PathBuf,
     pub status_key: PathBuf,
     pub trust: PathBuf,
+    /// Root rotation statements to serve, oldest first.
+    pub rotations: Vec<PathBuf>,
     pub publish_dir: Option<PathBuf>,
     /// Reports each client may send per minute (also the burst).
     pub report_limit: u32,
@@ -25,7 +27,9 @@ pub async fn run(o: Options) -> Result<(), String> {
     let root = crate::keys::read_public(&o.root)?;
     let status_key = crate::keys::read_secret(&o.status_key)?;
     let trust = std::fs::read(&o.trust).map_err(|e| format!("cannot read {}: {e}", o.trust.display()))?;
-    let lists = Arc::new(Lists::new(root, trust, status_key, o.publish_dir)?);
+    let rotations =
+        o.rotations.iter().map(|p| std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()))).collect::<Result<_, _>>()?;
+    let lists = Arc::new(Lists::new(root, rotations, trust, status_key, o.publish_dir)?);
     let store = Arc::new(Store::open(&o.database).await.map_err(|e| e.to_string())?);
     lists.start(&store).await.map_err(|e| e.to_string())?;
     spawn_background(lists.clone(), store.clone());

@@ -36,6 +36,42 @@ fn lists_are_served_with_etags_and_304() {
 }
 
 #[test]
+fn root_rotations_are_served_in_order_and_the_trust_list_must_follow_them() {
+    use iotmark_core::trust::{RootRotation, TrustList};
+    let fx = Fixture::new();
+    let db = Db::sqlite();
+    let (old, new) = (key("root"), key("new root"));
+    let statement = RootRotation { to: new.verifying_key(), on: today() }.sign(&old).expect("signs");
+    std::fs::write(fx.path("rotation.cose"), &statement).expect("written");
+    // Under the new root the old root's trust list is refused at start-up.
+    let refused = std::process::Command::new(env!("CARGO_BIN_EXE_iotmark-registry"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--database", &db.url(), "--status-key"])
+        .arg(fx.path("status.key"))
+        .arg("--trust")
+        .arg(fx.path("trust.cose"))
+        .arg("--root")
+        .arg(fx.path("root.pub"))
+        .arg("--rotation")
+        .arg(fx.path("rotation.cose"))
+        .output()
+        .expect("runs");
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("newest root"), "{}", String::from_utf8_lossy(&refused.stderr));
+    let resigned = TrustList { sequence: fx.trust.sequence + 1, ..fx.trust.clone() }.sign(&new).expect("signs");
+    std::fs::write(fx.path("trust.cose"), resigned).expect("written");
+    let rotation = fx.path("rotation.cose").display().to_string();
+    let server = Server::start(&fx, &db, &["--rotation", &rotation]);
+    let first = server.get("/lists/rotations/1.cose", &[]);
+    assert_eq!((first.status, first.header("access-control-allow-origin")), (200, Some("*")));
+    assert_eq!(first.body, statement);
+    assert_eq!(RootRotation::open(&first.body, &old.verifying_key()).expect("a verifier follows it").to, new.verifying_key());
+    for missing in ["/lists/rotations/2.cose", "/lists/rotations/0.cose", "/lists/rotations/x"] {
+        assert_eq!(server.get(missing, &[]).status, 404, "{missing}");
+    }
+    assert!(TrustList::open(&server.get("/lists/trust.cose", &[]).body, &new.verifying_key()).is_ok());
+}
+
+#[test]
 fn sequence_grows_across_restarts_and_publish_writes_files() {
     let fx = Fixture::new();
     let db = Db::sqlite();

@@ -163,7 +163,8 @@ test('report a genuine label, strike it off in the console, refresh: struck off,
     await page.reload();
     await expect(verdict).toHaveAttribute('data-verdict', 'revoked', { timeout: 20_000 });
     await expect(struck).toContainText(publicReason);
-    await expect(page.locator('#lists-age p').nth(1)).toHaveText(/^Struck-off labels: list \d+, signed \d{1,2} \w+ \d{4} \((today|\d+ days? ago)\)\.$/);
+    // Refreshed from the registry: the line says so.
+    await expect(page.locator('#lists-age p').nth(1)).toHaveText(/^Struck-off labels: list \d+, signed \d{1,2} \w+ \d{4} \((today|\d+ days? ago)\)\. Fetched from the publisher on \d{1,2} \w+ \d{4}\.$/);
     await expect(page.locator('#lists').last()).toContainText('Struck-off labels: list');
     await shot(page, 'struck-off-offline', verdict);
   });

@@ -7,7 +7,7 @@
 // chosen) comes from the iotmark core compiled to WebAssembly; this file loads it, feeds it
 // lists and language files, and keeps newer lists on the device.
 import init, { Verifier, english, isLabel, languageName, languages, negotiate, verdictCodes } from './wasm/iotmark_verify.js';
-import { KINDS, Shelf, bytesOf, fetchList } from './lists.js';
+import { KINDS, Shelf, bytesOf, fetchList, fetchRotations } from './lists.js';
 
 export { english, isLabel, languageName, languages, negotiate, verdictCodes };
 
@@ -78,7 +78,14 @@ export async function createVerifier({ root, trustList, revocationList, listsUrl
   const origins = {};
   const publisher = async (kind) => { const b = await fetchList(listsUrl, kind); if (b) origins[kind] = { from: 'publisher', on: Date.now() }; return b; };
   if (!trust && kept.trust) [trust, origins.trust] = [kept.trust.bytes, kept.trust.origin];
-  if (!trust && listsUrl) trust = await publisher('trust');
+  // A first visit with only an address: the publisher's lists may be signed by a root
+  // that the pinned one has been rotated to, so its rotations come first.
+  if (!trust && listsUrl) {
+    const news = await fetchRotations(listsUrl, kept.rotations.length);
+    kept.rotations.push(...news);
+    await Promise.all(news.map((r) => shelf?.keep('root', r)));
+    trust = await publisher('trust');
+  }
   if (!trust) throw failure('bad-list', 'no trust list: give trustList, or a listsUrl that can be reached');
   if (!revocation && listsUrl && !kept.revocation) revocation = await publisher('revocation');
   const core = new Verifier(root, trust, revocation ?? undefined, kept.rotations);
@@ -208,12 +215,19 @@ export class IotmarkVerifier extends EventTarget {
   async fetchAndOffer() {
     if (!this.listsUrl) return 'none';
     if (globalThis.navigator && navigator.onLine === false) return 'offline';
+    // Root rotations first: lists signed by a new root are taken only after it.
+    let rotated = false;
+    for (const r of await fetchRotations(this.listsUrl, this.held.rotations.length)) {
+      const { kind, outcome } = this.core.offerFile(r, {});
+      if (kind === 'root' && outcome === 'taken') { await this.took('root', r, { from: 'publisher', on: Date.now() }); rotated = true; }
+    }
     const got = await Promise.all(KINDS.map((k) => fetchList(this.listsUrl, k)));
     if (got.every((b) => b === null)) return 'failed';
     const answers = KINDS.map((kind, i) => {
       if (!got[i]) return 'failed';
       try { return this.offerSync(kind, got[i]) ? 'new' : 'none'; } catch { return 'rejected'; }
     });
+    if (rotated && !answers.includes('new')) answers.push('new');
     return ['new', 'rejected', 'failed'].find((a) => answers.includes(a)) ?? 'none';
   }
 }

@@ -30,6 +30,22 @@ export async function fetchList(base, kind) {
   }
 }
 
+/**
+ * The root rotations published under `base` after the first `held` (`rotations/<n>.cose`,
+ * counted from 1), in order, until one is missing; [] when unreachable.
+ */
+export async function fetchRotations(base, held = 0) {
+  const out = [];
+  for (let n = held + 1; n <= held + 16; n++) {
+    try {
+      out.push(await bytesOf(new URL(`rotations/${n}.cose`, folder(base)), FETCH));
+    } catch {
+      break;
+    }
+  }
+  return out;
+}
+
 /** Lists kept on this device after earlier refreshes, per root key (Cache Storage). */
 export class Shelf {
   constructor(name) { this.name = name; }
