@@ -14,9 +14,32 @@
 //! applicable principles is satisfied.
 
 use crate::catalogue::{Catalogue, Tier};
-use crate::label::Status;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+
+/// A principle's assessed status. The numbers are the wire values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Met = 0,
+    Partly = 1,
+    NotMet = 2,
+    NotApplicable = 3,
+}
+
+impl Status {
+    pub const ALL: [Status; 4] = [Status::Met, Status::Partly, Status::NotMet, Status::NotApplicable];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Status::Met => "met",
+            Status::Partly => "partly",
+            Status::NotMet => "not-met",
+            Status::NotApplicable => "not-applicable",
+        }
+    }
+}
 
 /// A degree of compliance. The numbers are the wire values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -122,7 +145,7 @@ pub fn shortfall(catalogue: &Catalogue, statuses: &[Status], target: Grade) -> S
 }
 
 /// The grade an assessment earns, or `None` for no mark. `statuses` must hold one status
-/// per principle of `catalogue`, in id order (see [`crate::label::Label::check`]).
+/// per principle of `catalogue`, in id order (a label checks this when it is read).
 pub fn grade(catalogue: &Catalogue, statuses: &[Status]) -> Option<Grade> {
     Grade::ALL.into_iter().rev().find(|g| shortfall(catalogue, statuses, *g).is_empty())
 }

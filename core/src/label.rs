@@ -10,29 +10,8 @@ use crate::grade::Grade;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// A principle's assessed status. The numbers are the wire values.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
-#[serde(rename_all = "kebab-case")]
-pub enum Status {
-    Met = 0,
-    Partly = 1,
-    NotMet = 2,
-    NotApplicable = 3,
-}
-
-impl Status {
-    pub const ALL: [Status; 4] = [Status::Met, Status::Partly, Status::NotMet, Status::NotApplicable];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Status::Met => "met",
-            Status::Partly => "partly",
-            Status::NotMet => "not-met",
-            Status::NotApplicable => "not-applicable",
-        }
-    }
-}
+/// A principle's assessed status: defined with the grading rule that reads it.
+pub use crate::grade::Status;
 
 /// How a label's claims are backed, weakest first. The numbers are the wire values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

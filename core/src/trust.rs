@@ -774,17 +774,6 @@ impl Lists {
         self.origins[kind as usize] = origin;
     }
 
-    /// Verifies `text` with these lists on `today`, the freshness of each list stamped with
-    /// where it came from.
-    pub fn verify(&self, text: &str, today: Date) -> crate::verify::Verification {
-        let mut v = crate::verify::verify(text, &self.context(today));
-        v.trust_list.origin = Some(self.origin(ListKind::Trust));
-        if let Some(r) = v.revocation_list.as_mut() {
-            r.origin = Some(self.origin(ListKind::Revocation));
-        }
-        v
-    }
-
     /// Takes `bytes` as the trust list if valid and newer; returns whether it did.
     pub fn offer_trust(&mut self, bytes: &[u8]) -> Result<bool, TrustError> {
         let list = TrustList::open(bytes, &self.root)?;
@@ -855,9 +844,19 @@ impl Lists {
         }
     }
 
-    pub fn context(&self, today: Date) -> crate::verify::Context<'_> {
-        crate::verify::Context { trust: &self.trust, revoked: self.revoked.as_ref(), today }
+    /// What labels are checked against on `today` with these lists.
+    pub fn context(&self, today: Date) -> Context<'_> {
+        Context { trust: &self.trust, revoked: self.revoked.as_ref(), today }
     }
+}
+
+/// What a verifier checks labels against: a trust list, maybe a revocation list, and the
+/// day (UTC) it judges dates on.
+#[derive(Clone, Copy, Debug)]
+pub struct Context<'a> {
+    pub trust: &'a TrustList,
+    pub revoked: Option<&'a RevocationList>,
+    pub today: Date,
 }
 
 /// How fresh a list is, as a verifier reports it.
@@ -871,7 +870,7 @@ pub struct Freshness {
     pub age_days: u32,
     /// Past its expiry: verifiers keep verifying but warn.
     pub expired: bool,
-    /// Where the list came from, when the verifier knows ([`Lists::verify`] says).
+    /// Where the list came from, when the verifier knows (`verify::against` says).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "wasm", tsify(optional))]
     pub origin: Option<Origin>,
@@ -1054,11 +1053,11 @@ mod tests {
     fn a_verification_says_where_each_list_came_from() {
         let root = key(1);
         let mut lists = Lists::new(root.verifying_key(), &list().sign(&root).unwrap(), Some(&revocations(2).sign(&root).unwrap())).unwrap();
-        let v = lists.verify("", Date(150));
+        let v = crate::verify::against(&lists, "", Date(150));
         assert_eq!((v.trust_list.origin, v.revocation_list.unwrap().origin), (Some(Origin::Shipped), Some(Origin::Shipped)));
         assert_eq!(lists.offer_file(&revocations(3).sign(&root).unwrap()), (Some(ListKind::Revocation), Offered::Taken));
         lists.came(ListKind::Revocation, Origin::File(Date(151)));
-        let v = lists.verify("", Date(151));
+        let v = crate::verify::against(&lists, "", Date(151));
         assert_eq!(v.trust_list.origin, Some(Origin::Shipped));
         assert_eq!(v.revocation_list.unwrap().origin, Some(Origin::File(Date(151))));
         assert_eq!(Origin::File(Date(151)).on(), Some(Date(151)));

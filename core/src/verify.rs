@@ -8,7 +8,7 @@
 use crate::date::Date;
 use crate::grade::{self, Grade};
 use crate::label::{Assurance, Label, LabelError};
-use crate::trust::{Fingerprint, Freshness, RevocationList, Revoked, TrustList};
+use crate::trust::{Fingerprint, Freshness, ListKind, Lists, Revoked};
 use crate::wire::{self, cose, FormatError};
 use serde::{Serialize, Serializer};
 use std::fmt;
@@ -173,12 +173,18 @@ pub struct Verification {
     pub today: Date,
 }
 
-/// What a verifier checks labels against.
-#[derive(Clone, Copy, Debug)]
-pub struct Context<'a> {
-    pub trust: &'a TrustList,
-    pub revoked: Option<&'a RevocationList>,
-    pub today: Date,
+/// What a verifier checks labels against: defined with the lists.
+pub use crate::trust::Context;
+
+/// Verifies `text` with a verifier's held lists on `today`, each list's freshness stamped
+/// with where it came from ([`Lists::origin`]).
+pub fn against(lists: &Lists, text: &str, today: Date) -> Verification {
+    let mut v = verify(text, &lists.context(today));
+    v.trust_list.origin = Some(lists.origin(ListKind::Trust));
+    if let Some(r) = v.revocation_list.as_mut() {
+        r.origin = Some(lists.origin(ListKind::Revocation));
+    }
+    v
 }
 
 /// Verifies label text (bare or URL form).

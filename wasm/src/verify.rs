@@ -6,7 +6,7 @@ use iotmark_core::date::Date;
 use iotmark_core::explain::{self, clock_behind, explain, Explanation, Messages, LANGUAGES};
 use iotmark_core::keys;
 use iotmark_core::trust::{Freshness, ListKind, Lists, Offered, Origin};
-use iotmark_core::verify::{Verdict, Verification};
+use iotmark_core::verify::{against, Verdict, Verification};
 use iotmark_core::VerifyingKey;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -337,7 +337,7 @@ impl Verifier {
         let options = self::options(options)?;
         let tags = tags(&options);
         let (lang, messages) = self.messages(&options)?;
-        let verification = self.lists.verify(text, today(options.now)?);
+        let verification = against(&self.lists, text, today(options.now)?);
         Ok(Checked {
             clock_behind: clock_behind(&verification),
             explanation: explain(&verification, messages),
