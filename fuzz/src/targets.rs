@@ -14,7 +14,7 @@
 use ed25519_dalek::{SigningKey, VerifyingKey};
 use iotmark_core::date::Date;
 use iotmark_core::scan::{self, Frame, Want};
-use iotmark_core::trust::{Lists, RevocationList, TrustList};
+use iotmark_core::trust::{Lists, RevocationList, RootRotation, TrustList};
 use iotmark_core::verify::{self, Context};
 use iotmark_core::wire::{self, cose, digits};
 use minicbor::Encoder;
@@ -177,12 +177,14 @@ pub fn verify(data: &[u8]) {
 pub fn lists(data: &[u8]) {
     let Some((&mode, rest)) = data.split_first() else { return };
     let f = fixtures();
-    match mode % 6 {
+    match mode % 8 {
         0 => trust_list(rest, None),
         1 => revocation_list(rest, None),
         2 => trust_list(&cose::sign(&f.root_key, rest), Some(&f.root_key)),
         3 => revocation_list(&cose::sign(&f.root_key, rest), Some(&f.root_key)),
         4 => revocation_list(&cose::sign(&f.status_key, rest), Some(&f.status_key)),
+        6 => rotation(rest, false),
+        7 => rotation(&cose::sign(&f.root_key, rest), true),
         _ => {
             let mut held = Lists::new(f.root, &f.trust_bytes, Some(&f.revocation_bytes)).expect("the vectors' lists");
             let offered = cose::sign(&f.status_key, rest);
@@ -194,6 +196,22 @@ pub fn lists(data: &[u8]) {
                 assert!(!taken || held.trust.sequence > f.trust.sequence);
             }
         }
+    }
+}
+
+/// A root rotation: one that opens signs again to the same bytes, and a verifier that
+/// follows it takes nothing more from the old root.
+fn rotation(bytes: &[u8], signed_here: bool) {
+    let f = fixtures();
+    if let Ok(r) = RootRotation::open(bytes, &f.root) {
+        let again = r.sign(&f.root_key).expect("an accepted rotation signs");
+        if signed_here {
+            assert_eq!(again, bytes, "an accepted rotation is canonical");
+        }
+        let mut held = Lists::new(f.root, &f.trust_bytes, None).expect("the vectors' lists");
+        assert_eq!(held.follow(bytes), Ok(true));
+        assert_eq!(held.follow(bytes), Ok(false), "followed once");
+        assert!(held.offer_trust(&f.trust_bytes).is_err(), "the old root signs nothing any more");
     }
 }
 
