@@ -193,9 +193,7 @@ impl Verifier {
         bytes: &[u8],
         #[wasm_bindgen(unchecked_param_type = "ListOrigin")] origin: JsValue,
     ) -> Result<bool, JsValue> {
-        let origin = self::origin(&origin)?;
-        let taken = self.lists.offer_trust(bytes).map_err(|e| bad_list(&e))?;
-        self.came(taken, ListKind::Trust, origin)
+        self.offer(ListKind::Trust, bytes, &origin)
     }
 
     /// Takes `bytes` as the revocation list if they are signed by the root or the trust
@@ -206,9 +204,7 @@ impl Verifier {
         bytes: &[u8],
         #[wasm_bindgen(unchecked_param_type = "ListOrigin")] origin: JsValue,
     ) -> Result<bool, JsValue> {
-        let origin = self::origin(&origin)?;
-        let taken = self.lists.offer_revocation(bytes).map_err(|e| bad_list(&e))?;
-        self.came(taken, ListKind::Revocation, origin)
+        self.offer(ListKind::Revocation, bytes, &origin)
     }
 
     /// Records where the held list of `kind` (`"trust"` or `"revocation"`) came from, for
@@ -316,8 +312,14 @@ impl Verifier {
 }
 
 impl Verifier {
-    /// Records where a list that was just taken came from; passes `taken` on.
-    fn came(&mut self, taken: bool, kind: ListKind, origin: Origin) -> Result<bool, JsValue> {
+    /// Offers a list of `kind` that came from `origin`, recorded when it is taken.
+    fn offer(&mut self, kind: ListKind, bytes: &[u8], origin: &JsValue) -> Result<bool, JsValue> {
+        let origin = self::origin(origin)?;
+        let taken = match kind {
+            ListKind::Trust => self.lists.offer_trust(bytes),
+            _ => self.lists.offer_revocation(bytes),
+        }
+        .map_err(|e| bad_list(&e))?;
         if taken {
             self.lists.came(kind, origin);
         }
