@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
@@ -121,6 +122,19 @@ class Wrong(Exception):
 
 class Indefinite(Exception):
     """An indefinite-length array or map where a definite one is expected."""
+
+@contextmanager
+def _reading(indefinite: str):
+    """Section 3, "Reading CBOR": the reader's failures as the spec's codes."""
+    try:
+        yield
+    except Truncated:
+        raise Fail("truncated")
+    except Wrong as e:
+        raise Fail("bad-structure", str(e))
+    except Indefinite:
+        raise Fail("non-canonical", indefinite)
+
 
 
 class _Dec:
@@ -401,7 +415,7 @@ def _parse_protected(prot: bytes) -> bytes:
 
 def parse_envelope(data: bytes) -> Envelope:
     d = _Dec(data)
-    try:
+    with _reading("indefinite-length array or map"):
         if d.tag() != 18:                                        # 1
             raise Fail("bad-structure", "not tag 18")
         if d.array() != 4:                                       # 2
@@ -411,12 +425,6 @@ def parse_envelope(data: bytes) -> Envelope:
             raise Fail("bad-structure", "unprotected header not empty")
         payload = d.bytes()                                      # 5
         sig = d.bytes()                                          # 6
-    except Truncated:
-        raise Fail("truncated")
-    except Wrong as e:
-        raise Fail("bad-structure", str(e))
-    except Indefinite:
-        raise Fail("non-canonical", "indefinite-length array or map")
     if not d.at_end():                                           # 7
         raise Fail("trailing-data")
     kid = _parse_protected(prot)                                 # 8
@@ -703,7 +711,7 @@ def _read_list(payload: bytes, body):
     """Section 5, "Reading a list": the shared head, then `body(d)`, then trailing data.
     Returns (sequence, issued, expires, body's result)."""
     d = _Dec(payload)
-    try:
+    with _reading("indefinite-length array"):
         if d.array() != 5:
             raise Fail("bad-structure", "not an array of 5")
         seq = d.uint()
@@ -711,12 +719,6 @@ def _read_list(payload: bytes, body):
         expires = d.uint(_U32)
         _entry(expires >= issued, "expires before issued")
         out = body(d)
-    except Truncated:
-        raise Fail("truncated")
-    except Wrong as e:
-        raise Fail("bad-structure", str(e))
-    except Indefinite:
-        raise Fail("non-canonical", "indefinite-length array")
     if not d.at_end():
         raise Fail("trailing-data")
     return seq, issued, expires, out
@@ -791,18 +793,12 @@ def open_root_rotation(data: bytes, root: bytes) -> bytes:
         raise Fail("bad-signature", "rotation not signed by the current root key")
     p = env.payload
     d = _Dec(p)
-    try:                                                         # 3
+    with _reading("indefinite-length array"):                                                         # 3
         _fixed_array(d, 3, "a root rotation")
         if d.text() != ROTATION_TAG:
             raise Fail("bad-structure", "not a root rotation")
         new = _read_key(d, "the new root key")
         on = d.uint(_U32)
-    except Truncated:
-        raise Fail("truncated")
-    except Wrong as e:
-        raise Fail("bad-structure", str(e))
-    except Indefinite:
-        raise Fail("non-canonical", "indefinite-length array")
     if not d.at_end():                                           # 4
         raise Fail("trailing-data")
     if enc_array(3) + enc_text(ROTATION_TAG) + enc_bytes(new) + enc_uint(on) != p:  # 5
