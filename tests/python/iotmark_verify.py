@@ -123,6 +123,7 @@ class Wrong(Exception):
 class Indefinite(Exception):
     """An indefinite-length array or map where a definite one is expected."""
 
+
 @contextmanager
 def _reading(indefinite: str):
     """Section 3, "Reading CBOR": the reader's failures as the spec's codes."""
@@ -134,7 +135,6 @@ def _reading(indefinite: str):
         raise Fail("bad-structure", str(e))
     except Indefinite:
         raise Fail("non-canonical", indefinite)
-
 
 
 class _Dec:

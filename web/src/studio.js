@@ -157,7 +157,13 @@ function showApplied(r) {
 
 /** Shows step `i`: a part of the form, or the review. */
 function go(i) {
+  const moved = state.shown !== undefined && state.shown !== i;
   state.step = Math.max(0, Math.min(steps() - 1, i));
+  state.shown = state.step;
+  // On a phone every line above the questions counts: the introduction on the first part
+  // only, the welcome back until the maker moves on.
+  $('intro').hidden = state.step !== 0;
+  if (moved) $('resumed').hidden = true;
   const review = onReview();
   $('form').hidden = review;
   $('review').hidden = !review;
