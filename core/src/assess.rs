@@ -54,6 +54,27 @@ pub fn english() -> Messages {
     words(ENGLISH, STUDIO_ENGLISH).unwrap_or_else(|_| Messages::english())
 }
 
+/// The studio's language file of a shipped language ([`crate::explain::LANGUAGES`]), all
+/// six compiled in: for the command line. The browser page loads them as files instead.
+pub fn studio_bundled(tag: &str) -> Option<&'static str> {
+    Some(match tag {
+        "en" => STUDIO_ENGLISH,
+        "de" => include_str!("../lang/studio/de.json"),
+        "fr" => include_str!("../lang/studio/fr.json"),
+        "es" => include_str!("../lang/studio/es.json"),
+        "pt" => include_str!("../lang/studio/pt.json"),
+        "sw" => include_str!("../lang/studio/sw.json"),
+        _ => return None,
+    })
+}
+
+/// The studio's words in the shipped language that serves `tag` best (see
+/// [`crate::explain::shipped`]); `None` when iotmark does not ship it.
+pub fn bundled_words(tag: &str) -> Option<Messages> {
+    let tag = crate::explain::shipped(tag)?;
+    words(crate::explain::bundled(tag)?, studio_bundled(tag)?).ok()
+}
+
 /// The parts of the form, in the order a maker goes through them: the product, then the
 /// facts and principles of each category (lifecycle, privacy and openness first, as
 /// shoppers read them), then how the claims are backed.
@@ -1156,6 +1177,12 @@ mod tests {
             }
         }
         assert!(words("[1]", "{}").is_err() && words("{}", "{}").is_ok());
+        for (tag, _, studio) in STUDIO {
+            assert_eq!(studio_bundled(tag), Some(*studio));
+            assert!(bundled_words(tag).is_some_and(|m| m.say("studio.ui.back", &[]) != "studio.ui.back"), "{tag}");
+        }
+        assert_eq!(bundled_words("pt-BR").map(|m| m.say("studio.ui.back", &[])).as_deref(), Some("Voltar"));
+        assert!(bundled_words("xx").is_none());
     }
 
     #[test]

@@ -24,6 +24,10 @@ pub struct AssessArgs {
     /// Answers in a TOML file shaped like a spec; questions it answers are not asked.
     #[arg(long)]
     answers: Option<PathBuf>,
+    /// The language of the questions and warnings: en, de, fr, es, pt or sw. Answers are
+    /// typed as the spec writes them (the values in brackets), whatever the language.
+    #[arg(long, default_value = "en")]
+    lang: String,
 }
 
 /// A TOML file of answers as answers by field path: tables become dotted paths, arrays
@@ -54,7 +58,7 @@ fn show(q: &Asked, m: &Messages) -> String {
         None => q.help.clone(),
     };
     let prompt = match q.question.principle {
-        Some(id) => format!("Principle {id}: {}", q.prompt),
+        Some(id) => format!("{id}. {}", q.prompt),
         None => q.prompt.clone(),
     };
     let options = match q.question.kind {
@@ -84,7 +88,8 @@ fn ask(q: &Asked, m: &Messages, input: &mut impl BufRead) -> Result<Answer> {
 
 pub fn run(a: &AssessArgs) -> Result<i32> {
     let cat = catalogue::current();
-    let m = assess::english();
+    let m = assess::bundled_words(&a.lang)
+        .ok_or_else(|| Failure::input(format!("--lang {:?}: iotmark speaks {}", a.lang, iotmark_core::explain::LANGUAGES.join(", "))))?;
     let mut given = Answers::new();
     if let Some(path) = &a.answers {
         let text = files::read_text(path)?;
