@@ -46,7 +46,7 @@ export function setup({ browser = false } = {}) {
     asRoot(`env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${apt.join(' ')}`);
   }
 
-  if (!existsSync(`${root}/node_modules/.package-lock.json`) || !existsSync(`${root}/node_modules/.bin/wasm-opt`)) run('npm ci --no-audit --no-fund');
+  if (!existsSync(`${root}/node_modules/.package-lock.json`) || !['wasm-opt', 'esbuild'].every((b) => existsSync(`${root}/node_modules/.bin/${b}`))) run('npm ci --no-audit --no-fund');
 
   // The independent Python verifier (tests/python) and its COSE cross-check.
   if (browser) {
