@@ -204,6 +204,8 @@ async function main() {
     state.step = Number.isInteger(resumed.step) ? resumed.step : 0;
     state.reference = resumed.reference || null;
     $('resumed').hidden = Object.keys(state.answers).length === 0;
+    // Answers this module cannot read at all (an edited or foreign save) start afresh.
+    try { state.studio.assess(state.answers, { lang: state.lang }); } catch { state.answers = {}; $('resumed').hidden = true; }
   } else {
     // A new assessment starts from the core's defaults (self-declared, 24 months, …).
     for (const q of state.parts.flatMap((p) => p.questions)) {
