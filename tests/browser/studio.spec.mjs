@@ -291,3 +291,24 @@ test('apply: the spec goes to the registry queue and the page shows its referenc
     await expect(page.locator('#apply-status')).toContainText(reference);
   });
 });
+
+test('a saved assessment it cannot read starts afresh', async () => {
+  await inBrowser(null, async (browser) => {
+    const context = await browser.newContext({ baseURL: base, viewport: phone });
+    await context.addInitScript(() => {
+      localStorage.setItem('iotmark.language', 'en');
+      if (!sessionStorage.getItem('seeded')) {
+        sessionStorage.setItem('seeded', '1');
+        localStorage.setItem('iotmark.studio', JSON.stringify({ answers: { 'product.maker': 5, 'principles.3': { met: true } }, step: 'x' }));
+      }
+    });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto('studio.html');
+    await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
+    await expect(page.locator('#part-title')).toHaveText('Your product');
+    await expect(page.locator('#grade')).toHaveText('No mark yet');
+    expect(errors).toEqual([]);
+  });
+});
