@@ -142,6 +142,7 @@ async function founderPath(page, lang, words, dir) {
   await expect(page.locator('#part-title')).toHaveText(words.review);
   await expect(page.locator('#next')).toContainText(words.gold);
   await expect(page.locator('#not-ready')).toBeHidden();
+  await expect(page.locator('#next-step')).toBeHidden();
   await expect(page.locator('#preview')).toHaveAttribute('data-complete', 'true');
   await shot(page, `${tag}-09-review`);
   await page.locator('#preview-box').scrollIntoViewIfNeeded();
