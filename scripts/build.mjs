@@ -6,7 +6,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFi
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { allowConnectInPage } from './serve.mjs';
-import { buildPackage } from './package.mjs';
+import { buildPackage, minifyFiles } from './package.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const dist = join(root, 'web/dist');
@@ -19,6 +19,9 @@ export function build({ link = 'HTTP://LOCALHOST:8080/', registry = null } = {})
   const pkg = buildPackage();
   rmSync(dist, { recursive: true, force: true });
   cpSync(join(root, 'web/src'), dist, { recursive: true });
+  // The app's own scripts and styles, minified like the package (the service worker keeps
+  // its placeholders, filled in below).
+  minifyFiles(readdirSync(dist).filter((f) => /\.(js|css)$/.test(f) && f !== 'sw.js').map((f) => join(dist, f)));
   cpSync(pkg, join(dist, 'verifier'), { recursive: true, filter: (p) => !/\.(d\.ts|md)$|package\.json$|LICENSE$/.test(p) });
   const names = Object.fromEntries(readdirSync(join(root, 'core/lang')).filter((f) => f.endsWith('.json')).map((f) => [f.replace('.json', ''), JSON.parse(readFileSync(join(root, 'core/lang', f), 'utf8'))['language.name']]));
   writeFileSync(join(dist, 'verifier/lang/names.json'), JSON.stringify(names));

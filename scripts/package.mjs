@@ -40,18 +40,24 @@ export function buildPackage() {
   return packageDir;
 }
 
-/**
- * Every JavaScript file of the package minified in place (esbuild; ES modules stay ES
- * modules): sites and shoppers download the library, and the readable source is in the
- * repository (wasm/js/). About a third less to fetch before the first verdict.
- */
+/** Every JavaScript file of the package minified in place: see [minifyFiles]. */
 function minify(dir) {
+  minifyFiles(readdirSync(dir, { recursive: true }).filter((f) => f.endsWith('.js')).map((f) => join(dir, f)));
+}
+
+/**
+ * JavaScript (ES modules stay ES modules) and CSS files minified in place by esbuild:
+ * sites and shoppers download them, and the readable source is in the repository. About a
+ * third less to fetch before the first verdict.
+ */
+export function minifyFiles(paths) {
   // Loaded here, not imported at the top: the first run installs it (setup.mjs) after this
   // module is loaded.
   const { transformSync } = createRequire(import.meta.url)('esbuild');
-  for (const f of readdirSync(dir, { recursive: true }).filter((f) => f.endsWith('.js'))) {
-    const path = join(dir, f);
-    writeFileSync(path, transformSync(readFileSync(path, 'utf8'), { minify: true, format: 'esm', target: 'es2022', legalComments: 'none' }).code);
+  for (const path of paths) {
+    const loader = path.endsWith('.css') ? 'css' : 'js';
+    const options = loader === 'css' ? { loader, minify: true } : { loader, minify: true, format: 'esm', target: 'es2022', legalComments: 'none' };
+    writeFileSync(path, transformSync(readFileSync(path, 'utf8'), options).code);
   }
 }
 
