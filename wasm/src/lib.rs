@@ -24,6 +24,21 @@ pub(crate) fn to_js(value: &impl serde::Serialize) -> Result<JsValue, JsValue> {
     value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| fault::error("internal", e))
 }
 
+/// An object's entries as strings (numbers as integers): the arguments of a message.
+#[cfg(any(feature = "verify", feature = "studio"))]
+pub(crate) fn pairs(args: &JsValue) -> Vec<(String, String)> {
+    let Some(object) = args.dyn_ref::<js_sys::Object>() else { return Vec::new() };
+    js_sys::Object::entries(object)
+        .iter()
+        .map(|entry| {
+            let entry = js_sys::Array::from(&entry);
+            let value = entry.get(1);
+            let value = value.as_string().or_else(|| value.as_f64().map(|n| (n as i64).to_string())).unwrap_or_default();
+            (entry.get(0).as_string().unwrap_or_default(), value)
+        })
+        .collect()
+}
+
 /// Whether `text` (a QR code's payload or a page address) is an iotmark label, in text
 /// or link form: the rule every front end uses before offering to verify.
 #[wasm_bindgen(js_name = isLabel)]

@@ -6,7 +6,7 @@
 //! Built as its own module (`--features studio`), so that the scanner never downloads it.
 //! Errors are thrown as `Error`s with a stable `code` (see [`CODES`]).
 
-use crate::to_js;
+use crate::{pairs, to_js};
 use iotmark_core::assess::{self, Answers, Asked, Progress, Section, Unfinished, Warning};
 use iotmark_core::catalogue::{self, Catalogue};
 use iotmark_core::date::Date;
@@ -299,20 +299,6 @@ fn sketch(a: &Answers) -> Sketch {
         assurance: Assurance::ALL.into_iter().find(|x| Some(x.key()) == assurance.as_deref()),
         updates_until: text("lifecycle.updates_until").and_then(|m| m.parse().ok()),
     }
-}
-
-/// An object's entries as strings (numbers as integers).
-fn pairs(args: &JsValue) -> Vec<(String, String)> {
-    let Some(object) = args.dyn_ref::<js_sys::Object>() else { return Vec::new() };
-    js_sys::Object::entries(object)
-        .iter()
-        .map(|entry| {
-            let entry = js_sys::Array::from(&entry);
-            let value = entry.get(1);
-            let value = value.as_string().or_else(|| value.as_f64().map(|n| (n as i64).to_string())).unwrap_or_default();
-            (entry.get(0).as_string().unwrap_or_default(), value)
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The verifier: lists, verification and explanations, with no QR decoder.
 
 use crate::fault::{bad_list, error};
-use crate::to_js;
+use crate::{pairs, to_js};
 use iotmark_core::date::Date;
 use iotmark_core::explain::{self, clock_behind, explain, Explanation, Messages, LANGUAGES};
 use iotmark_core::keys;
@@ -357,20 +357,6 @@ pub fn english(key: &str, #[wasm_bindgen(unchecked_param_type = "Record<string, 
     let pairs = pairs(&args);
     let args: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     Messages::english().say(key, &args)
-}
-
-/// An object's entries as strings (numbers as integers).
-fn pairs(args: &JsValue) -> Vec<(String, String)> {
-    let Some(object) = args.dyn_ref::<js_sys::Object>() else { return Vec::new() };
-    js_sys::Object::entries(object)
-        .iter()
-        .map(|entry| {
-            let entry = js_sys::Array::from(&entry);
-            let value = entry.get(1);
-            let value = value.as_string().or_else(|| value.as_f64().map(|n| (n as i64).to_string())).unwrap_or_default();
-            (entry.get(0).as_string().unwrap_or_default(), value)
-        })
-        .collect()
 }
 
 /// The languages iotmark ships, by tag.
