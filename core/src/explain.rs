@@ -562,16 +562,7 @@ pub fn mark_checked_by(assurance: Assurance, issuer: Option<&str>, m: &Messages)
 pub fn mark_facts(label: &Label, m: &Messages) -> Vec<Fact> {
     let until = m.month(label.facts.lifecycle.updates_until);
     let pr = &label.facts.privacy;
-    let place = match pr.processing {
-        Processing::OnDevice => "on-device",
-        Processing::DeviceAndCloud => "device-and-cloud",
-        Processing::Cloud => "cloud",
-    };
-    let sharing = match (pr.sharing.shared, pr.sharing.sold) {
-        (_, true) => "sold",
-        (true, false) => "shared",
-        (false, false) => "kept",
-    };
+    let (place, sharing) = (processing_key(pr.processing), sharing_key(pr.sharing));
     let privacy = m.say(
         "mark.privacy",
         &[("where", &m.say(&format!("mark.privacy.{place}"), &[])), ("sharing", &m.say(&format!("mark.privacy.{sharing}"), &[]))],
@@ -752,6 +743,24 @@ fn flag_lines(prefix: &str, set: &[&str], names: &[&str], m: &Messages) -> Vec<S
     names.iter().map(|n| m.say(&format!("{prefix}.{n}.{}", if set.contains(n) { "yes" } else { "no" }), &[])).collect()
 }
 
+/// Where data is processed, as the language files' keys name it.
+fn processing_key(p: Processing) -> &'static str {
+    match p {
+        Processing::OnDevice => "on-device",
+        Processing::DeviceAndCloud => "device-and-cloud",
+        Processing::Cloud => "cloud",
+    }
+}
+
+/// Whether data is kept, shared or sold, as the language files' keys name it.
+fn sharing_key(s: crate::label::Sharing) -> &'static str {
+    match (s.shared, s.sold) {
+        (_, true) => "sold",
+        (true, false) => "shared",
+        (false, false) => "kept",
+    }
+}
+
 fn privacy(label: &Label, m: &Messages) -> Section {
     let pr = &label.facts.privacy;
     let sensors: Vec<String> = pr.sensors.set().iter().map(|s| m.say(&format!("privacy.sensor.{s}"), &[])).collect();
@@ -760,16 +769,7 @@ fn privacy(label: &Label, m: &Messages) -> Section {
     } else {
         m.say("privacy.collects", &[("list", &sensors.join(", "))])
     };
-    let processing = match pr.processing {
-        Processing::OnDevice => "on-device",
-        Processing::DeviceAndCloud => "device-and-cloud",
-        Processing::Cloud => "cloud",
-    };
-    let sharing = match (pr.sharing.shared, pr.sharing.sold) {
-        (_, true) => "sold",
-        (true, false) => "shared",
-        (false, false) => "kept",
-    };
+    let (processing, sharing) = (processing_key(pr.processing), sharing_key(pr.sharing));
     let mut lines =
         vec![collects, m.say(&format!("privacy.processing.{processing}"), &[]), m.say(&format!("privacy.sharing.{sharing}"), &[])];
     lines.extend(flag_lines("privacy.rights", &pr.rights.set(), crate::label::DataRights::NAMES, m));
