@@ -284,10 +284,22 @@ fn scale(
     if current_w <= 2.0 * pad {
         return Err(too_long());
     }
-    let (size, _) = typeset::fit(&current.text, Weight::Bold, largest * k, floor, current_w - 2.0 * pad, 1).ok_or_else(too_long)?;
+    // The stars beside the word, as the scanner writes "★★☆ Silver", when they fit there
+    // at a size the word keeps above every other text; else under the word, smaller.
+    let star_gap = 0.12;
+    let inline_width = |size: f64| 3.0 * 0.72 * size + 2.0 * star_gap * 0.72 * size + 0.35 * size + bold.width(&current.text, size);
+    let steps = ((largest * k - floor) / 0.05 + 1e-9).floor().max(0.0) as usize;
+    let inline = (0..=steps)
+        .map(|i| largest * k - 0.05 * i as f64)
+        .chain([floor])
+        .find(|size| *size >= floor && inline_width(*size) <= current_w - 2.0 * pad && 0.72 * size >= star);
+    let (size, star) = match inline {
+        Some(size) => (size, 0.72 * size),
+        None => (typeset::fit(&current.text, Weight::Bold, largest * k, floor, current_w - 2.0 * pad, 1).ok_or_else(too_long)?.0, star),
+    };
     let cap = 0.74 * size; // capitals and ascenders of the grade words
     let word_h = cap + bold.descent * size;
-    let current_h = pad + word_h + 0.25 * k + star + pad;
+    let current_h = if inline.is_some() { pad + word_h + pad } else { pad + word_h + 0.25 * k + star + pad };
     let other_h = pad + (regular.ascent + regular.descent) * small * 0.9 + pad;
     let top = col.y + edge;
     let mut x = col.x + edge;
@@ -305,19 +317,24 @@ fn scale(
             });
             let tw = bold.width(&step.text, size);
             let baseline = top + pad + cap;
+            let stars_w = 3.0 * star + 2.0 * star_gap * star;
+            let (word_x, stars_x, stars_y) = if inline.is_some() {
+                let left = x + (current_w - inline_width(size)) / 2.0;
+                (left + stars_w + 0.35 * size, left, baseline - cap + (cap - star) / 2.0)
+            } else {
+                (x + (current_w - tw) / 2.0, x + (current_w - stars_w) / 2.0, baseline + bold.descent * size + 0.25 * k)
+            };
             col.items.push(Placed {
                 item: Item::Text { text: step.text.clone(), size, weight: Weight::Bold, fill: "#000", vertical: false },
-                x: x + (current_w - tw) / 2.0,
+                x: word_x,
                 y: baseline - bold.ascent * size,
                 w: tw,
                 h: (bold.ascent + bold.descent) * size,
             });
-            let stars_w = 3.0 * star + 2.0 * 0.35 * k;
-            let sy = baseline + bold.descent * size + 0.25 * k;
             for i in 0..usize::from(Grade::STEPS) {
-                let sx = x + (current_w - stars_w) / 2.0 + i as f64 * (star + 0.35 * k);
+                let sx = stars_x + i as f64 * star * (1.0 + star_gap);
                 let filled = i < usize::from(step.grade.level());
-                col.items.push(Placed { item: Item::Star { filled }, x: sx, y: sy, w: star, h: star });
+                col.items.push(Placed { item: Item::Star { filled }, x: sx, y: stars_y, w: star, h: star });
             }
             x += current_w + gap;
         } else {
