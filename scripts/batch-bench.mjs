@@ -44,7 +44,7 @@ const again = timed('  the same command again (resumes: nothing left to make)', 
 console.log(again.line);
 rmSync(files, { recursive: true, force: true });
 const sheets = join(work, 'sheets');
-const b = timed('10,000 labels as A4 sticker sheets (6x6 stickers of 30 x 40 mm)', ['batch', spec, '--key', key, '--out', sheets, '--count', '10000', '--sheet', 'a4'], 45);
+const b = timed('10,000 labels as A4 sticker sheets (6x6 stickers of 30 x 44 mm)', ['batch', spec, '--key', key, '--out', sheets, '--count', '10000', '--sheet', 'a4'], 45);
 console.log(`  ${b.line}; ${readdirSync(join(sheets, 'sheets')).length} sheets, ${du(sheets)} MB, ${(10000 / b.s).toFixed(0)} labels/s`);
 rmSync(sheets, { recursive: true, force: true });
 const stock = join(work, 'stock');

@@ -47,7 +47,8 @@ button:focus-visible, .button:focus-within, summary:focus-visible { outline: 3px
 .scale { display: flex; flex-wrap: wrap; list-style: none; margin: 0; padding: 0; gap: 0.25em; }
 .scale li { flex: 1 0 auto; white-space: nowrap; text-align: center; padding: 0.2em 0.3em; border: 2px solid #9e9e9e; border-radius: 0.3em; color: #555; background: #fafafa; font-size: 0.95em; }
 .scale li[aria-current] { border-width: 3px; border-color: #111; color: #111; font-weight: bold; }
-.scale li[data-grade=bronze][aria-current] { background: #e3ac7d; } .scale li[data-grade=silver][aria-current] { background: #d9d9dc; } .scale li[data-grade=gold][aria-current] { background: #f3d36b; }
+/* The print's fills: three greys apart in greyscale (luma 129, 171, 209). */
+.scale li[data-grade=bronze][aria-current] { background: #b8733d; } .scale li[data-grade=silver][aria-current] { background: #a9abb0; } .scale li[data-grade=gold][aria-current] { background: #f3d36b; }
 .grade[data-state=expired] .scale li { color: #444; background: #eee; border-style: dashed; filter: grayscale(1); }
 .grade[data-state=struck-off] .scale li[aria-current] { text-decoration: line-through 3px; background: repeating-linear-gradient(135deg, #fff 0 6px, #f3c6c6 6px 9px); }
 .scale-text { margin: 0.2em 0 0; font-size: 0.9em; }
