@@ -49,7 +49,7 @@ await page.goto('http://localhost:8291/');
 await page.waitForSelector('body[data-ready=true]', { timeout: 30000 });
 await page.waitForSelector('#verdict[data-verdict]', { timeout: 30000 });
 const timing = await page.evaluate(() => window.iotmark.timing);
-console.log(`scanner first load (page, wasm, all six languages, lists, icons; gzip as served): ${(transfer / 1024).toFixed(1)} KB transferred`);
+console.log(`scanner first load (page, both wasm modules, the page's language, lists, icons; gzip as served): ${(transfer / 1024).toFixed(1)} KB transferred`);
 console.log(`camera ready: ${timing.cameraReadyMs.toFixed(0)} ms after navigation start (fake camera, permission granted)`);
 console.log(`label in view to verdict on screen: ${timing.verdictMs.toFixed(0)} ms (frame capture, decode in worker, verify, render); frames decoded: ${timing.frames}`);
 await browser.close();

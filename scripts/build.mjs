@@ -46,7 +46,7 @@ export function build({ link = 'HTTP://LOCALHOST:8080/', registry = null } = {})
   cpSync(join(demo, 'trust.cose'), join(keys, 'trust.cose'));
   cpSync(join(demo, 'revocation.cose'), join(keys, 'revocation.cose'));
 
-  // Precached: the app, the wasm, every language, the lists. Not the demo labels, and not
+  // Precached: the app, the wasm, the lists. Not the demo labels, and not
   // the PNG icons, which the browser fetches itself when the app is installed.
   const files = walk(dist).filter((f) => !f.startsWith('demo/') && f !== 'sw.js' && !/^icons\/.*\.png$/.test(f));
   const hash = createHash('sha256');
@@ -54,7 +54,10 @@ export function build({ link = 'HTTP://LOCALHOST:8080/', registry = null } = {})
   // The label studio's files are cached when the studio is first opened, not with the
   // scanner: the scanner's first load does not grow.
   const studio = files.filter(isStudio);
-  const precache = ['./', ...files.filter((f) => f !== 'index.html' && !isStudio(f))];
+  // Nor the languages' files (names.json aside): the page has the service worker keep
+  // those it shows (web/src/sw.js), so a phone downloads one language, not six.
+  const isLanguage = (f) => /^verifier\/lang\/[a-z]{2}\.json$/.test(f);
+  const precache = ['./', ...files.filter((f) => f !== 'index.html' && !isStudio(f) && !isLanguage(f))];
   const sw = readFileSync(join(dist, 'sw.js'), 'utf8')
     .replace('__VERSION__', hash.digest('hex').slice(0, 16))
     .replace('__PRECACHE__', JSON.stringify(precache))

@@ -14,7 +14,8 @@ use crate::verify::{Verdict, Verification};
 use serde::Serialize;
 use std::collections::HashMap;
 
-/// English, compiled in as the fallback for every other language.
+/// English, compiled in as the fallback for every other language (natively: the
+/// WebAssembly verifier carries no language and loads English as a file like any other).
 pub const ENGLISH: &str = include_str!("../lang/en.json");
 
 /// The language tags whose files ship with iotmark.
@@ -222,6 +223,18 @@ impl Messages {
     /// A language file's messages, falling back to English.
     pub fn from_json(json: &str) -> Result<Messages, BadLanguageFile> {
         Ok(Messages { own: parse(json)?, fallback: parse(ENGLISH).unwrap_or_default() })
+    }
+
+    /// A language file's messages alone, falling back to nothing but the key until
+    /// [`Messages::fall_back_to`] gives them English: for a front end that loads English as
+    /// a file (the WebAssembly verifier), so that [`ENGLISH`] is not compiled into it.
+    pub fn alone(json: &str) -> Result<Messages, BadLanguageFile> {
+        Ok(Messages { own: parse(json)?, fallback: HashMap::new() })
+    }
+
+    /// Falls back to `english`'s own messages for every key this language lacks.
+    pub fn fall_back_to(&mut self, english: &Messages) {
+        self.fallback = english.own.clone();
     }
 
     /// The message for `key` with `{name}` placeholders filled from `args`, in one pass:
@@ -983,5 +996,14 @@ mod tests {
         assert_eq!(partial.say("grade.gold", &[]), "Oro");
         assert_eq!(partial.say("grade.silver", &[]), "Silver");
         assert_eq!(partial.say("no.such.key", &[]), "no.such.key");
+    }
+
+    #[test]
+    fn a_language_alone_falls_back_to_its_keys_until_given_english() {
+        let mut partial = Messages::alone(r#"{"grade.gold": "Oro"}"#).unwrap();
+        assert_eq!(partial.say("grade.silver", &[]), "grade.silver");
+        partial.fall_back_to(&Messages::alone(ENGLISH).unwrap());
+        assert_eq!((partial.say("grade.gold", &[]), partial.say("grade.silver", &[])), ("Oro".into(), "Silver".into()));
+        assert!(Messages::alone("[]").is_err());
     }
 }

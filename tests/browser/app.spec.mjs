@@ -128,6 +128,47 @@ test('language follows the phone, and the switch changes every string', async ()
   });
 });
 
+test('a phone keeps only the languages it has shown; offline, another one says it is not there yet', async () => {
+  await inBrowser(null, async (browser) => {
+  const { context, page } = await openScanner(browser, { lang: null, path: link('smart-speaker'), context: { locale: 'de-DE' } });
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
+  const kept = () => page.evaluate(async () => {
+    const names = [];
+    for (const key of await caches.keys()) {
+      if (!key.startsWith('iotmark-app-')) continue;
+      for (const r of await (await caches.open(key)).keys()) { const m = new URL(r.url).pathname.match(/verifier\/lang\/([a-z]{2})\.json$/); if (m) names.push(m[1]); }
+    }
+    return names.sort();
+  });
+  // The first visit keeps German, the language shown, and no other.
+  expect(await kept()).toEqual(['de']);
+  // A language switched to online is kept as it arrives.
+  await page.selectOption('#lang', 'sw');
+  await expect(page.locator('#verdict-headline')).toHaveText('Lebo halisi, imekaguliwa');
+  await expect.poll(kept).toEqual(['de', 'sw']);
+  await context.setOffline(true);
+  await page.reload();
+  expect(await verdictOf(page)).toBe('valid');
+  await expect(page.locator('#verdict-headline')).toHaveText('Lebo halisi, imekaguliwa');
+  await page.selectOption('#lang', 'de');
+  await expect(page.locator('#verdict-headline')).toHaveText('Echtes Label, geprüft');
+  await expect(page.locator('#lang-note')).toBeHidden();
+  // French was never shown on this phone: offline, the page stays German and says why.
+  await page.selectOption('#lang', 'fr');
+  await expect(page.locator('#lang-note')).toHaveText('Français ist noch nicht auf diesem Telefon. Verbinden Sie sich einmal mit dem Internet, um es zu laden.');
+  await expect(page.locator('#lang')).toHaveValue('de');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'de');
+  await expect(page.locator('#verdict-headline')).toHaveText('Echtes Label, geprüft');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: 'test-results/app-language-not-here.png' });
+  // Online again, French comes and the note goes.
+  await context.setOffline(false);
+  await page.selectOption('#lang', 'fr');
+  await expect(page.locator('#verdict-headline')).toHaveText('Étiquette authentique, vérifiée');
+  await expect(page.locator('#lang-note')).toBeHidden();
+  });
+});
+
 test('without a camera, a photo of the label works instead', async () => {
   await inBrowser(null, async (browser) => {
   const { page } = await openScanner(browser);

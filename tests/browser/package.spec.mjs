@@ -104,7 +104,10 @@ test('the element refuses bad set-ups and bad text plainly, and never shows them
     // A root key of the wrong length, and lists not signed by the root.
     const errorOf = (root) => page.evaluate(({ root, text }) => new Promise((resolve) => {
       const el = document.createElement('iotmark-verifier');
-      el.addEventListener('iotmark-error', (e) => resolve({ code: e.detail.code, shown: el.shadowRoot.getElementById('error').textContent, result: el.shadowRoot.getElementById('result').hidden }), { once: true });
+      // The code is shown at once, then the words from the page's language file.
+      const box = () => el.shadowRoot.getElementById('error');
+      const worded = async (code) => { for (let i = 0; i < 100 && box().textContent === code; i++) await new Promise((r) => setTimeout(r, 50)); };
+      el.addEventListener('iotmark-error', async (e) => { await worded(e.detail.code); resolve({ code: e.detail.code, shown: box().textContent, result: el.shadowRoot.getElementById('result').hidden }); }, { once: true });
       el.addEventListener('iotmark-verdict', () => resolve({ code: 'shown a verdict' }), { once: true });
       el.setAttribute('root', root);
       el.setAttribute('lists', 'lists/');

@@ -7,7 +7,7 @@
 // `lang`. It fires `iotmark-verdict` (bubbling, composed) with the typed verdict and its
 // explanation. The element draws what the core returns; it decides nothing itself. Nothing
 // about a scan leaves the page.
-import { createVerifier, english } from './index.js';
+import { createVerifier, negotiate, say } from './index.js';
 import { Decoder, closeCamera, openCamera } from './camera.js';
 
 const CSS = `
@@ -271,13 +271,19 @@ export class IotmarkVerifierElement extends HTMLElement {
     if (!note.hidden) note.textContent = this.say('element.language-fallback', { lang: asked });
   }
 
-  fail(e) {
+  async fail(e) {
     const box = this.$('error');
-    // Without a verifier there are no language files yet: the core's English words.
-    box.textContent = this.core ? this.say('element.setup-error', { code: e.code || 'internal' }) : english('element.setup-error', { code: e.code || 'internal' });
+    const code = e.code || 'internal';
+    // The code at once; then the words, from the verifier when it has the language, else
+    // from the language file itself (the verifier module carries none). When even that
+    // cannot be loaded, the code is all there is to show.
+    box.textContent = code;
     box.hidden = false;
     this.$('result').hidden = true;
-    this.dispatchEvent(new CustomEvent('iotmark-error', { bubbles: true, composed: true, detail: { code: e.code || 'internal', message: String(e.message || e) } }));
+    this.dispatchEvent(new CustomEvent('iotmark-error', { bubbles: true, composed: true, detail: { code, message: String(e.message || e) } }));
+    try {
+      box.textContent = this.core?.core.hasLanguage(negotiate(this.langs)) ? this.say('element.setup-error', { code }) : await say(this.langs, 'element.setup-error', { code });
+    } catch { /* the code stays */ }
   }
 
   status(key) {

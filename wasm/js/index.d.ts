@@ -54,5 +54,11 @@ export declare function createVerifier(options: VerifierOptions): Promise<Iotmar
 /** Loads the verifier's WebAssembly (createVerifier does it for you). */
 /** Loads the WebAssembly once per page; `progress` hears the share arrived, 0 to 1. */
 export declare function ready(options?: { progress?: (fraction: number) => void }): Promise<unknown>;
-export { isLabel, languageName, languages, negotiate, verdictCodes, english } from './wasm/iotmark_verify.js';
+/**
+ * The message `key` in the shipped language best serving `lang` (a tag or tags), `{name}`
+ * filled from `args`: words for a page whose verifier could not be made. Loads that
+ * language's file (the verifier module carries no words).
+ */
+export declare function say(lang: string | readonly string[] | undefined, key: string, args?: Record<string, string | number>): Promise<string>;
+export { isLabel, languageName, languages, negotiate, verdictCodes } from './wasm/iotmark_verify.js';
 export type { IotmarkError, VerdictCode };

@@ -6,10 +6,10 @@
 // Every rule (the verdict, its tone and wording, the grade, the lists' age, the language
 // chosen) comes from the iotmark core compiled to WebAssembly; this file loads it, feeds it
 // lists and language files, and keeps newer lists on the device.
-import init, { Verifier, english, isLabel, languageName, languages, negotiate, verdictCodes } from './wasm/iotmark_verify.js';
+import init, { Verifier, isLabel, languageName, languages, negotiate, sayFrom, verdictCodes } from './wasm/iotmark_verify.js';
 import { KINDS, Shelf, bytesOf, fetchList, fetchRotations } from './lists.js';
 
-export { english, isLabel, languageName, languages, negotiate, verdictCodes };
+export { isLabel, languageName, languages, negotiate, verdictCodes };
 
 const here = new URL('.', import.meta.url);
 // The verifier module's size in bytes, written in by scripts/package.mjs: servers that
@@ -51,6 +51,23 @@ function failure(code, message) {
 
 /** `lang` as the core takes it: a list of tags, or nothing (the reader's default). */
 const tags = (lang) => (lang === undefined ? undefined : [].concat(lang));
+
+/** The text of a shipped language's file, from this package. */
+async function languageFile(tag) {
+  const r = await fetch(new URL(`lang/${tag}.json`, here));
+  if (!r.ok) throw failure('unknown-language', `the language file for ${tag} could not be loaded (HTTP ${r.status})`);
+  return r.text();
+}
+
+/**
+ * The message `key` in the shipped language that best serves `lang` (a tag or a list of
+ * tags), `{name}` placeholders filled from `args`: for words needed when no verifier could
+ * be made. The verifier module carries no words, so this loads that language's file.
+ */
+export async function say(lang, key, args = {}) {
+  await ready();
+  return sayFrom(await languageFile(negotiate(tags(lang) ?? [])), key, args);
+}
 
 /** A short, stable name for a root key, so that two marks never share kept lists. */
 function shelfName(root) {
@@ -114,10 +131,7 @@ export class IotmarkVerifier extends EventTarget {
 
   /** Loads a shipped language's file from this package, once. */
   async language(tag) {
-    if (this.core.hasLanguage(tag)) return;
-    const r = await fetch(new URL(`lang/${tag}.json`, here));
-    if (!r.ok) throw failure('unknown-language', `the language file for ${tag} could not be loaded (HTTP ${r.status})`);
-    this.core.addLanguage(tag, await r.text());
+    if (!this.core.hasLanguage(tag)) this.core.addLanguage(tag, await languageFile(tag));
   }
 
   /** The language used for `lang` (a tag or a list of tags), loaded. */

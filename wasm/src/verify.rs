@@ -79,7 +79,9 @@ pub struct ListsState {
 }
 
 /// Verifies labels against a root key, a trust list and an optional revocation list, and
-/// explains the verdicts in any language loaded into it (English always).
+/// explains the verdicts in any language loaded into it. It carries no words of its own:
+/// each language, English too, is loaded as a file (`addLanguage`), so that a page in one
+/// language downloads that language only.
 #[wasm_bindgen]
 pub struct Verifier {
     lists: Lists,
@@ -181,8 +183,7 @@ impl Verifier {
         };
         let chain: Vec<&[u8]> = rotations.iter().map(Vec::as_slice).collect();
         let lists = Lists::after_rotations(root_key(&root)?, &chain, trust_list, revocation_list.as_deref()).map_err(|e| bad_list(&e))?;
-        let languages = HashMap::from([("en", Messages::english())]);
-        Ok(Verifier { lists, languages })
+        Ok(Verifier { lists, languages: HashMap::new() })
     }
 
     /// Takes `bytes` as the trust list if they are signed by the root and newer than the
@@ -247,17 +248,24 @@ impl Verifier {
     }
 
     /// Loads a shipped language's file (its JSON text), so that explanations can use it.
+    /// Once English is loaded, a message another language lacks is said in English (the
+    /// shipped files lack none); before, it is said as its key.
     #[wasm_bindgen(js_name = addLanguage)]
     pub fn add_language(&mut self, tag: &str, json: &str) -> Result<(), JsValue> {
-        let Some(tag) = LANGUAGES.iter().find(|l| **l == tag) else {
-            return Err(error("unknown-language", format!("iotmark does not ship a language {tag:?}; it ships {}", LANGUAGES.join(", "))));
-        };
-        let messages = Messages::from_json(json).map_err(|e| error("bad-language-file", e))?;
+        let tag = shipped_tag(tag)?;
+        let mut messages = Messages::alone(json).map_err(|e| error("bad-language-file", e))?;
+        if tag == "en" {
+            for other in self.languages.values_mut() {
+                other.fall_back_to(&messages);
+            }
+        } else if let Some(english) = self.languages.get("en") {
+            messages.fall_back_to(english);
+        }
         self.languages.insert(tag, messages);
         Ok(())
     }
 
-    /// Whether the language `tag` is loaded (English always is).
+    /// Whether the language `tag` is loaded.
     #[wasm_bindgen(js_name = hasLanguage)]
     pub fn has_language(&self, tag: &str) -> bool {
         self.languages.contains_key(tag)
@@ -350,13 +358,28 @@ impl Verifier {
     }
 }
 
-/// The English message `key` with `{name}` placeholders filled from `args`: for words
-/// needed before any verifier exists (a verifier that could not be set up).
-#[wasm_bindgen]
-pub fn english(key: &str, #[wasm_bindgen(unchecked_param_type = "Record<string, string | number>")] args: JsValue) -> String {
+/// The message `key` of a shipped language's file (its JSON text), with `{name}`
+/// placeholders filled from `args`: for words needed when no verifier exists (one that
+/// could not be set up).
+#[wasm_bindgen(js_name = sayFrom)]
+pub fn say_from(
+    json: &str,
+    key: &str,
+    #[wasm_bindgen(unchecked_param_type = "Record<string, string | number>")] args: JsValue,
+) -> Result<String, JsValue> {
+    let messages = Messages::alone(json).map_err(|e| error("bad-language-file", e))?;
     let pairs = pairs(&args);
     let args: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    Messages::english().say(key, &args)
+    Ok(messages.say(key, &args))
+}
+
+/// `tag` as one of the languages iotmark ships, or the error naming them.
+fn shipped_tag(tag: &str) -> Result<&'static str, JsValue> {
+    LANGUAGES
+        .iter()
+        .find(|l| **l == tag)
+        .copied()
+        .ok_or_else(|| error("unknown-language", format!("iotmark does not ship a language {tag:?}; it ships {}", LANGUAGES.join(", "))))
 }
 
 /// The languages iotmark ships, by tag.

@@ -7,7 +7,7 @@
 import { createVerifier, isLabel, ready } from './verifier/index.js';
 import './verifier/element.js';
 import { $, state } from './shell.js';
-import { applyLanguage, fillSwitch, pickLanguage } from './words.js';
+import { applyLanguage, fillSwitch, languagesInUse, pickLanguage } from './words.js';
 import { checkForUpdates, sayUpdateStatus, showFreshness } from './freshness.js';
 import { clearHistory, compare, remember, renderHistory } from './history.js';
 import { closeReport, openReport, renderReportStatus, renderReports, resetReport, sendQueued, submitReport, updateCount } from './reports.js';
@@ -99,6 +99,18 @@ async function loadChecker() {
   return () => { clearTimeout(slow); box.hidden = true; };
 }
 
+/**
+ * Asks the service worker to keep the language files this page loaded before it was in
+ * control (a first visit): it precaches no language, so that a phone downloads only the
+ * languages it shows. Languages switched to later are kept as they are fetched.
+ */
+async function keepLanguages(registration) {
+  const kept = new Promise((resolve) => { navigator.serviceWorker.addEventListener('message', (e) => e.data === 'languages-kept' && resolve(), { once: true }); });
+  registration.active.postMessage({ keep: languagesInUse() });
+  await Promise.race([kept, new Promise((resolve) => setTimeout(resolve, 5000))]);
+  return registration;
+}
+
 async function main() {
   state.element = $('verifier');
   const loaded = await loadChecker();
@@ -124,7 +136,7 @@ async function main() {
   await state.verifier.refresh();
   await sendQueued();
   if ('serviceWorker' in navigator) {
-    await navigator.serviceWorker.register('sw.js').then(() => navigator.serviceWorker.ready).then(askForSync).catch(() => {});
+    await navigator.serviceWorker.register('sw.js').then(() => navigator.serviceWorker.ready).then(keepLanguages).then(askForSync).catch(() => {});
   }
   document.body.dataset.ready = 'true';
 }

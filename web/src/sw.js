@@ -1,5 +1,7 @@
-// Service worker: precaches the whole app (page, code, WebAssembly, every language, the
-// trust and revocation lists) so that after one visit it opens and verifies offline.
+// Service worker: precaches the whole app (page, code, WebAssembly, the trust and
+// revocation lists) so that after one visit it opens and verifies offline. Languages are
+// not precached: the page asks to keep those it loaded, and a language fetched later is
+// kept as it passes, so a phone downloads only the languages it shows.
 // The build replaces PRECACHE and VERSION.
 const VERSION = '__VERSION__';
 const PRECACHE = __PRECACHE__;
@@ -38,8 +40,16 @@ self.addEventListener('periodicsync', (event) => {
   })());
 });
 
+/** A language's file, which is kept once fetched. */
+const isLanguage = (url) => url.origin === self.location.origin && /\/verifier\/lang\/[a-z]{2}\.json$/.test(url.pathname);
+
 self.addEventListener('message', (event) => {
   if (event.data === 'cache-studio') event.waitUntil(caches.open(CACHE).then((c) => c.addAll(STUDIO)));
+  const keep = event.data?.keep;
+  if (Array.isArray(keep)) {
+    const files = keep.filter((f) => typeof f === 'string' && isLanguage(new URL(f, self.location.href)));
+    event.waitUntil(caches.open(CACHE).then((c) => c.addAll(files)).then(() => event.source?.postMessage('languages-kept')));
+  }
 });
 
 /** A share to the installed app ("share to iotmark"): its files are kept for the page. */
@@ -68,7 +78,9 @@ self.addEventListener('fetch', (event) => {
         const page = await cache.match('./');
         if (page) return page;
       }
-      return fetch(event.request);
+      const response = await fetch(event.request);
+      if (response.ok && isLanguage(url)) await cache.put(event.request, response.clone());
+      return response;
     }),
   );
 });
