@@ -201,9 +201,13 @@ export class IotmarkVerifierElement extends HTMLElement {
     return own ? [own] : [...(navigator.languages || [navigator.language || 'en'])];
   }
 
-  /** The element's own words, once a verifier (and so the language files) is there. */
+  /**
+   * The element's own words, once a verifier and its language file are there; nothing
+   * before (`words()` writes them all, the camera's status too, when the language comes).
+   */
   say(key, args = {}) {
-    return this.core ? this.core.core.say(key, { lang: this.langs }, args) : '';
+    const core = this.core?.core;
+    return core?.hasLanguage(negotiate(this.langs)) ? core.say(key, { lang: this.langs }, args) : '';
   }
 
   listen(v) {
@@ -282,7 +286,7 @@ export class IotmarkVerifierElement extends HTMLElement {
     this.$('result').hidden = true;
     this.dispatchEvent(new CustomEvent('iotmark-error', { bubbles: true, composed: true, detail: { code, message: String(e.message || e) } }));
     try {
-      box.textContent = this.core?.core.hasLanguage(negotiate(this.langs)) ? this.say('element.setup-error', { code }) : await say(this.langs, 'element.setup-error', { code });
+      box.textContent = this.say('element.setup-error', { code }) || await say(this.langs, 'element.setup-error', { code });
     } catch { /* the code stays */ }
   }
 

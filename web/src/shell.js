@@ -11,9 +11,13 @@ export const state = {
   registry: null, // the registry's origin, from trust/config.json
 };
 
-/** The message `key` in the page's language, `{name}` placeholders filled from `args`. */
+/**
+ * The message `key` in the page's language, `{name}` placeholders filled from `args`;
+ * nothing before the language's file is loaded (the page's words are then written anew).
+ */
 export function say(key, args = {}) {
-  return state.verifier ? state.verifier.core.say(key, { lang: [state.lang] }, args) : key;
+  const core = state.verifier?.core;
+  return core?.hasLanguage(state.lang) ? core.say(key, { lang: [state.lang] }, args) : '';
 }
 
 export function el(tag, text, cls) {
