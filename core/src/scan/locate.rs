@@ -8,7 +8,7 @@
 
 use super::finder::Finder;
 use super::gray::Bits;
-use super::{text_of, Code};
+use super::Code;
 
 type Point = (f64, f64);
 
@@ -210,7 +210,7 @@ fn alignment(bits: &Bits, estimate: Point, ex: Point, ey: Point, module: f64) ->
 }
 
 /// Tries to read the symbol whose finders are `c`, `size` modules a side.
-fn read_at(bits: &Bits, c: &Corners, size: usize) -> Option<(Vec<u8>, usize, Perspective)> {
+fn read_at(bits: &Bits, c: &Corners, size: usize) -> Option<(Vec<rqrr::Segment>, usize, Perspective)> {
     let s = size as f64;
     let (ex, ey) = c.module_vectors(size);
     let affine = |u: f64, v: f64| c.affine(size, u, v);
@@ -223,21 +223,18 @@ fn read_at(bits: &Bits, c: &Corners, size: usize) -> Option<(Vec<u8>, usize, Per
     let from = [(3.5, 3.5), (s - 3.5, 3.5), grid_point, (3.5, s - 3.5)];
     let to = [c.tl, c.tr, image_point, c.bl];
     let p = Perspective::between(from, to);
-    let (bytes, version) = decode(size, |x, y| {
+    let (segments, version) = decode(size, |x, y| {
         let (px, py) = p.map((x as f64 + 0.5, y as f64 + 0.5));
         bits.at(px.floor() as i64, py.floor() as i64)
     })?;
-    Some((bytes, version, p))
+    Some((segments, version, p))
 }
 
-/// Decodes a sampled module grid, `dark(column, row)`, with rqrr: the payload and the
-/// version, only if the grid passes error correction. A panic counts as no result.
-pub(super) fn decode(size: usize, dark: impl Fn(usize, usize) -> bool) -> Option<(Vec<u8>, usize)> {
+/// Decodes a sampled module grid, `dark(column, row)`, with rqrr: the payload's segments
+/// and the version, only if the grid passes error correction. A panic counts as no result.
+pub(super) fn decode(size: usize, dark: impl Fn(usize, usize) -> bool) -> Option<(Vec<rqrr::Segment>, usize)> {
     let grid = rqrr::SimpleGrid::from_func(size, dark);
-    let decoded = std::panic::catch_unwind(|| {
-        let mut bytes = Vec::new();
-        rqrr::Grid::new(grid).decode_to(&mut bytes).map(|meta| (bytes, meta.version.0))
-    });
+    let decoded = std::panic::catch_unwind(|| rqrr::Grid::new(grid).decode_segments().map(|(meta, segments)| (segments, meta.version.0)));
     decoded.ok()?.ok()
 }
 
@@ -317,7 +314,7 @@ pub(super) fn read(bits: &Bits, finders: &[Finder], scale: f32, all: bool, limit
         sizes.retain(|s| s.1 >= 0.6);
         sizes.sort_by(|a, b| b.1.total_cmp(&a.1));
         let sizes = sizes.into_iter().map(|s| s.0);
-        let Some((bytes, version, p)) = sizes.into_iter().find_map(|size| read_at(bits, &corners, size)) else {
+        let Some((segments, version, p)) = sizes.into_iter().find_map(|size| read_at(bits, &corners, size)) else {
             continue;
         };
         cand.finders.iter().for_each(|i| used[*i] = true);
@@ -326,7 +323,7 @@ pub(super) fn read(bits: &Bits, finders: &[Finder], scale: f32, all: bool, limit
             let (x, y) = p.map(q);
             ((x * f64::from(scale)) as i32, (y * f64::from(scale)) as i32)
         });
-        found.push(Code { text: text_of(&bytes), bytes, version, corners });
+        found.push(Code::of_segments(&segments, version, corners));
     }
     (found, used.iter().filter(|u| !**u).count(), most - tries)
 }

@@ -21,6 +21,7 @@ mod finder;
 mod gray;
 mod locate;
 pub mod sighting;
+pub mod text;
 
 use gray::{Bits, Gray};
 use serde::Serialize;
@@ -64,11 +65,18 @@ impl std::error::Error for ScanError {}
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Code {
-    /// The payload bytes after error correction.
+    /// The payload bytes after error correction (every segment's, in order).
     #[serde(skip)]
     pub bytes: Vec<u8>,
-    /// The payload as text (UTF-8; other encodings where the build supports them).
+    /// The payload as text, each run of it in the character set [`text::runs`] decides.
+    /// Where this build cannot decode a run (Shift_JIS and other legacy encodings in
+    /// WebAssembly) it holds U+FFFD in its place, and `parts` says how to make the text.
     pub text: String,
+    /// Only when `text` is incomplete: the payload in order, as text and as bytes with the
+    /// label of their encoding, for `new TextDecoder(label)`. Never set natively.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub parts: Option<Vec<text::Part>>,
     /// The symbol's version (1 to 40).
     pub version: usize,
     /// Corners in frame pixels: top-left, top-right, bottom-right, bottom-left.
@@ -117,10 +125,9 @@ macro_rules! detect {
             img.detect_grids()
                 .iter()
                 .filter_map(|grid| {
-                    let mut bytes = Vec::new();
-                    let meta = grid.decode_to(&mut bytes).ok()?;
+                    let (meta, segments) = grid.decode_segments().ok()?;
                     let corners = grid.bounds.map(|p| ((p.x as f32 * scale) as i32, (p.y as f32 * scale) as i32));
-                    Some(Code { text: text_of(&bytes), bytes, version: meta.version.0, corners })
+                    Some(Code::of_segments(&segments, meta.version.0, corners))
                 })
                 .collect::<Vec<_>>()
         }));
@@ -128,26 +135,19 @@ macro_rules! detect {
     }};
 }
 
-/// The text of a payload. QR codes rarely say their encoding (rqrr drops ECI
-/// designators), so it is guessed as ZXing does: UTF-8 when the bytes are valid UTF-8;
-/// Shift_JIS when they decode cleanly as Japanese text (Kanji mode yields Shift_JIS);
-/// otherwise ISO-8859-1, the QR default.
-pub fn text_of(bytes: &[u8]) -> String {
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return s.to_owned();
+impl Code {
+    /// A code from its decoded segments: their bytes, and their text.
+    pub(super) fn of_segments(segments: &[rqrr::Segment], version: usize, corners: [(i32, i32); 4]) -> Code {
+        let bytes = segments.iter().flat_map(|s| s.data.iter().copied()).collect();
+        let (text, parts) = text::text_of_runs(text::runs(segments));
+        Code { bytes, text, parts, version, corners }
     }
-    #[cfg(feature = "legacy-encodings")]
-    if let Some(s) = shift_jis(bytes) {
-        return s;
-    }
-    bytes.iter().map(|b| char::from(*b)).collect()
 }
 
-#[cfg(feature = "legacy-encodings")]
-fn shift_jis(bytes: &[u8]) -> Option<String> {
-    let (text, had_errors) = encoding_rs::SHIFT_JIS.decode_without_bom_handling(bytes);
-    let japanese = text.chars().filter(|c| matches!(*c as u32, 0x3000..=0x9FFF | 0xFF00..=0xFFEF)).count();
-    (!had_errors && japanese >= 2).then(|| text.into_owned())
+/// The text of a payload that has no ECI designator, in the character set
+/// [`text::Charset::guess`] decides (U+FFFD where this build cannot decode it).
+pub fn text_of(bytes: &[u8]) -> String {
+    text::text_of_runs(vec![(text::Charset::guess(bytes), bytes.to_vec())]).0
 }
 
 /// Most finder patterns for which rqrr's own detection runs too: its grouping of finder
@@ -518,7 +518,7 @@ pub fn decode_grid(frame: &Frame, x: f64, y: f64, module: f64, size: usize) -> O
         let py = (y + (row as f64 + 0.5) * module) as usize;
         frame.luma.get(py.min(frame.height - 1) * frame.width + px.min(frame.width - 1)).is_some_and(|v| *v < 128)
     };
-    locate::decode(size, dark).map(|(bytes, _)| text_of(&bytes))
+    locate::decode(size, dark).map(|(segments, _)| text::text_of_runs(text::runs(&segments)).0)
 }
 
 /// Whether two finds are the same symbol seen twice (centres closer than a side).
@@ -671,8 +671,12 @@ mod tests {
     fn payload_text_encodings() {
         assert_eq!(text_of("grüß".as_bytes()), "grüß");
         assert_eq!(text_of(&[0x63, 0x61, 0x66, 0xE9]), "café");
+        let mobile = [0x83, 0x82, 0x83, 0x6F, 0x83, 0x43, 0x83, 0x8B];
         #[cfg(feature = "legacy-encodings")]
-        assert_eq!(text_of(&[0x83, 0x82, 0x83, 0x6F, 0x83, 0x43, 0x83, 0x8B]), "モバイル");
+        assert_eq!(text_of(&mobile), "モバイル");
+        // Without encoding_rs no wrong text: U+FFFD, and the bytes go to the caller.
+        #[cfg(not(feature = "legacy-encodings"))]
+        assert_eq!(text_of(&mobile), "\u{FFFD}");
     }
 
     #[test]

@@ -76,7 +76,7 @@ mod tests {
     use super::*;
 
     fn code(text: &str) -> Code {
-        Code { bytes: text.as_bytes().to_vec(), text: text.into(), version: 2, corners: [(0, 0); 4] }
+        Code { bytes: text.as_bytes().to_vec(), text: text.into(), parts: None, version: 2, corners: [(0, 0); 4] }
     }
 
     #[test]

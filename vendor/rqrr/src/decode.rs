@@ -128,8 +128,51 @@ where
         },
     };
 
-    decode_payload(&meta, stream, writer)?;
+    let mut writer = writer;
+    for segment in decode_payload(&meta, stream)? {
+        writer.write_all(&segment.data).map_err(|_| DeQRError::IoError)?;
+    }
     Ok(meta)
+}
+
+/// The data mode of a [Segment](struct.Segment.html).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Digits, written out as ASCII.
+    Numeric,
+    /// The 45-character alphanumeric set, written out as ASCII.
+    Alphanumeric,
+    /// Bytes in the character set in force (the ECI designator's, else unstated).
+    Byte,
+    /// JIS X 0208 characters, written out in their Shift_JIS form.
+    Kanji,
+}
+
+/// One segment of a symbol's payload: its data as written out by
+/// [decode](fn.decode.html), its mode and the ECI designator in force, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    pub mode: Mode,
+    /// The last ECI designator before this segment (it stays in force until the next).
+    pub eci: Option<u32>,
+    pub data: Vec<u8>,
+}
+
+/// Like [decode](fn.decode.html), but the payload comes back segment by segment, each with
+/// its mode and the ECI designator in force, so that a caller can choose how each
+/// segment's bytes become text.
+pub fn decode_segments(code: &dyn BitGrid) -> DeQRResult<(MetaData, Vec<Segment>)> {
+    fn _decode(c: &dyn BitGrid) -> DeQRResult<(MetaData, CorrectedDataStream)> {
+        let (meta, raw) = get_raw(c, true)?;
+        let stream = codestream_ecc(&meta, raw)?;
+        Ok((meta, stream))
+    }
+    let (meta, stream) = match _decode(code) {
+        Ok(found) => found,
+        Err(original) => _decode(&crate::MirroredGrid(code)).map_err(|_| original)?,
+    };
+    let segments = decode_payload(&meta, stream)?;
+    Ok((meta, segments))
 }
 
 /// Return extracted metadata and the raw, uncorrected bit stream.
@@ -141,36 +184,42 @@ pub fn get_raw(code: &dyn BitGrid, remove_masked: bool) -> DeQRResult<(MetaData,
     Ok((meta, raw))
 }
 
-fn decode_payload<W>(meta: &MetaData, mut ds: CorrectedDataStream, mut writer: W) -> DeQRResult<()>
-where
-    W: Write,
-{
+fn decode_payload(meta: &MetaData, mut ds: CorrectedDataStream) -> DeQRResult<Vec<Segment>> {
+    let mut segments = Vec::new();
+    let mut eci = None;
     while ds.bits_remaining() >= 4 {
         let ty = ds.take_bits(4);
-        match ty {
+        let mut data = Vec::new();
+        let mode = match ty {
             0 => break,
-            1 => decode_numeric(meta, &mut ds, &mut writer),
-            2 => decode_alpha(meta, &mut ds, &mut writer),
-            4 => decode_byte(meta, &mut ds, &mut writer),
-            8 => decode_kanji(meta, &mut ds, &mut writer),
-            7 => decode_eci(meta, &mut ds, &mut writer),
-            _ => Err(DeQRError::UnknownDataType)?,
+            1 => decode_numeric(meta, &mut ds, &mut data).map(|_| Mode::Numeric),
+            2 => decode_alpha(meta, &mut ds, &mut data).map(|_| Mode::Alphanumeric),
+            4 => decode_byte(meta, &mut ds, &mut data).map(|_| Mode::Byte),
+            8 => decode_kanji(meta, &mut ds, &mut data).map(|_| Mode::Kanji),
+            7 => {
+                eci = Some(decode_eci(&mut ds)?);
+                continue;
+            }
+            _ => Err(DeQRError::UnknownDataType),
         }?;
+        segments.push(Segment { mode, eci, data });
     }
-    Ok(())
+    Ok(segments)
 }
 
-fn decode_eci<W>(_meta: &MetaData, ds: &mut CorrectedDataStream, mut _writer: W) -> DeQRResult<()>
-where
-    W: Write,
-{
-    let mut _eci = ds.take_bits_checked(8)? as u32;
-    if _eci & 0xc0 == 0x80 {
-        _eci = (_eci << 8) | (ds.take_bits_checked(8)? as u32)
-    } else if _eci & 0xe0 == 0xc0 {
-        _eci = (_eci << 16) | (ds.take_bits_checked(16)? as u32)
+/// An ECI designator: one to three bytes, the leading bits of the first saying how many
+/// (0, 10 or 110), the rest of the bits the number (ISO/IEC 18004, 7.4.2.2).
+fn decode_eci(ds: &mut CorrectedDataStream) -> DeQRResult<u32> {
+    let first = ds.take_bits_checked(8)? as u32;
+    if first & 0x80 == 0 {
+        Ok(first)
+    } else if first & 0xc0 == 0x80 {
+        Ok(((first & 0x3f) << 8) | ds.take_bits_checked(8)? as u32)
+    } else if first & 0xe0 == 0xc0 {
+        Ok(((first & 0x1f) << 16) | ds.take_bits_checked(16)? as u32)
+    } else {
+        Err(DeQRError::UnknownDataType)
     }
-    Ok(())
 }
 
 fn decode_kanji<W>(meta: &MetaData, ds: &mut CorrectedDataStream, mut writer: W) -> DeQRResult<()>
@@ -994,9 +1043,8 @@ mod tests {
             let mut bits = bits_of(mode, 4);
             bits.extend(bits_of(0, nbits - 1));
 
-            let mut out = Vec::new();
             assert_eq!(
-                decode_payload(&meta, stream_of(&bits), &mut out),
+                decode_payload(&meta, stream_of(&bits)),
                 Err(DeQRError::DataUnderflow),
                 "mode {mode} accepted a truncated character count indicator"
             );
@@ -1015,11 +1063,10 @@ mod tests {
         bits.extend(bits_of(4, 4));
         bits.extend(bits_of(0, 4));
 
-        let mut out = Vec::new();
         assert_eq!(
-            decode_payload(&meta, stream_of(&bits), &mut out),
+            decode_payload(&meta, stream_of(&bits)),
             Err(DeQRError::DataUnderflow),
-            "a stream cut short mid count indicator decoded to {out:?}"
+            "a stream cut short mid count indicator decoded"
         );
     }
 
@@ -1032,8 +1079,41 @@ mod tests {
         let mut bits = bits_of(4, 4);
         bits.extend(bits_of(0, 8));
 
-        let mut out = Vec::new();
-        decode_payload(&meta, stream_of(&bits), &mut out).expect("a complete count indicator");
-        assert!(out.is_empty());
+        let segments = decode_payload(&meta, stream_of(&bits)).expect("a complete count indicator");
+        assert_eq!(segments, vec![Segment { mode: Mode::Byte, eci: None, data: Vec::new() }]);
+    }
+
+    /// A byte segment carrying `data`, at version 1.
+    fn byte_segment(data: &[u8]) -> Vec<u8> {
+        let mut bits = bits_of(4, 4);
+        bits.extend(bits_of(data.len(), 8));
+        data.iter().for_each(|b| bits.extend(bits_of(usize::from(*b), 8)));
+        bits
+    }
+
+    #[test]
+    fn test_eci_designators_apply_to_the_segments_after_them() {
+        let meta = MetaData { version: Version(1), ecc_level: 0, mask: 0 };
+        // "A" with no ECI; ECI 20 (Shift_JIS, one byte); two bytes; ECI 26 (UTF-8) in the
+        // two-byte form, then "é" as UTF-8; then the terminator.
+        let mut bits = byte_segment(b"A");
+        bits.extend(bits_of(7, 4));
+        bits.extend(bits_of(20, 8));
+        bits.extend(byte_segment(&[0x82, 0xa0]));
+        bits.extend(bits_of(7, 4));
+        bits.extend(bits_of(0x8000 | 26, 16));
+        bits.extend(byte_segment("é".as_bytes()));
+        bits.extend(bits_of(0, 4));
+        let segments = decode_payload(&meta, stream_of(&bits)).expect("well formed");
+        let got: Vec<(Option<u32>, Vec<u8>)> = segments.into_iter().map(|s| (s.eci, s.data)).collect();
+        assert_eq!(got, vec![(None, b"A".to_vec()), (Some(20), vec![0x82, 0xa0]), (Some(26), "é".as_bytes().to_vec())]);
+        // The three-byte form carries 21 bits; a first byte of 111xxxxx is no designator.
+        let mut bits = bits_of(7, 4);
+        bits.extend(bits_of(0xc0_0000 | 811_799, 24));
+        bits.extend(byte_segment(b"x"));
+        assert_eq!(decode_payload(&meta, stream_of(&bits)).expect("three-byte ECI")[0].eci, Some(811_799));
+        let mut bits = bits_of(7, 4);
+        bits.extend(bits_of(0xe0, 8));
+        assert_eq!(decode_payload(&meta, stream_of(&bits)), Err(DeQRError::UnknownDataType));
     }
 }
