@@ -12,7 +12,6 @@ use crate::label::{Assurance, Label, Processing, Status, UpdateDelivery, Without
 use crate::trust::Freshness;
 use crate::verify::{Verdict, Verification};
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// English, compiled in as the fallback for every other language (natively: the
 /// WebAssembly verifier carries no language and loads English as a file like any other).
@@ -67,8 +66,8 @@ pub fn negotiate<'a>(tags: impl IntoIterator<Item = &'a str>) -> &'static str {
 /// One language's messages.
 #[derive(Clone, Debug, Default)]
 pub struct Messages {
-    own: HashMap<String, String>,
-    fallback: HashMap<String, String>,
+    own: Words,
+    fallback: Words,
 }
 
 /// A language file that is not a flat JSON object of strings.
@@ -86,9 +85,9 @@ impl std::error::Error for BadLanguageFile {}
 /// Reads a language file: one JSON object whose values are all strings (RFC 8259, with
 /// every string escape). Written out rather than through serde_json, whose generic
 /// machinery would be most of the WebAssembly verifier's size for this one flat shape.
-fn parse(json: &str) -> Result<HashMap<String, String>, BadLanguageFile> {
+fn parse(json: &str) -> Result<Words, BadLanguageFile> {
     let mut p = Flat { s: json.as_bytes(), at: 0 };
-    let mut out = HashMap::new();
+    let mut out = Words::default();
     p.expect(b'{')?;
     if !p.eat(b'}') {
         loop {
@@ -109,6 +108,26 @@ fn parse(json: &str) -> Result<HashMap<String, String>, BadLanguageFile> {
         return Err(p.error("text after the object"));
     }
     Ok(out)
+}
+
+/// A language file's messages by key, in file order. Searched one by one: a file holds a
+/// couple of hundred, and a hash map's code would be a sizeable share of the WebAssembly.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Words(Vec<(String, String)>);
+
+impl Words {
+    fn get(&self, key: &str) -> Option<&String> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// Adds `key`; `Some` when it was there already.
+    fn insert(&mut self, key: String, value: String) -> Option<()> {
+        if self.get(&key).is_some() {
+            return Some(());
+        }
+        self.0.push((key, value));
+        None
+    }
 }
 
 /// A cursor over a flat JSON object of strings.
@@ -217,7 +236,7 @@ impl Flat<'_> {
 impl Messages {
     /// English only.
     pub fn english() -> Messages {
-        Messages { own: parse(ENGLISH).unwrap_or_default(), fallback: HashMap::new() }
+        Messages { own: parse(ENGLISH).unwrap_or_default(), fallback: Words::default() }
     }
 
     /// A language file's messages, falling back to English.
@@ -229,7 +248,7 @@ impl Messages {
     /// [`Messages::fall_back_to`] gives them English: for a front end that loads English as
     /// a file (the WebAssembly verifier), so that [`ENGLISH`] is not compiled into it.
     pub fn alone(json: &str) -> Result<Messages, BadLanguageFile> {
-        Ok(Messages { own: parse(json)?, fallback: HashMap::new() })
+        Ok(Messages { own: parse(json)?, fallback: Words::default() })
     }
 
     /// Falls back to `english`'s own messages for every key this language lacks.
@@ -833,7 +852,12 @@ fn principles(label: &Label, m: &Messages) -> Vec<PrincipleGroup> {
 mod tests {
     use super::*;
     use crate::trust::Origin;
-    use std::collections::BTreeSet;
+    use std::collections::{BTreeMap, BTreeSet};
+
+    /// A language file's words by key, to compare.
+    fn map(words: Words) -> BTreeMap<String, String> {
+        words.0.into_iter().collect()
+    }
 
     const FILES: &[(&str, &str)] = &[
         ("de", include_str!("../lang/de.json")),
@@ -861,11 +885,11 @@ mod tests {
 
     #[test]
     fn every_language_has_every_message_with_the_same_placeholders() {
-        let en = parse(ENGLISH).unwrap();
+        let en = map(parse(ENGLISH).unwrap());
         let tags: Vec<&str> = std::iter::once("en").chain(FILES.iter().map(|(tag, _)| *tag)).collect();
         assert_eq!(tags, LANGUAGES, "one language file for each language offered, in order");
         for (tag, json) in FILES {
-            let own = parse(json).unwrap_or_else(|e| panic!("{tag}: {e}"));
+            let own = map(parse(json).unwrap_or_else(|e| panic!("{tag}: {e}")));
             let missing: Vec<_> = en.keys().filter(|k| !own.contains_key(*k)).collect();
             let extra: Vec<_> = own.keys().filter(|k| !en.contains_key(*k)).collect();
             assert!(missing.is_empty() && extra.is_empty(), "{tag}: missing {missing:?}, extra {extra:?}");
@@ -957,13 +981,13 @@ mod tests {
     #[test]
     fn language_files_are_read_as_json_reads_them() {
         for (tag, json) in FILES.iter().copied().chain([("en", ENGLISH)]) {
-            let theirs: HashMap<String, String> = serde_json::from_str(json).unwrap();
-            assert_eq!(parse(json).unwrap(), theirs, "{tag}");
+            let theirs: BTreeMap<String, String> = serde_json::from_str(json).unwrap();
+            assert_eq!(map(parse(json).unwrap()), theirs, "{tag}");
         }
         let escapes = r#" { "a" : "q\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00" , "b":"" } "#;
-        let theirs: HashMap<String, String> = serde_json::from_str(escapes).unwrap();
-        assert_eq!(parse(escapes).unwrap(), theirs);
-        assert_eq!(parse("{}").unwrap(), HashMap::new());
+        let theirs: BTreeMap<String, String> = serde_json::from_str(escapes).unwrap();
+        assert_eq!(map(parse(escapes).unwrap()), theirs);
+        assert_eq!(parse("{}").unwrap(), Words::default());
         for bad in [
             "",
             "[1]",
@@ -978,7 +1002,7 @@ mod tests {
             "{\"a\":\"\\u12\"}",
         ] {
             assert!(parse(bad).is_err(), "{bad:?}");
-            assert!(serde_json::from_str::<HashMap<String, String>>(bad).is_err() || bad.contains("\"a\":\"y\""), "{bad:?}");
+            assert!(serde_json::from_str::<BTreeMap<String, String>>(bad).is_err() || bad.contains("\"a\":\"y\""), "{bad:?}");
         }
     }
 

@@ -9,7 +9,6 @@ use iotmark_core::trust::{Freshness, ListKind, Lists, Offered, Origin};
 use iotmark_core::verify::{against, Verdict, Verification};
 use iotmark_core::VerifyingKey;
 use serde::Serialize;
-use std::collections::HashMap;
 use tsify::Tsify;
 use wasm_bindgen::prelude::*;
 
@@ -85,7 +84,7 @@ pub struct ListsState {
 #[wasm_bindgen]
 pub struct Verifier {
     lists: Lists,
-    languages: HashMap<&'static str, Messages>,
+    languages: Vec<(&'static str, Messages)>,
 }
 
 fn root_key(root: &JsValue) -> Result<VerifyingKey, JsValue> {
@@ -183,7 +182,7 @@ impl Verifier {
         };
         let chain: Vec<&[u8]> = rotations.iter().map(Vec::as_slice).collect();
         let lists = Lists::after_rotations(root_key(&root)?, &chain, trust_list, revocation_list.as_deref()).map_err(|e| bad_list(&e))?;
-        Ok(Verifier { lists, languages: HashMap::new() })
+        Ok(Verifier { lists, languages: Vec::new() })
     }
 
     /// Takes `bytes` as the trust list if they are signed by the root and newer than the
@@ -255,20 +254,21 @@ impl Verifier {
         let tag = shipped_tag(tag)?;
         let mut messages = Messages::alone(json).map_err(|e| error("bad-language-file", e))?;
         if tag == "en" {
-            for other in self.languages.values_mut() {
+            for (_, other) in self.languages.iter_mut() {
                 other.fall_back_to(&messages);
             }
-        } else if let Some(english) = self.languages.get("en") {
+        } else if let Some(english) = self.language("en") {
             messages.fall_back_to(english);
         }
-        self.languages.insert(tag, messages);
+        self.languages.retain(|(t, _)| *t != tag);
+        self.languages.push((tag, messages));
         Ok(())
     }
 
     /// Whether the language `tag` is loaded.
     #[wasm_bindgen(js_name = hasLanguage)]
     pub fn has_language(&self, tag: &str) -> bool {
-        self.languages.contains_key(tag)
+        self.language(tag).is_some()
     }
 
     /// The message `key` in the language of `options` (loaded), with `{name}` placeholders
@@ -320,6 +320,11 @@ impl Verifier {
 }
 
 impl Verifier {
+    /// The loaded language `tag`.
+    fn language(&self, tag: &str) -> Option<&Messages> {
+        self.languages.iter().find(|(t, _)| *t == tag).map(|(_, m)| m)
+    }
+
     /// Offers a list of `kind` that came from `origin`, recorded when it is taken.
     fn offer(&mut self, kind: ListKind, bytes: &[u8], origin: &JsValue) -> Result<bool, JsValue> {
         let origin = self::origin(origin)?;
@@ -337,7 +342,7 @@ impl Verifier {
     /// The language `options` ask for (negotiated) and its messages, which must be loaded.
     fn messages(&self, options: &VerifyOptions) -> Result<(&'static str, &Messages), JsValue> {
         let lang = explain::negotiate(tags(options).iter().map(String::as_str));
-        let messages = self.languages.get(lang).ok_or_else(|| {
+        let messages = self.language(lang).ok_or_else(|| {
             error("unknown-language", format!("the language {lang:?} is not loaded: call addLanguage({lang:?}, text) first"))
         })?;
         Ok((lang, messages))
