@@ -104,13 +104,14 @@ impl Shortfall {
     }
 }
 
-/// The statuses of one tier's applicable principles, with their ids.
-fn applicable(catalogue: &Catalogue, statuses: &[Status], tier: Tier) -> Vec<(u8, Status)> {
+/// The statuses of the applicable principles of the tiers `tier` picks, with their ids, in id
+/// order (the catalogue's).
+fn applicable(catalogue: &Catalogue, statuses: &[Status], tier: impl Fn(Tier) -> bool) -> Vec<(u8, Status)> {
     catalogue
         .principles
         .iter()
         .zip(statuses)
-        .filter(|(p, s)| p.tier == tier && **s != Status::NotApplicable)
+        .filter(|(p, s)| tier(p.tier) && **s != Status::NotApplicable)
         .map(|(p, s)| (p.id, *s))
         .collect()
 }
@@ -128,18 +129,16 @@ fn half_met(items: &[(u8, Status)]) -> Option<(usize, Vec<u8>)> {
 
 /// What an assessment lacks for `target`. Empty when it reaches it.
 pub fn shortfall(catalogue: &Catalogue, statuses: &[Status], target: Grade) -> Shortfall {
-    let essential = applicable(catalogue, statuses, Tier::Essential);
-    let nice = applicable(catalogue, statuses, Tier::NiceToHave);
-    let open = applicable(catalogue, statuses, Tier::Open);
+    let tier = |t: Tier| applicable(catalogue, statuses, move |of| of == t);
+    let (essential, nice, open) = (tier(Tier::Essential), tier(Tier::NiceToHave), tier(Tier::Open));
     let met = |s| s == Status::Met;
     match target {
         Grade::Bronze => Shortfall { must_meet: failing(&essential, |s| s != Status::NotMet), more_of: None },
         Grade::Silver => Shortfall { must_meet: failing(&essential, met), more_of: half_met(&nice) },
+        // The essential and nice-to-have principles together, read in id order.
         Grade::Gold => {
-            let mut must_meet = failing(&essential, met);
-            must_meet.extend(failing(&nice, met));
-            must_meet.sort_unstable();
-            Shortfall { must_meet, more_of: half_met(&open) }
+            let both = applicable(catalogue, statuses, |t| t != Tier::Open);
+            Shortfall { must_meet: failing(&both, met), more_of: half_met(&open) }
         }
     }
 }
