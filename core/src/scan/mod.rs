@@ -118,11 +118,12 @@ enum Attempt {
 /// Runs rqrr on the image `prepare` makes; a panic inside rqrr counts as finding nothing.
 /// (A macro because rqrr does not export the image buffer type it returns.)
 macro_rules! detect {
-    ($prepare:expr, $scale:expr) => {{
+    ($prepare:expr, $scale:expr, $samples:expr) => {{
         let scale: f32 = $scale;
+        let samples: &mut u64 = $samples;
         let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let mut img = $prepare;
-            img.detect_grids()
+            img.detect_grids_within(samples)
                 .iter()
                 .filter_map(|grid| {
                     let (meta, segments) = grid.decode_segments().ok()?;
@@ -155,19 +156,24 @@ pub fn text_of(bytes: &[u8]) -> String {
 /// Above this the locator alone reads the image; a sheet of 42 labels has 126.
 const RQRR_FINDERS: usize = 40;
 
-/// The work one scan may do, in units of about a nanosecond of native time on a 2-core
-/// laptop (see [`locator_cost`] and [`rqrr_cost`]). Time is bounded by work, not by a
-/// clock: the core is pure, runs the same everywhere and WebAssembly has no clock.
-/// It covers the fast path, the locator on every binarisation and several of rqrr's own
-/// detections on a camera frame; on a large photograph the cascade skips the full-size
-/// steps that would not fit.
-const BUDGET: u64 = 150_000_000;
+/// The work one scan may do, in units of somewhat under a nanosecond of native time on a
+/// 2-core laptop (see [`locator_cost`], [`rqrr_cost`] and [`SAMPLE_COST`]): about 80 ms
+/// for a photograph that holds no readable code. Time is bounded by work, not by a clock:
+/// the core is pure, runs the same everywhere and WebAssembly has no clock. It covers the
+/// fast path, the locator on every binarisation and several of rqrr's own detections; on
+/// a large photograph the cascade skips the full-size steps that would not fit. The
+/// photographs of the public corpus that read take up to 55 M of it, the rendered scenes
+/// (`tests/src/bin/scenes.rs`, round dots) up to about 110 M.
+const BUDGET: u64 = 120_000_000;
+
+/// The work of the tiles of a sheet, per [`TILE_AREA`] of frame.
+const TILE_BUDGET: u64 = 150_000_000;
 
 /// The locator's work on one camera frame: its candidate symbols beyond this are left to
 /// later frames (rqrr's one step per frame is not bounded by it).
 const CAMERA_BUDGET: u64 = 30_000_000;
 
-/// Pixels of frame per [`BUDGET`] of work for the tiles of a sheet.
+/// Pixels of frame per [`TILE_BUDGET`] of work for the tiles of a sheet.
 const TILE_AREA: usize = 1_000_000;
 
 /// Codes that make a large frame a sheet of labels, to be read again tile by tile. A
@@ -199,12 +205,16 @@ fn locator_cost(n: usize, attempt: Attempt) -> u64 {
 /// alignment search for two sizes, and a grid decode.
 const TRY_COST: u64 = 100_000;
 
-/// rqrr's detection on `n` pixels holding `finders` finder patterns: region filling over
-/// every pixel, and fitting and decoding the grids it proposes from pairs of finders (ten
-/// milliseconds even on a small image).
-fn rqrr_cost(n: usize, finders: usize) -> u64 {
-    10 * n as u64 + 10_000_000 + 100_000 * (finders * finders) as u64
+/// rqrr's detection on `n` pixels, before its grid fits: thresholding, region filling
+/// and finding capstones over every pixel. The fits are charged as they run (see
+/// [`rqrr_in`]): on a photograph of texture they are most of its time, and they vary
+/// from nothing to tens of milliseconds with what the image holds.
+fn rqrr_cost(n: usize) -> u64 {
+    10 * n as u64 + 1_000_000
 }
+
+/// The work of one sample of rqrr's grid fits (a perspective map and a pixel read).
+const SAMPLE_COST: u64 = 16;
 
 /// The binarisation of one attempt.
 fn binarise(img: &Gray, attempt: Attempt) -> Bits<'_> {
@@ -239,12 +249,19 @@ fn locate_in(bits: &Bits, scale: f32, all: bool, budget: &mut Budget) -> Located
 }
 
 /// rqrr's own detection: on the grey pixels with its own threshold for the native attempt,
-/// on `bits` for the others.
-fn rqrr_in(img: &Gray, bits: &Bits, attempt: Attempt, scale: f32) -> Vec<Code> {
-    match attempt {
-        Attempt::Native => detect!(rqrr::PreparedImage::prepare_from_greyscale(img.w, img.h, |x, y| img.px[y * img.w + x]), scale),
-        _ => detect!(rqrr::PreparedImage::prepare_from_bitmap(img.w, img.h, |x, y| bits.dark(x, y)), scale),
-    }
+/// on `bits` for the others. Its grid fits take what is left of `budget` at most
+/// ([`SAMPLE_COST`] a sample), and are charged what they took.
+fn rqrr_in(img: &Gray, bits: &Bits, attempt: Attempt, scale: f32, budget: &mut Budget) -> Vec<Code> {
+    let allowed = budget.0 / SAMPLE_COST;
+    let mut samples = allowed;
+    let found = match attempt {
+        Attempt::Native => {
+            detect!(rqrr::PreparedImage::prepare_from_greyscale(img.w, img.h, |x, y| img.px[y * img.w + x]), scale, &mut samples)
+        }
+        _ => detect!(rqrr::PreparedImage::prepare_from_bitmap(img.w, img.h, |x, y| bits.dark(x, y)), scale, &mut samples),
+    };
+    budget.0 = budget.0.saturating_sub((allowed - samples.min(allowed)) * SAMPLE_COST);
+    found
 }
 
 /// Adds the codes not already found (the same bytes at the same place).
@@ -264,9 +281,14 @@ fn run(img: &Gray, attempt: Attempt, scale: f32, all: bool, budget: &mut Budget)
     if (!found.codes.is_empty() && !all) || found.finders > RQRR_FINDERS {
         return found.codes;
     }
-    merge(&mut found.codes, rqrr_in(img, &bits, attempt, scale));
+    // rqrr's step is bounded by a budget of its own: on a camera frame the locator has
+    // taken most of the frame's.
+    merge(&mut found.codes, rqrr_in(img, &bits, attempt, scale, &mut Budget(budget.0.max(RQRR_STEP))));
     found.codes
 }
+
+/// The work one step of rqrr's detection may take on a camera frame.
+const RQRR_STEP: u64 = 150_000_000;
 
 /// The scales to try, most likely first: a large frame is first shrunk (fast, and it
 /// bridges blur); a tiny one is grown.
@@ -303,7 +325,7 @@ pub fn scan(frame: &Frame, want: Want) -> Vec<Code> {
     let large = frame.width.max(frame.height) > 1200;
     if want == Want::All && large && found.len() >= SHEET_CODES {
         // A sheet of labels is not a photograph: tiles may take work in proportion to its area.
-        let mut tiles = Budget(BUDGET * (frame.width * frame.height).div_ceil(TILE_AREA) as u64);
+        let mut tiles = Budget(TILE_BUDGET * (frame.width * frame.height).div_ceil(TILE_AREA) as u64);
         scan_tiles(frame, &mut found, &mut tiles);
     }
     rank(&mut found);
@@ -332,8 +354,8 @@ fn scan_tiles(frame: &Frame, found: &mut Vec<Code>, budget: &mut Budget) {
                 };
                 let bits = img.hybrid();
                 let mut seen = locate_in(&bits, 1.0, true, budget);
-                if seen.unused >= 3 && seen.finders <= RQRR_FINDERS && budget.take(rqrr_cost(w * h, seen.finders)) {
-                    merge(&mut seen.codes, rqrr_in(&img, &bits, Attempt::Native, 1.0));
+                if seen.unused >= 3 && seen.finders <= RQRR_FINDERS && budget.take(rqrr_cost(w * h)) {
+                    merge(&mut seen.codes, rqrr_in(&img, &bits, Attempt::Native, 1.0, budget));
                 }
                 for code in &mut seen.codes {
                     code.corners = code.corners.map(|(cx, cy)| (cx + x as i32, cy + y as i32));
@@ -417,8 +439,13 @@ struct Step {
 /// The cascade, likeliest per unit of work first. The locator on every binarisation of
 /// the frame and its shrunk copies comes first while they are small (each a millisecond
 /// or a few, and it reads most photographs the fast path missed); then rqrr's own
-/// detection at the first scale; then, scale by scale, the remaining locator steps and
-/// rqrr's detection on each binarisation (about ten milliseconds each).
+/// detection with its own threshold at the first scale; then, scale by scale, the
+/// remaining locator steps and rqrr's detection on each binarisation (each up to tens of
+/// milliseconds). A frame of camera size is shrunk for the locator (it bridges blur), and
+/// rqrr's turn there comes last. A small frame (320 pixels a side or less) is not shrunk,
+/// and its grown copy costs little: there the grown copy's locator and rqrr's own
+/// threshold on it come before rqrr on the other binarisations, and the grown copy's turn
+/// first (rqrr needs modules of a few pixels, which so small a photo seldom has).
 fn steps(frame: &Frame) -> Vec<Step> {
     let scales = scales(frame);
     let cheap = |k: usize| k >= 1 && pixels_at(frame, k) <= CHEAP_PIXELS;
@@ -430,20 +457,27 @@ fn steps(frame: &Frame) -> Vec<Step> {
             out.push(step);
         }
     };
+    let shrunk_for_locator = |k: usize| k == 2 && scales.contains(&0);
+    let small = frame.width.max(frame.height) <= 320;
     for &scale in scales.iter().filter(|k| cheap(**k)) {
         (0..ATTEMPTS.len()).for_each(|attempt| add(Step { scale, attempt, rqrr: false }, &mut out));
     }
     add(Step { scale: scales[0], attempt: 0, rqrr: true }, &mut out);
     for &scale in &scales {
-        for rqrr in [false, true] {
-            // rqrr needs modules of a few pixels: on a frame of camera size the shrunk copy
-            // is for the locator (it bridges blur), and rqrr's turn there comes last.
-            if !(rqrr && scale == 2 && scales.contains(&0)) {
-                (0..ATTEMPTS.len()).for_each(|attempt| add(Step { scale, attempt, rqrr }, &mut out));
-            }
+        (0..ATTEMPTS.len()).for_each(|attempt| add(Step { scale, attempt, rqrr: false }, &mut out));
+        if !shrunk_for_locator(scale) {
+            let attempts = if small { 1 } else { ATTEMPTS.len() };
+            (0..attempts).for_each(|attempt| add(Step { scale, attempt, rqrr: true }, &mut out));
         }
     }
-    (0..ATTEMPTS.len()).for_each(|attempt| add(Step { scale: 2, attempt, rqrr: true }, &mut out));
+    if small {
+        for scale in [0, 1] {
+            (1..ATTEMPTS.len()).for_each(|attempt| add(Step { scale, attempt, rqrr: true }, &mut out));
+        }
+    }
+    if scales.contains(&2) {
+        (0..ATTEMPTS.len()).for_each(|attempt| add(Step { scale: 2, attempt, rqrr: true }, &mut out));
+    }
     out
 }
 
@@ -495,8 +529,8 @@ fn scan_whole(frame: &Frame, want: Want, budget: &mut Budget) -> Vec<Code> {
         let bits = binarise(img, attempt);
         if step.rqrr {
             let seen = known.unwrap_or_else(|| finder::find(&bits).map_or(usize::MAX, |f| f.len()));
-            if seen <= RQRR_FINDERS && budget.take(rqrr_cost(n, seen)) {
-                merge(&mut found, rqrr_in(img, &bits, attempt, *scale));
+            if seen <= RQRR_FINDERS && budget.take(rqrr_cost(n)) {
+                merge(&mut found, rqrr_in(img, &bits, attempt, *scale, budget));
                 rqrr_ran = true;
             }
         } else {

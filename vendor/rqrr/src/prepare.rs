@@ -209,10 +209,25 @@ where
     where
         S: Clone,
     {
+        let mut unbounded = u64::MAX;
+        self.detect_grids_within(&mut unbounded)
+    }
+
+    /// Like [detect_grids](#method.detect_grids), within a bound on its work: the
+    /// groupings of capstones are tested while `work` lasts, each charged the samples its
+    /// grid fit takes (`identify::grid::fit_work`) and the copy of the
+    /// image it is tested on. What is left is left in `work`.
+    pub fn detect_grids_within<'a>(&'a mut self, work: &mut u64) -> Vec<crate::Grid<crate::identify::grid::RefGridImage<'a, S>>>
+    where
+        S: Clone,
+    {
         let mut res = Vec::new();
         let stones = crate::capstones_from_image(self);
-        let groups = self.find_groupings(stones);
-        let locations: Vec<_> = groups.into_iter().filter_map(|v| crate::SkewedGridLocation::from_group(self, v)).collect();
+        let groups = self.find_groupings(stones, work);
+        // The groupings found are fitted again on this image, whatever is left, and charged.
+        let mut refit = u64::MAX;
+        let locations: Vec<_> = groups.into_iter().filter_map(|v| crate::SkewedGridLocation::from_group(self, v, &mut refit)).collect();
+        *work = work.saturating_sub(u64::MAX - refit);
         for grid_location in locations {
             let bounds = [
                 grid_location.c.map(0.0, 0.0),
@@ -232,12 +247,14 @@ where
     /// By trying to match up the relative perspective of 3
     /// [CapStones](struct.CapStone.html) along with other criteria we can find the
     /// CapStones that corner the same QR code.
-    fn find_groupings(&mut self, capstones: Vec<crate::CapStone>) -> Vec<CapStoneGroup>
+    fn find_groupings(&mut self, capstones: Vec<crate::CapStone>, work: &mut u64) -> Vec<CapStoneGroup>
     where
         S: Clone,
     {
         let mut used_capstones = Vec::new();
         let mut groups = Vec::new();
+        // Copying the image for a test: a sample's worth per 16 pixels.
+        let copy = (self.width() * self.height() / 16) as u64;
         for idx in 0..capstones.len() {
             if used_capstones.contains(&idx) {
                 continue;
@@ -251,8 +268,12 @@ where
                 // Confirm that this group has the other requirements of a QR code.
                 // A copy of the input image is used to not contaminate the
                 // original on an incorrect set of CapStones
+                let Some(left) = work.checked_sub(copy) else {
+                    return groups;
+                };
+                *work = left;
                 let mut image_copy = self.clone();
-                if crate::SkewedGridLocation::from_group(&mut image_copy, group_under_test.clone()).is_none() {
+                if crate::SkewedGridLocation::from_group(&mut image_copy, group_under_test.clone(), work).is_none() {
                     continue;
                 }
                 // This is a viable set, save this grouping
