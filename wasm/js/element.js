@@ -8,7 +8,11 @@
 // explanation. The element draws what the core returns; it decides nothing itself. Nothing
 // about a scan leaves the page.
 import { createVerifier, negotiate, say } from './index.js';
-import { Decoder, closeCamera, openCamera } from './camera.js';
+
+// The camera's and the decoder's code, loaded when a camera or a photo is first used: a
+// page that checks a label's text never downloads it.
+let cameraCode = null;
+const loadCamera = async () => (cameraCode ??= await import('./camera.js'));
 
 const CSS = `
 :host { display: block; font-family: var(--iotmark-font, inherit); color: var(--iotmark-text, #111); background: var(--iotmark-background, transparent);
@@ -399,6 +403,7 @@ export class IotmarkVerifierElement extends HTMLElement {
   }
 
   async openStream() {
+    const { Decoder, openCamera } = await loadCamera();
     this.decoder ??= new Decoder();
     this.current = null;
     this.dispatchEvent(new CustomEvent('iotmark-scanning', { bubbles: true, composed: true }));
@@ -427,7 +432,7 @@ export class IotmarkVerifierElement extends HTMLElement {
 
   stopCamera() {
     this.scanning = false;
-    closeCamera(this.stream);
+    cameraCode?.closeCamera(this.stream);
     this.stream = null;
   }
 
@@ -460,6 +465,7 @@ export class IotmarkVerifierElement extends HTMLElement {
   }
 
   async scanPhoto(file) {
+    const { Decoder } = await loadCamera();
     this.decoder ??= new Decoder();
     this.$('scan').hidden = false;
     let r;
