@@ -105,7 +105,10 @@ async function loadChecker() {
  * languages it shows. Languages switched to later are kept as they are fetched.
  */
 async function keepLanguages(registration) {
-  const kept = new Promise((resolve) => { navigator.serviceWorker.addEventListener('message', (e) => e.data === 'languages-kept' && resolve(), { once: true }); });
+  const kept = new Promise((resolve) => {
+    const heard = (e) => { if (e.data === 'languages-kept') { navigator.serviceWorker.removeEventListener('message', heard); resolve(); } };
+    navigator.serviceWorker.addEventListener('message', heard);
+  });
   registration.active.postMessage({ keep: languagesInUse() });
   await Promise.race([kept, new Promise((resolve) => setTimeout(resolve, 5000))]);
   return registration;
