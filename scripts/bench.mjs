@@ -79,6 +79,7 @@ for (const f of r.frames) {
 console.log('the same frames natively (qr-corpus), then zxing-cpp (PyPI zxing-cpp) on the same grey pixels:');
 process.stdout.write(sh(`target/release/qr-corpus ${frames}`));
 process.stdout.write(zxing(frames));
+console.log(`public photo corpus in Chromium (every code, as a photo), our WebAssembly beside zxing-wasm:\n${(await (await import('../tests/bench/corpus-run.mjs')).corpusInChromium()).join('\n')}`);
 await browser.close();
 app.close();
 repo.close();

@@ -1,7 +1,9 @@
 // `node scripts/decoder-bench.mjs [CORPUS_DIR]`: the QR decoder natively beside zxing-cpp on
 // the same pixels. The public photo corpus (default ../shared/qr-corpus) with Want::First
 // (as the camera) and Want::All (as `iotmark scan`); the rendered scenes of
-// `tests/src/bin/scenes.rs` per kind; and images holding no code (time bounds).
+// `tests/src/bin/scenes.rs` per kind; images holding no code (time bounds); and the public
+// corpus in headless Chromium, our WebAssembly decoder beside zxing-wasm in the same run
+// (tests/bench/corpus-run.mjs; our module from `npm run package`, or IOTMARK_SCAN_PKG).
 // zxing-cpp comes from PyPI (`pip install zxing-cpp pillow`); without it its lines are skipped.
 import { execSync } from 'node:child_process';
 
@@ -33,3 +35,7 @@ console.log(zxing(scenes, '--folders'));
 
 console.log('# Images with no code: worst of three runs');
 console.log(sh('target/release/scan-bounds'));
+
+console.log('# Public corpus in Chromium, every code (as a photo): our WebAssembly beside zxing-wasm, same run');
+const { corpusInChromium } = await import('../tests/bench/corpus-run.mjs');
+console.log((await corpusInChromium(corpus)).join('\n'));
