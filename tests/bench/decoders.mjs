@@ -1,6 +1,8 @@
 // Runs the same camera-like frames through our WebAssembly decoder, jsQR and
 // @zxing/library, and times label verification in WebAssembly. Results go to window.results.
-import initScan, { Camera, scanRgba } from '/target/npm/package/wasm/iotmark_scan.js';
+// The decoder module: the npm package's, or another build's folder (`?pkg=/target/…`).
+const pkg = new URLSearchParams(location.search).get('pkg') || '/target/npm/package/wasm';
+const { default: initScan, Camera, scanRgba } = await import(`${pkg}/iotmark_scan.js`);
 import initVerify, { Verifier } from '/target/npm/package/wasm/iotmark_verify.js';
 
 const LABELS = ['smart-speaker-sticker', 'video-doorbell-sticker', 'open-thermostat-panel'];
@@ -62,7 +64,7 @@ const decoders = {
 };
 
 async function run() {
-  await initScan({ module_or_path: '/target/npm/package/wasm/iotmark_scan_bg.wasm' });
+  await initScan({ module_or_path: `${pkg}/iotmark_scan_bg.wasm` });
   await initVerify({ module_or_path: '/target/npm/package/wasm/iotmark_verify_bg.wasm' });
   const manifest = await (await fetch('/web/dist/demo/manifest.json')).json();
   const texts = Object.fromEntries(manifest.map((m) => [m.name, m.text]));
@@ -91,6 +93,8 @@ async function run() {
   const config = await (await fetch('/web/dist/trust/config.json')).json();
   const bytes = async (u) => new Uint8Array(await (await fetch(u)).arrayBuffer());
   const verifier = new Verifier(config.root, await bytes('/web/dist/trust/trust.cose'), await bytes('/web/dist/trust/revocation.cose'));
+  // The verifier carries no words of its own: its explanations need a language loaded.
+  if (verifier.addLanguage) verifier.addLanguage('en', await (await fetch('/core/lang/en.json')).text());
   const text = texts['smart-speaker'];
   const n = 2000;
   const t0 = performance.now();
