@@ -647,6 +647,21 @@ mod tests {
     }
 
     #[test]
+    fn rqrr_fits_grids_within_the_budget_and_is_charged_for_them() {
+        let (side, px) = frame_of("RQRR FITS", 4, false);
+        let img = Gray::of(&Frame::new(side, side, &px).unwrap());
+        let bits = binarise(&img, Attempt::Native);
+        let mut budget = Budget(BUDGET);
+        let codes = rqrr_in(&img, &bits, Attempt::Native, 1.0, &mut budget);
+        assert_eq!(codes.first().map(|c| c.text.as_str()), Some("RQRR FITS"));
+        let fit = BUDGET - budget.0;
+        assert!(fit >= 2 * SAMPLE_COST * rqrr::fit_work(21), "the fit and its refit are charged: {fit}");
+        // With less than one fit's work left, no grid is fitted.
+        let mut short = Budget(SAMPLE_COST * rqrr::fit_work(21) / 2);
+        assert!(rqrr_in(&img, &bits, Attempt::Native, 1.0, &mut short).is_empty());
+    }
+
+    #[test]
     fn the_cascade_is_bounded_by_work() {
         // Noise holds no code; the budget ends the cascade before the full-size steps.
         let (w, h) = (1280, 720);
