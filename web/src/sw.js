@@ -10,8 +10,18 @@ const PRECACHE = __PRECACHE__;
 const STUDIO = __STUDIO__;
 const CACHE = `iotmark-app-${VERSION}`;
 
+/** The languages an older version kept, fetched anew into `cache` (an install is online). */
+async function carryLanguages(cache) {
+  for (const key of await caches.keys()) {
+    if (!key.startsWith('iotmark-app-') || key === CACHE) continue;
+    for (const r of await (await caches.open(key)).keys()) {
+      if (isLanguage(new URL(r.url))) await cache.add(r.url).catch(() => {});
+    }
+  }
+}
+
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(CACHE).then((c) => c.addAll(PRECACHE)).then(() => self.skipWaiting()));
+  event.waitUntil(caches.open(CACHE).then(async (c) => { await c.addAll(PRECACHE); await carryLanguages(c); }).then(() => self.skipWaiting()));
 });
 
 self.addEventListener('activate', (event) => {
