@@ -6,8 +6,32 @@
 #[path = "../../fuzz/src/targets.rs"]
 mod targets;
 
+use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::sync::Once;
+
+thread_local! {
+    /// Whether this thread panicked since the flag was last cleared, caught or not.
+    static PANICKED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `body`, and says whether it panicked anywhere, even where the code caught the
+/// panic itself: the scanner catches rqrr's panics, but the WebAssembly build and the
+/// fuzzer abort on them, so a caught panic is still a crash.
+fn panics(body: impl FnOnce()) -> bool {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            PANICKED.with(|p| p.set(true));
+            default(info);
+        }));
+    });
+    PANICKED.with(|p| p.set(false));
+    let unwound = catch_unwind(AssertUnwindSafe(body)).is_err();
+    unwound || PANICKED.with(Cell::get)
+}
 
 fn inputs(target: &str) -> Vec<PathBuf> {
     let fuzz = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz");
@@ -28,7 +52,7 @@ fn run(target: &str) {
         .iter()
         .filter(|path| {
             let bytes = std::fs::read(path).expect("readable corpus file");
-            catch_unwind(AssertUnwindSafe(|| body(&bytes))).is_err()
+            panics(|| body(&bytes))
         })
         .map(|p| p.display().to_string())
         .collect();
@@ -89,7 +113,8 @@ fn scan_hangs_stay_fixed() {
     let entries = std::fs::read_dir(dir).expect("the scan regressions folder");
     let mut seen = 0;
     for path in entries.filter_map(Result::ok).map(|e| e.path()) {
-        targets::scan(&std::fs::read(&path).expect("readable regression file"));
+        let bytes = std::fs::read(&path).expect("readable regression file");
+        assert!(!panics(|| targets::scan(&bytes)), "{} panics", path.display());
         seen += 1;
     }
     assert!(seen > 0, "the saved scan hang is missing");

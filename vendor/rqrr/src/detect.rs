@@ -233,6 +233,12 @@ where
     /* Set up the perspective transform and find the center */
     let c = Perspective::create(&corners, 7.0, 7.0)?;
     let center = c.map(3.5, 3.5);
+    // iotmark: a finder's centre is in the picture. Corners that do not make a convex ring
+    // give a perspective that can put it anywhere, and the grouping's arithmetic on
+    // centres then overflows.
+    if center.x < 0 || center.y < 0 || center.x as usize >= img.width() || center.y as usize >= img.height() {
+        return None;
+    }
 
     Some(CapStone { c, corners, center })
 }

@@ -1,5 +1,10 @@
 use crate::identify::Point;
 
+/// The farthest [`Perspective::map`] places a point from the origin, in pixels: 2048 times
+/// the largest image side the scanner accepts, and small enough that the product of two
+/// coordinate differences fits an `i64`.
+pub const MAP_LIMIT: f64 = 16_777_216.0;
+
 #[derive(Debug, PartialEq, Clone)]
 pub struct Perspective(pub [f64; 8]);
 
@@ -33,6 +38,8 @@ impl Perspective {
         Some(Perspective(c))
     }
 
+    /// Maps grid coordinates to the image: each coordinate of the result is within
+    /// `±MAP_LIMIT` (2^24).
     #[inline]
     pub fn map(&self, u: f64, v: f64) -> Point {
         let den = 1.0 / (self.0[6] * u + self.0[7] * v + 1.0f64);
@@ -41,16 +48,14 @@ impl Perspective {
 
         // Rounding half away from zero, as `f64::round` does, without its library call
         // (no SSE4.1 in the default target): this runs for every sample of every fitness test.
-        // A conversion saturates (and takes NaN to 0), so the range checks below still hold.
-        let round = |t: f64| if t >= 0.0 { (t + 0.5) as i64 as f64 } else { (t - 0.5) as i64 as f64 };
-        let x = round(x);
-        let y = round(y);
-
-        assert!(x <= i32::MAX as f64);
-        assert!(x >= i32::MIN as f64);
-        assert!(y <= i32::MAX as f64);
-        assert!(y >= i32::MIN as f64);
-        Point { x: x as i32, y: y as i32 }
+        // A perspective fitted to noise can map a sample anywhere (or to NaN): the point is
+        // clamped to `±MAP_LIMIT` (NaN to 0), far outside any image, so that callers can add,
+        // subtract and multiply coordinates without overflow and never panic.
+        let round = |t: f64| {
+            let r = if t >= 0.0 { t + 0.5 } else { t - 0.5 };
+            r.clamp(-MAP_LIMIT, MAP_LIMIT) as i32
+        };
+        Point { x: round(x), y: round(y) }
     }
 
     pub fn unmap(&self, p: &Point) -> (f64, f64) {

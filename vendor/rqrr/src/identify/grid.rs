@@ -56,14 +56,14 @@ impl SkewedGridLocation {
         /* Rotate each capstone so that corner 0 is top-left with respect
          * to the grid.
          */
-        rotate_capstone(&mut group.0, &h0, &hd);
-        rotate_capstone(&mut group.1, &h0, &hd);
-        rotate_capstone(&mut group.2, &h0, &hd);
+        rotate_capstone(&mut group.0, &h0, &hd)?;
+        rotate_capstone(&mut group.1, &h0, &hd)?;
+        rotate_capstone(&mut group.2, &h0, &hd)?;
 
         /* Check the timing pattern. This doesn't require a perspective
          * transform.
          */
-        let grid_size = measure_timing_pattern(img, &group);
+        let grid_size = measure_timing_pattern(img, &group)?;
 
         /* Make an estimate based for the alignment pattern based on extending
          * lines from capstones A and C.
@@ -156,13 +156,15 @@ where
     Some(jiggle_perspective(img, initial, grid_size))
 }
 
-fn rotate_capstone(cap: &mut CapStone, h0: &Point, hd: &Point) {
+/// iotmark: `None` where the rotated corners give no perspective (upstream panicked).
+fn rotate_capstone(cap: &mut CapStone, h0: &Point, hd: &Point) -> Option<()> {
     let (best_idx, _) =
         cap.corners.iter().enumerate().min_by_key(|(_, a)| (a.x - h0.x) * (-hd.y) + (a.y - h0.y) * hd.x).expect("corners cannot be empty");
 
     /* Rotate the capstone */
     cap.corners.rotate_left(best_idx);
-    cap.c = geometry::Perspective::create(&cap.corners, 7.0, 7.0).expect("rotated perspective can't fail");
+    cap.c = geometry::Perspective::create(&cap.corners, 7.0, 7.0)?;
+    Some(())
 }
 
 //* Try the measure the timing pattern for a given QR code. This does
@@ -174,7 +176,7 @@ fn rotate_capstone(cap: &mut CapStone, h0: &Point, hd: &Point) {
 // * which is nearest the centre of the code. Using these points, we do
 // * a horizontal and a vertical timing scan.
 // */
-fn measure_timing_pattern<S>(img: &PreparedImage<S>, caps: &CapStoneGroup) -> usize
+fn measure_timing_pattern<S>(img: &PreparedImage<S>, caps: &CapStoneGroup) -> Option<usize>
 where
     S: ImageBuffer,
 {
@@ -183,6 +185,11 @@ where
     let tpet0 = caps.0.c.map(US[0], VS[0]);
     let tpet1 = caps.1.c.map(US[1], VS[1]);
     let tpet2 = caps.2.c.map(US[2], VS[2]);
+    // iotmark: a timing pattern lies in the picture. A capstone fitted to noise can place
+    // these points millions of pixels away, and the scans below would then walk that far.
+    if ![tpet0, tpet1, tpet2].iter().all(|p| near_image(img, p)) {
+        return None;
+    }
 
     let hscan = timing_scan(img, &tpet1, &tpet2);
     let vscan = timing_scan(img, &tpet1, &tpet0);
@@ -190,10 +197,22 @@ where
     let scan = cmp::max(hscan, vscan);
 
     /* Choose the nearest allowable grid size */
-    assert!(scan >= 1);
+    // iotmark: no transition at all is no timing pattern (upstream asserted there was one).
+    if scan < 1 {
+        return None;
+    }
     let size = scan + 13;
     let ver = (size as f64 - 15.0).floor() as usize / 4;
-    ver * 4 + 17
+    Some(ver * 4 + 17)
+}
+
+/// Whether `p` is within the image or at most one image side outside it.
+fn near_image<S>(img: &PreparedImage<S>, p: &Point) -> bool
+where
+    S: ImageBuffer,
+{
+    let (w, h) = (img.width() as i64, img.height() as i64);
+    (-w..2 * w).contains(&(p.x as i64)) && (-h..2 * h).contains(&(p.y as i64))
 }
 
 fn timing_scan<S>(img: &PreparedImage<S>, p0: &Point, p1: &Point) -> usize
@@ -226,8 +245,11 @@ where
     let a = c0.c.map(u, v + 1.0);
     let (u, v) = c2.c.unmap(&align_seed);
     let c = c2.c.map(u + 1.0, v);
-    let size_estimate =
-        ((a.x - align_seed.x) * -(c.y - align_seed.y) + (a.y - align_seed.y) * (c.x - align_seed.x)).unsigned_abs() as usize;
+    // iotmark: in i64, because a mapped point can be far outside the image (up to
+    // `geometry::MAP_LIMIT`), where these products overflow an i32.
+    let d = |p: &Point| (p.x as i64 - align_seed.x as i64, p.y as i64 - align_seed.y as i64);
+    let ((ax, ay), (cx, cy)) = (d(&a), d(&c));
+    let size_estimate = usize::try_from((ax * -cy + ay * cx).unsigned_abs()).unwrap_or(usize::MAX);
 
     /* Spiral outwards from the estimate point until we find something
      * roughly the right size. Don't look too far from the estimate
@@ -256,7 +278,7 @@ where
                 };
 
                 // Matches expected size of alignment pattern
-                if count >= size_estimate / 2 && count <= size_estimate * 2 {
+                if count >= size_estimate / 2 && count <= size_estimate.saturating_mul(2) {
                     return Some(align_seed);
                 }
             }

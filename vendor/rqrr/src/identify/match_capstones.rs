@@ -37,7 +37,8 @@ pub fn find_and_rank_possible_neighbors(capstones: &[CapStone], idx: usize) -> V
         }
     }
 
-    res.sort_unstable_by(|a, b| (a.score).partial_cmp(&(b.score)).expect("Neighbor distance should never cause a div by 0"));
+    // iotmark: total_cmp, because a perspective fitted to noise can give a NaN score.
+    res.sort_unstable_by(|a, b| a.score.total_cmp(&b.score));
     res.iter().map(|n| (n.h_index, n.v_index)).collect()
 }
 
