@@ -55,8 +55,11 @@ export function build({ link = 'HTTP://LOCALHOST:8080/', registry = null } = {})
   // scanner: the scanner's first load does not grow.
   const studio = files.filter(isStudio);
   // Nor the languages' files (names.json aside): the page has the service worker keep
-  // those it shows (web/src/sw.js), so a phone downloads one language, not six.
-  const isLanguage = (f) => /^verifier\/lang\/[a-z]{2}\.json$/.test(f);
+  // those it shows (web/src/sw.js), so a phone downloads the language it shows, not six.
+  // English aside, the last resort: should keeping the shown language fail (the page
+  // closed too soon), the app still opens offline, in English, rather than not at all.
+  // It is fetched at install, after the first verdict, so the first load does not grow.
+  const isLanguage = (f) => /^verifier\/lang\/[a-z]{2}\.json$/.test(f) && f !== 'verifier/lang/en.json';
   const precache = ['./', ...files.filter((f) => f !== 'index.html' && !isStudio(f) && !isLanguage(f))];
   const sw = readFileSync(join(dist, 'sw.js'), 'utf8')
     .replace('__VERSION__', hash.digest('hex').slice(0, 16))

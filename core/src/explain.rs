@@ -110,6 +110,13 @@ fn parse(json: &str) -> Result<Words, BadLanguageFile> {
     Ok(out)
 }
 
+/// The [`Messages::stamp`] of this version's English keys, which every shipped language
+/// file has exactly. A file that stamps otherwise is from another version of iotmark (a
+/// cached copy outliving an update): it may lack a message this version says, so a front
+/// end that loads languages as files refuses it ([`Messages::alone_of_this_version`]).
+/// When the keys change, `keys_stamp_is_englishs` fails and prints the new value.
+pub const KEYS_STAMP: u64 = 0x903e_135a_ec86_63f0;
+
 /// A language file's messages by key, in file order. Searched one by one: a file holds a
 /// couple of hundred, and a hash map's code would be a sizeable share of the WebAssembly.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -118,6 +125,13 @@ pub(crate) struct Words(Vec<(String, String)>);
 impl Words {
     fn get(&self, key: &str) -> Option<&String> {
         self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// A stamp of the set of keys, whatever their order: the wrapping sum of each key's
+    /// 64-bit FNV-1a hash. Order-free, so that no sorting code is needed to compute it.
+    fn stamp(&self) -> u64 {
+        let fnv = |k: &str| k.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+        self.0.iter().fold(0u64, |sum, (k, _)| sum.wrapping_add(fnv(k)))
     }
 
     /// Adds `key`; `Some` when it was there already.
@@ -249,6 +263,16 @@ impl Messages {
     /// a file (the WebAssembly verifier), so that [`ENGLISH`] is not compiled into it.
     pub fn alone(json: &str) -> Result<Messages, BadLanguageFile> {
         Ok(Messages { own: parse(json)?, fallback: Words::default() })
+    }
+
+    /// [`Messages::alone`], refusing a file whose keys are not this version's
+    /// ([`KEYS_STAMP`]).
+    pub fn alone_of_this_version(json: &str) -> Result<Messages, BadLanguageFile> {
+        let messages = Messages::alone(json)?;
+        if messages.own.stamp() != KEYS_STAMP {
+            return Err(BadLanguageFile("the file is from another version of iotmark: its messages are not this version's".into()));
+        }
+        Ok(messages)
     }
 
     /// Falls back to `english`'s own messages for every key this language lacks.
@@ -897,6 +921,30 @@ mod tests {
                 assert_eq!(placeholders(text), placeholders(&en[key]), "{tag}: {key}");
             }
         }
+    }
+
+    #[test]
+    fn keys_stamp_is_englishs() {
+        let stamp = parse(ENGLISH).unwrap().stamp();
+        assert_eq!(stamp, KEYS_STAMP, "the English keys changed: set KEYS_STAMP to {stamp:#018x}");
+    }
+
+    #[test]
+    fn a_file_of_another_version_is_refused() {
+        for (tag, json) in FILES.iter().copied().chain([("en", ENGLISH)]) {
+            assert!(Messages::alone_of_this_version(json).is_ok(), "{tag}");
+        }
+        // One message fewer, one renamed, the same keys in another order.
+        let fewer = ENGLISH.replacen("\"language.name\": \"English\",", "", 1);
+        let renamed = ENGLISH.replacen("\"language.name\"", "\"language.title\"", 1);
+        for json in [fewer, renamed] {
+            let e = Messages::alone_of_this_version(&json).unwrap_err();
+            assert!(e.0.contains("another version"), "{e:?}");
+        }
+        let mut pairs = map(parse(ENGLISH).unwrap()).into_iter().collect::<Vec<_>>();
+        pairs.reverse();
+        let body: Vec<String> = pairs.iter().map(|(k, v)| format!("{k:?}: {v:?}")).collect();
+        assert!(Messages::alone_of_this_version(&format!("{{{}}}", body.join(","))).is_ok());
     }
 
     #[test]

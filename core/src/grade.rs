@@ -219,6 +219,15 @@ mod tests {
     }
 
     #[test]
+    fn gold_names_its_blockers_in_id_order_across_tiers() {
+        // 9 is nice to have, 18 essential, 12 nice to have: the list is by id, not by tier.
+        let v = with(all(Met), &[(18, Partly), (9, NotMet), (12, Partly)]);
+        assert_eq!(grade(&JUNE_2018, &v), Some(Grade::Bronze));
+        assert_eq!(shortfall(&JUNE_2018, &v, Grade::Gold).must_meet, vec![9, 12, 18]);
+        assert_eq!(shortfall(&JUNE_2018, &v, Grade::Silver).must_meet, vec![18]);
+    }
+
+    #[test]
     fn next_grade_from_no_mark_names_the_blockers() {
         let v = with(all(Met), &[(3, NotMet), (29, NotMet)]);
         let (target, short) = next_grade(&JUNE_2018, &v).unwrap();

@@ -140,12 +140,12 @@ test('a phone keeps only the languages it has shown; offline, another one says i
     }
     return names.sort();
   });
-  // The first visit keeps German, the language shown, and no other.
-  expect(await kept()).toEqual(['de']);
+  // The first visit keeps German, the language shown, and English, the last resort; no other.
+  await expect.poll(kept).toEqual(['de', 'en']);
   // A language switched to online is kept as it arrives.
   await page.selectOption('#lang', 'sw');
   await expect(page.locator('#verdict-headline')).toHaveText('Lebo halisi, imekaguliwa');
-  await expect.poll(kept).toEqual(['de', 'sw']);
+  await expect.poll(kept).toEqual(['de', 'en', 'sw']);
   await context.setOffline(true);
   await page.reload();
   expect(await verdictOf(page)).toBe('valid');
@@ -161,8 +161,19 @@ test('a phone keeps only the languages it has shown; offline, another one says i
   await expect(page.locator('#verdict-headline')).toHaveText('Echtes Label, geprüft');
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: 'test-results/app-language-not-here.png' });
-  // Online again, French comes and the note goes.
+  // Online, a Portuguese file of another version (a message missing: a copy outliving an
+  // update) is refused, not shown with a key for words: the page stays German and says so.
   await context.setOffline(false);
+  await context.route('**/verifier/lang/pt.json', async (route) => {
+    const r = await route.fetch();
+    await route.fulfill({ response: r, body: (await r.text()).replace(/\n\s*"ui\.scan-again": "[^"]*",/, '') });
+  });
+  await page.selectOption('#lang', 'pt');
+  await expect(page.locator('#lang-note')).toHaveText('Português konnte gerade nicht geladen werden. Versuchen Sie es gleich noch einmal.');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'de');
+  await expect(page.locator('#verdict-headline')).toHaveText('Echtes Label, geprüft');
+  await context.unroute('**/verifier/lang/pt.json');
+  // French comes and the note goes.
   await page.selectOption('#lang', 'fr');
   await expect(page.locator('#verdict-headline')).toHaveText('Étiquette authentique, vérifiée');
   await expect(page.locator('#lang-note')).toBeHidden();

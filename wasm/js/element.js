@@ -149,7 +149,7 @@ export class IotmarkVerifierElement extends HTMLElement {
     this.timing = { frames: 0, restarts: 0 };
     this.current = null;
     this.scanning = false;
-    this.$('start').onclick = () => this.startCamera();
+    this.$('start').onclick = () => { this.$('error').hidden = true; this.startCamera(); };
     this.$('again').onclick = () => this.scanAgain();
     this.$('photo').onchange = (e) => { const f = e.target.files[0]; e.target.value = ''; if (f) this.scanPhoto(f); };
     this.$('offer-file').onchange = (e) => { const files = [...e.target.files]; e.target.value = ''; this.offerFiles(files); };
@@ -292,6 +292,12 @@ export class IotmarkVerifierElement extends HTMLElement {
     try {
       box.textContent = this.say('element.setup-error', { code }) || await say(this.langs, 'element.setup-error', { code });
     } catch { /* the code stays */ }
+  }
+
+  /** A code was found but could not be verified: the error, and a way to scan again. */
+  failScan(e) {
+    this.$('start').hidden = !this.hasAttribute('camera');
+    return this.fail(e);
   }
 
   status(key) {
@@ -449,19 +455,21 @@ export class IotmarkVerifierElement extends HTMLElement {
     if (this.busy || video.readyState < 2) { this.nextFrame(); return; }
     this.busy = true;
     const started = performance.now();
+    let found = null;
     try {
       const bitmap = await createImageBitmap(video);
       const r = await this.decoder.decode('frame', bitmap, started);
       this.timing.frames += 1;
       this.timing.lastFrameMs = r.ms;
-      if (r.sighted.kind !== 'nothing' && this.scanning) {
-        this.stopCamera();
-        await this.show(r.sighted.text, { focus: true, started });
-      }
+      if (r.sighted.kind !== 'nothing' && this.scanning) found = r.sighted.text;
     } catch { /* a restarted decoder or a frame that went away: keep going */ }
     this.timing.restarts = this.decoder?.restarts ?? 0;
     this.busy = false;
-    this.nextFrame();
+    if (found === null) { this.nextFrame(); return; }
+    // A code is found: the camera stops, and the verdict or, should verifying itself fail
+    // (its lists or language gone), the error is shown; never a stopped camera and nothing.
+    this.stopCamera();
+    await this.show(found, { focus: true, started }).catch((e) => this.failScan(e));
   }
 
   async scanPhoto(file) {
@@ -477,7 +485,7 @@ export class IotmarkVerifierElement extends HTMLElement {
     }
     if (r.sighted.kind === 'nothing') { this.status('ui.photo-nothing'); return; }
     this.stopCamera();
-    await this.show(r.sighted.text, { focus: true });
+    await this.show(r.sighted.text, { focus: true }).catch((e) => this.failScan(e));
   }
 
   scanAgain() {

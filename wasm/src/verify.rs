@@ -252,7 +252,7 @@ impl Verifier {
     #[wasm_bindgen(js_name = addLanguage)]
     pub fn add_language(&mut self, tag: &str, json: &str) -> Result<(), JsValue> {
         let tag = shipped_tag(tag)?;
-        let mut messages = Messages::alone(json).map_err(|e| error("bad-language-file", e))?;
+        let mut messages = Messages::alone_of_this_version(json).map_err(|e| error("bad-language-file", e))?;
         if tag == "en" {
             for (_, other) in self.languages.iter_mut() {
                 other.fall_back_to(&messages);

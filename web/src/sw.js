@@ -15,9 +15,24 @@ async function carryLanguages(cache) {
   for (const key of await caches.keys()) {
     if (!key.startsWith('iotmark-app-') || key === CACHE) continue;
     for (const r of await (await caches.open(key)).keys()) {
-      if (isLanguage(new URL(r.url))) await cache.add(r.url).catch(() => {});
+      // `reload`: from the network, never the browser's HTTP cache, which may still hold
+      // the old version's file (the verifier refuses a file of another version).
+      if (isLanguage(new URL(r.url))) await keepFetched(cache, new Request(r.url, { cache: 'reload' }), null);
     }
   }
+}
+
+/**
+ * Keeps `request`'s response (a language file) in `cache` when it is one: a successful,
+ * same-origin, unredirected answer that is not a web page: never a captive portal's page
+ * or an error.
+ * Returns the response (fetched when `response` is null).
+ */
+async function keepFetched(cache, request, response) {
+  const r = response ?? await fetch(request).catch(() => null);
+  const page = /^text\/html\b/i.test(r?.headers.get('content-type') ?? '');
+  if (r?.ok && r.type === 'basic' && !r.redirected && !page) await cache.put(request, r.clone());
+  return r;
 }
 
 self.addEventListener('install', (event) => {
@@ -89,8 +104,7 @@ self.addEventListener('fetch', (event) => {
         if (page) return page;
       }
       const response = await fetch(event.request);
-      if (response.ok && isLanguage(url)) await cache.put(event.request, response.clone());
-      return response;
+      return isLanguage(url) ? keepFetched(cache, event.request, response) : response;
     }),
   );
 });

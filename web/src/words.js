@@ -29,8 +29,8 @@ async function loads(lang) {
 
 /**
  * Loads `lang` and writes the page's own words in it. Offline, a language never used on
- * this phone is not there (the app keeps only the languages it has shown): the page stays
- * in the language it has, or the first one kept, and says so.
+ * this phone is not there (the app keeps only the languages it has shown, and English):
+ * the page stays in the language it has, or the first one kept, and says so.
  */
 export async function applyLanguage(lang) {
   const missing = (await loads(lang)) ? null : lang;
@@ -43,7 +43,9 @@ export async function applyLanguage(lang) {
   $('lang').value = lang;
   const note = $('lang-note');
   note.hidden = !missing;
-  note.textContent = missing ? say('ui.language-not-here', { name: languageName(missing) || missing }) : '';
+  // Offline, the language is not on this phone yet; online, it failed to arrive this time.
+  const why = navigator.onLine ? 'ui.language-not-loaded' : 'ui.language-not-here';
+  note.textContent = missing ? say(why, { name: languageName(missing) || missing }) : '';
   state.element.setAttribute('lang', lang);
 }
 
