@@ -282,6 +282,23 @@ pub fn scan(data: &[u8]) {
     };
     for code in &codes {
         assert!((1..=40).contains(&code.version), "a QR version");
-        assert_eq!(code.text, scan::text_of(&code.bytes));
+        // The text is made by the one rule (`scan::text`) from the code's own segments, and
+        // they are its bytes; with no ECI designator the bytes are one run, their character
+        // set guessed (the GS1 and AIM modes' FNC1 already in them as GS).
+        let bytes: Vec<u8> = code.segments.iter().flat_map(|s| s.data.iter().copied()).collect();
+        assert_eq!(code.bytes, bytes);
+        let (text, parts) = scan::text::text_of_runs(scan::text::runs(&code.segments));
+        assert_eq!((&code.text, &code.parts), (&text, &parts));
+        if code.segments.iter().all(|s| s.eci.is_none()) {
+            assert_eq!(code.text, scan::text_of(&code.bytes));
+        }
+        assert!(matches!(code.symbology.as_deref(), Some("]Q1" | "]Q3" | "]Q5")), "a symbology identifier");
+        if let Some(parts) = &code.parts {
+            assert_eq!(code.text, scan::text::text_of_parts(parts));
+            assert!(parts.iter().any(|p| matches!(p, scan::text::Part::Encoded { .. })), "parts only for an incomplete text");
+        }
+        if let Some(s) = code.sequence {
+            assert!(s.index < s.count && s.count <= 16, "a place in a structured append sequence");
+        }
     }
 }

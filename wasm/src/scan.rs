@@ -78,8 +78,7 @@ impl Camera {
     /// `BarcodeDetector`): their texts, in the order found.
     #[wasm_bindgen(unchecked_return_type = "Sighted")]
     pub fn found(&mut self, texts: Vec<String>, now: f64) -> Result<JsValue, JsValue> {
-        let mut codes: Vec<Code> =
-            texts.into_iter().map(|text| Code { bytes: Vec::new(), text, parts: None, version: 0, corners: [(0, 0); 4] }).collect();
+        let mut codes: Vec<Code> = texts.into_iter().map(Code::of_text).collect();
         iotmark_core::scan::rank(&mut codes);
         to_js(&self.sighting.see(&codes, now))
     }

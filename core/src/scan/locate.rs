@@ -210,7 +210,7 @@ fn alignment(bits: &Bits, estimate: Point, ex: Point, ey: Point, module: f64) ->
 }
 
 /// Tries to read the symbol whose finders are `c`, `size` modules a side.
-fn read_at(bits: &Bits, c: &Corners, size: usize) -> Option<(Vec<rqrr::Segment>, usize, Perspective)> {
+fn read_at(bits: &Bits, c: &Corners, size: usize) -> Option<(rqrr::Payload, usize, Perspective)> {
     let s = size as f64;
     let (ex, ey) = c.module_vectors(size);
     let affine = |u: f64, v: f64| c.affine(size, u, v);
@@ -223,18 +223,18 @@ fn read_at(bits: &Bits, c: &Corners, size: usize) -> Option<(Vec<rqrr::Segment>,
     let from = [(3.5, 3.5), (s - 3.5, 3.5), grid_point, (3.5, s - 3.5)];
     let to = [c.tl, c.tr, image_point, c.bl];
     let p = Perspective::between(from, to);
-    let (segments, version) = decode(size, |x, y| {
+    let (payload, version) = decode(size, |x, y| {
         let (px, py) = p.map((x as f64 + 0.5, y as f64 + 0.5));
         bits.at(px.floor() as i64, py.floor() as i64)
     })?;
-    Some((segments, version, p))
+    Some((payload, version, p))
 }
 
-/// Decodes a sampled module grid, `dark(column, row)`, with rqrr: the payload's segments
-/// and the version, only if the grid passes error correction. A panic counts as no result.
-pub(super) fn decode(size: usize, dark: impl Fn(usize, usize) -> bool) -> Option<(Vec<rqrr::Segment>, usize)> {
+/// Decodes a sampled module grid, `dark(column, row)`, with rqrr: the payload and the
+/// version, only if the grid passes error correction. A panic counts as no result.
+pub(super) fn decode(size: usize, dark: impl Fn(usize, usize) -> bool) -> Option<(rqrr::Payload, usize)> {
     let grid = rqrr::SimpleGrid::from_func(size, dark);
-    let decoded = std::panic::catch_unwind(|| rqrr::Grid::new(grid).decode_segments().map(|(meta, segments)| (segments, meta.version.0)));
+    let decoded = std::panic::catch_unwind(|| rqrr::Grid::new(grid).decode_payload().map(|(meta, payload)| (payload, meta.version.0)));
     decoded.ok()?.ok()
 }
 
@@ -314,7 +314,7 @@ pub(super) fn read(bits: &Bits, finders: &[Finder], scale: f32, all: bool, limit
         sizes.retain(|s| s.1 >= 0.6);
         sizes.sort_by(|a, b| b.1.total_cmp(&a.1));
         let sizes = sizes.into_iter().map(|s| s.0);
-        let Some((segments, version, p)) = sizes.into_iter().find_map(|size| read_at(bits, &corners, size)) else {
+        let Some((payload, version, p)) = sizes.into_iter().find_map(|size| read_at(bits, &corners, size)) else {
             continue;
         };
         cand.finders.iter().for_each(|i| used[*i] = true);
@@ -323,7 +323,7 @@ pub(super) fn read(bits: &Bits, finders: &[Finder], scale: f32, all: bool, limit
             let (x, y) = p.map(q);
             ((x * f64::from(scale)) as i32, (y * f64::from(scale)) as i32)
         });
-        found.push(Code::of_segments(&segments, version, corners));
+        found.push(Code::of_payload(payload, version, corners));
     }
     (found, used.iter().filter(|u| !**u).count(), most - tries)
 }

@@ -68,6 +68,9 @@ pub struct Code {
     /// The payload bytes after error correction (every segment's, in order).
     #[serde(skip)]
     pub bytes: Vec<u8>,
+    /// The payload's segments, from which `text` and `parts` are made ([`text::runs`]).
+    #[serde(skip)]
+    pub segments: Vec<rqrr::Segment>,
     /// The payload as text, each run of it in the character set [`text::runs`] decides.
     /// Where this build cannot decode a run (Shift_JIS and other legacy encodings in
     /// WebAssembly) it holds U+FFFD in its place, and `parts` says how to make the text.
@@ -77,10 +80,38 @@ pub struct Code {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "wasm", tsify(optional))]
     pub parts: Option<Vec<text::Part>>,
+    /// The AIM symbology identifier of `text` (ISO/IEC 18004, Annex F), which a GS1 or AIM
+    /// application reader transmits before it: `]Q1` plain, `]Q3` GS1 (FNC1 in first
+    /// position: `text` is the element strings, with GS, U+001D, after each of variable
+    /// length), `]Q5` FNC1 in second position (`text` starts with the application
+    /// indicator). Not part of `text`, which is the data as other readers give it (ECI
+    /// designators decoded, not passed on: so never `]Q2`, `]Q4` or `]Q6`). `None` for a
+    /// code another decoder read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub symbology: Option<String>,
+    /// Only when the symbol is one of a structured append sequence: which one. Its `text`
+    /// is then that symbol's share of the message alone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub sequence: Option<Sequence>,
     /// The symbol's version (1 to 40).
     pub version: usize,
     /// Corners in frame pixels: top-left, top-right, bottom-right, bottom-left.
     pub corners: [(i32, i32); 4],
+}
+
+/// A symbol's place in a structured append sequence (ISO/IEC 18004, 8): up to 16 symbols
+/// whose data, in order, make one message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
+pub struct Sequence {
+    /// This symbol's position, from 0.
+    pub index: u8,
+    /// How many symbols the sequence has (1 to 16).
+    pub count: u8,
+    /// The parity of the whole message, the same in each of its symbols.
+    pub parity: u8,
 }
 
 /// What to look for.
@@ -126,9 +157,9 @@ macro_rules! detect {
             img.detect_grids_within(samples)
                 .iter()
                 .filter_map(|grid| {
-                    let (meta, segments) = grid.decode_segments().ok()?;
+                    let (meta, payload) = grid.decode_payload().ok()?;
                     let corners = grid.bounds.map(|p| ((p.x as f32 * scale) as i32, (p.y as f32 * scale) as i32));
-                    Some(Code::of_segments(&segments, meta.version.0, corners))
+                    Some(Code::of_payload(payload, meta.version.0, corners))
                 })
                 .collect::<Vec<_>>()
         }));
@@ -137,11 +168,39 @@ macro_rules! detect {
 }
 
 impl Code {
-    /// A code from its decoded segments: their bytes, and their text.
-    pub(super) fn of_segments(segments: &[rqrr::Segment], version: usize, corners: [(i32, i32); 4]) -> Code {
+    /// A code from its decoded payload: its segments' bytes, and their text.
+    pub(super) fn of_payload(payload: rqrr::Payload, version: usize, corners: [(i32, i32); 4]) -> Code {
+        let symbology = Some(payload.symbology_identifier().to_owned());
+        let rqrr::Payload { segments, structured_append, .. } = payload;
         let bytes = segments.iter().flat_map(|s| s.data.iter().copied()).collect();
-        let (text, parts) = text::text_of_runs(text::runs(segments));
-        Code { bytes, text, parts, version, corners }
+        let (text, parts) = text::text_of_runs(text::runs(&segments));
+        let sequence = structured_append.map(|s| Sequence { index: s.index, count: s.count, parity: s.parity });
+        Code { bytes, segments, text, parts, symbology, sequence, version, corners }
+    }
+
+    /// A code another decoder read, of which only the text is known.
+    pub fn of_text(text: String) -> Code {
+        Code {
+            bytes: Vec::new(),
+            segments: Vec::new(),
+            text,
+            parts: None,
+            symbology: None,
+            sequence: None,
+            version: 0,
+            corners: [(0, 0); 4],
+        }
+    }
+
+    /// Whether this is one symbol of a structured append sequence of several: a share of
+    /// a message, never a whole label, whatever its text.
+    pub fn is_part(&self) -> bool {
+        self.sequence.is_some_and(|s| s.count > 1)
+    }
+
+    /// Whether this code is an iotmark label: a whole symbol whose text [`is_label`].
+    pub fn is_label(&self) -> bool {
+        !self.is_part() && is_label(&self.text)
     }
 }
 
@@ -309,7 +368,14 @@ pub fn is_label(text: &str) -> bool {
 
 /// Orders the codes of one frame: iotmark labels first, the rest as found (likeliest first).
 pub fn rank(codes: &mut [Code]) {
-    codes.sort_by_key(|c| !is_label(&c.text));
+    // A stable partition (a frame has few codes): no sort of codes in the module.
+    let mut next = 0;
+    for i in 0..codes.len() {
+        if codes[i].is_label() {
+            codes[next..=i].rotate_right(1);
+            next += 1;
+        }
+    }
 }
 
 /// Finds the QR codes in a frame, labels first (see [`rank`]). With [`Want::First`] the
@@ -552,7 +618,7 @@ pub fn decode_grid(frame: &Frame, x: f64, y: f64, module: f64, size: usize) -> O
         let py = (y + (row as f64 + 0.5) * module) as usize;
         frame.luma.get(py.min(frame.height - 1) * frame.width + px.min(frame.width - 1)).is_some_and(|v| *v < 128)
     };
-    locate::decode(size, dark).map(|(segments, _)| text::text_of_runs(text::runs(&segments)).0)
+    locate::decode(size, dark).map(|(payload, _)| text::text_of_runs(text::runs(&payload.segments)).0)
 }
 
 /// Whether two finds are the same symbol seen twice (centres closer than a side).

@@ -6,7 +6,7 @@
 //! label, for [`PATIENCE_MS`]. Front ends feed every frame's codes (ranked by
 //! [`super::rank`]) with the time, and show what [`Sighting::see`] returns.
 
-use super::{is_label, Code};
+use super::Code;
 use serde::Serialize;
 
 /// How long a camera keeps looking for a label once it sees only other codes.
@@ -41,7 +41,7 @@ impl Sighting {
     /// milliseconds). A gap of more than [`PATIENCE_MS`] with no code at all starts the
     /// wait again: the camera has moved on.
     pub fn see(&mut self, codes: &[Code], now_ms: f64) -> Sighted {
-        if let Some(label) = codes.iter().find(|c| is_label(&c.text)) {
+        if let Some(label) = codes.iter().find(|c| c.is_label()) {
             self.other = None;
             return Sighted::Label(label.text.clone());
         }
@@ -63,8 +63,8 @@ impl Sighting {
     /// A photograph is all the frames there will be: a label if it shows one, else the
     /// first other code, else nothing.
     pub fn photo(codes: &[Code]) -> Sighted {
-        match codes.iter().find(|c| is_label(&c.text)).or(codes.first()) {
-            Some(c) if is_label(&c.text) => Sighted::Label(c.text.clone()),
+        match codes.iter().find(|c| c.is_label()).or(codes.first()) {
+            Some(c) if c.is_label() => Sighted::Label(c.text.clone()),
             Some(c) => Sighted::Other(c.text.clone()),
             None => Sighted::Nothing,
         }
@@ -76,7 +76,7 @@ mod tests {
     use super::*;
 
     fn code(text: &str) -> Code {
-        Code { bytes: text.as_bytes().to_vec(), text: text.into(), parts: None, version: 2, corners: [(0, 0); 4] }
+        Code { bytes: text.as_bytes().to_vec(), version: 2, ..Code::of_text(text.into()) }
     }
 
     #[test]

@@ -21,6 +21,12 @@ pub enum Charset {
     Latin1,
     /// UTF-16, big-endian (ECI 25).
     Utf16Be,
+    /// Code page 437, the IBM PC's (ECI 0 and 2), which the WHATWG encodings lack: decoded
+    /// here in every build, by a table of its upper half.
+    Cp437,
+    /// A character set this decoder does not know (an ECI designator it has no entry for,
+    /// or 899, binary data): its bytes have no text, and become one U+FFFD.
+    Unknown,
     /// Any other, by its WHATWG label (the name `TextDecoder` and encoding_rs know it by):
     /// decoded with encoding_rs where the build has it, handed to the caller otherwise.
     Legacy(&'static str),
@@ -31,7 +37,8 @@ pub const SHIFT_JIS: Charset = Charset::Legacy("shift_jis");
 
 impl Charset {
     /// The character set an ECI designator names (the AIM ECI register, as ZXing reads
-    /// it), if the WHATWG encodings have it; code page 437 (ECI 0 and 2) they do not.
+    /// it), if this decoder knows it: the WHATWG encodings', and code page 437 (ECI 0 and
+    /// 2), which they lack.
     pub fn of_eci(eci: u32) -> Option<Charset> {
         const ISO_8859: [&str; 15] = [
             "iso-8859-2",
@@ -51,6 +58,7 @@ impl Charset {
             "iso-8859-16",
         ];
         Some(match eci {
+            0 | 2 => Charset::Cp437,
             1 | 3 | 27 | 170 => Charset::Latin1, // ASCII (27, 170) is a subset
             4..=18 if eci != 14 => Charset::Legacy(ISO_8859[eci as usize - 4]),
             20 => SHIFT_JIS,
@@ -63,6 +71,9 @@ impl Charset {
             28 => Charset::Legacy("big5"),
             29 => Charset::Legacy("gb18030"),
             30 => Charset::Legacy("euc-kr"),
+            31 => Charset::Legacy("gbk"),
+            32 => Charset::Legacy("gb18030"),
+            33 => Charset::Legacy("utf-16le"),
             _ => return None,
         })
     }
@@ -82,7 +93,7 @@ impl Charset {
 
     /// The text of `bytes` in this character set, if this build can decode it (malformed
     /// sequences become U+FFFD, as `TextDecoder` makes them); `None` for a legacy
-    /// character set in a build without `legacy-encodings`.
+    /// character set in a build without `legacy-encodings`, and for [`Charset::Unknown`].
     pub fn decode(self, bytes: &[u8]) -> Option<String> {
         match self {
             Charset::Utf8 => Some(String::from_utf8_lossy(bytes).into_owned()),
@@ -96,9 +107,27 @@ impl Charset {
                 }
                 Some(text)
             }
+            Charset::Cp437 => Some(bytes.iter().map(|&b| if b < 0x80 { char::from(b) } else { cp437(b) }).collect()),
+            Charset::Unknown => None,
             Charset::Legacy(label) => legacy(label, bytes),
         }
     }
+}
+
+/// A byte of code page 437's upper half as its character.
+fn cp437(b: u8) -> char {
+    /// Code page 437 from 0x80 to 0xFF (its lower half is ASCII), as Unicode maps it.
+    const UPPER: [u16; 128] = [
+        0x00C7, 0x00FC, 0x00E9, 0x00E2, 0x00E4, 0x00E0, 0x00E5, 0x00E7, 0x00EA, 0x00EB, 0x00E8, 0x00EF, 0x00EE, 0x00EC, 0x00C4, 0x00C5,
+        0x00C9, 0x00E6, 0x00C6, 0x00F4, 0x00F6, 0x00F2, 0x00FB, 0x00F9, 0x00FF, 0x00D6, 0x00DC, 0x00A2, 0x00A3, 0x00A5, 0x20A7, 0x0192,
+        0x00E1, 0x00ED, 0x00F3, 0x00FA, 0x00F1, 0x00D1, 0x00AA, 0x00BA, 0x00BF, 0x2310, 0x00AC, 0x00BD, 0x00BC, 0x00A1, 0x00AB, 0x00BB,
+        0x2591, 0x2592, 0x2593, 0x2502, 0x2524, 0x2561, 0x2562, 0x2556, 0x2555, 0x2563, 0x2551, 0x2557, 0x255D, 0x255C, 0x255B, 0x2510,
+        0x2514, 0x2534, 0x252C, 0x251C, 0x2500, 0x253C, 0x255E, 0x255F, 0x255A, 0x2554, 0x2569, 0x2566, 0x2560, 0x2550, 0x256C, 0x2567,
+        0x2568, 0x2564, 0x2565, 0x2559, 0x2558, 0x2552, 0x2553, 0x256B, 0x256A, 0x2518, 0x250C, 0x2588, 0x2584, 0x258C, 0x2590, 0x2580,
+        0x03B1, 0x00DF, 0x0393, 0x03C0, 0x03A3, 0x03C3, 0x00B5, 0x03C4, 0x03A6, 0x0398, 0x03A9, 0x03B4, 0x221E, 0x03C6, 0x03B5, 0x2229,
+        0x2261, 0x00B1, 0x2265, 0x2264, 0x2320, 0x2321, 0x00F7, 0x2248, 0x00B0, 0x2219, 0x00B7, 0x221A, 0x207F, 0x00B2, 0x25A0, 0x00A0,
+    ];
+    char::from_u32(u32::from(UPPER[usize::from(b & 0x7F)])).unwrap_or(char::REPLACEMENT_CHARACTER)
 }
 
 #[cfg(feature = "legacy-encodings")]
@@ -115,9 +144,10 @@ fn legacy(_label: &str, _bytes: &[u8]) -> Option<String> {
 /// The runs of a payload, each in one character set, in order. With no ECI designator
 /// the whole payload is one run, its character set guessed ([`Charset::guess`]). After
 /// one, byte segments are in the character set it names (guessed, each segment alone,
-/// before the first designator and where it names one the WHATWG encodings lack), Kanji
-/// segments in Shift_JIS and numeric and alphanumeric ones in ASCII; neighbours in the
-/// same character set make one run.
+/// before the first designator; [`Charset::Unknown`] where it names one this decoder
+/// does not know: no guess), Kanji segments in Shift_JIS, and numeric and alphanumeric
+/// ones and an AIM application indicator in ASCII; neighbours in the same character set
+/// make one run.
 pub fn runs(segments: &[Segment]) -> Vec<(Charset, Vec<u8>)> {
     if segments.iter().all(|s| s.eci.is_none()) {
         let bytes: Vec<u8> = segments.iter().flat_map(|s| s.data.iter().copied()).collect();
@@ -127,8 +157,11 @@ pub fn runs(segments: &[Segment]) -> Vec<(Charset, Vec<u8>)> {
     for s in segments {
         let charset = match s.mode {
             Mode::Kanji => SHIFT_JIS,
-            Mode::Numeric | Mode::Alphanumeric => Charset::Latin1,
-            Mode::Byte => s.eci.and_then(Charset::of_eci).unwrap_or_else(|| Charset::guess(&s.data)),
+            Mode::Numeric | Mode::Alphanumeric | Mode::ApplicationIndicator => Charset::Latin1,
+            Mode::Byte => match s.eci {
+                Some(eci) => Charset::of_eci(eci).unwrap_or(Charset::Unknown),
+                None => Charset::guess(&s.data),
+            },
         };
         match out.last_mut() {
             Some((last, bytes)) if *last == charset => bytes.extend_from_slice(&s.data),
@@ -165,15 +198,21 @@ pub fn text_of_runs(runs: Vec<(Charset, Vec<u8>)>) -> (String, Option<Vec<Part>>
             (None, _) => Part::Text(char::REPLACEMENT_CHARACTER.to_string()),
         })
         .collect();
-    let text = parts
+    let text = text_of_parts(&parts);
+    let complete = parts.iter().all(|p| matches!(p, Part::Text(_)));
+    (text, (!complete).then_some(parts))
+}
+
+/// The text this build makes of a payload's parts: each text part as it is, and U+FFFD
+/// for each part of bytes left to the caller.
+pub fn text_of_parts(parts: &[Part]) -> String {
+    parts
         .iter()
         .map(|p| match p {
             Part::Text(t) => t.as_str(),
             Part::Encoded { .. } => "\u{FFFD}",
         })
-        .collect();
-    let complete = parts.iter().all(|p| matches!(p, Part::Text(_)));
-    (text, (!complete).then_some(parts))
+        .collect()
 }
 
 /// Whether bytes are well-formed Shift_JIS (as the WHATWG decoder reads it: no lead byte
@@ -282,10 +321,41 @@ mod tests {
         assert_eq!(eci(26, &[0x63, 0xE9])[0].0, Charset::Utf8);
         assert_eq!(eci(3, "é".as_bytes())[0].0, Charset::Latin1);
         assert_eq!(eci(22, &[0xCF])[0].0, Charset::Legacy("windows-1251"));
-        // Code page 437 is not a WHATWG encoding: the bytes are guessed.
-        assert_eq!(eci(2, &MOBILE)[0].0, SHIFT_JIS);
+        // Code page 437 (ECI 0 and 2) is decoded here; an ECI this decoder does not know is
+        // no text, not a guess.
+        assert_eq!(eci(2, &MOBILE)[0].0, Charset::Cp437);
+        assert_eq!(eci(0, b"x")[0].0, Charset::Cp437);
+        for unknown in [14, 19, 34, 899, 811_799] {
+            assert_eq!(eci(unknown, &MOBILE), vec![(Charset::Unknown, MOBILE.to_vec())], "ECI {unknown}");
+            assert_eq!(text_of_runs(eci(unknown, b"AB")), ("\u{FFFD}".to_owned(), None), "ECI {unknown}");
+        }
         assert_eq!(Charset::Utf16Be.decode(&[0x30, 0x42, 0x00, 0x41]).as_deref(), Some("あA"));
         assert_eq!(Charset::Utf16Be.decode(&[0x00, 0x41, 0x00]).as_deref(), Some("A\u{FFFD}"));
+    }
+
+    #[test]
+    fn code_page_437() {
+        let all: Vec<u8> = (0..=255).collect();
+        let text = Charset::Cp437.decode(&all).expect("decoded in every build");
+        assert_eq!(text.chars().count(), 256);
+        assert!(text.chars().take(128).eq((0..128u8).map(char::from)), "ASCII below 0x80");
+        assert_eq!(Charset::Cp437.decode(&[0x80, 0x81, 0x9E, 0xB0, 0xC9, 0xE1, 0xE3, 0xFE, 0xFF]).as_deref(), Some("Çü₧░╔ßπ■\u{a0}"));
+        // "Größe 25°" as an ECI 2 code holds it.
+        let (text, parts) = text_of_runs(runs(&[byte_segment(Some(2), &[0x47, 0x72, 0x94, 0xE1, 0x65, 0x20, 0x32, 0x35, 0xF8])]));
+        assert_eq!((text.as_str(), parts), ("Größe 25°", None));
+    }
+
+    /// Every character set [`Charset::of_eci`] names by a label is one the WHATWG
+    /// encodings (and so `TextDecoder`) know by that label.
+    #[cfg(feature = "legacy-encodings")]
+    #[test]
+    fn eci_labels_are_whatwg_labels() {
+        for eci in 0..1000 {
+            if let Some(Charset::Legacy(label)) = Charset::of_eci(eci) {
+                assert!(encoding_rs::Encoding::for_label(label.as_bytes()).is_some(), "ECI {eci}: {label}");
+            }
+        }
+        assert_eq!(Charset::of_eci(33).and_then(|c| c.decode(&[0x42, 0x30, 0x41, 0x00])).as_deref(), Some("あA"));
     }
 
     #[test]

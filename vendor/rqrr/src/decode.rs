@@ -129,7 +129,7 @@ where
     };
 
     let mut writer = writer;
-    for segment in decode_payload(&meta, stream)? {
+    for segment in read_payload(&meta, stream)?.segments {
         writer.write_all(&segment.data).map_err(|_| DeQRError::IoError)?;
     }
     Ok(meta)
@@ -140,12 +140,16 @@ where
 pub enum Mode {
     /// Digits, written out as ASCII.
     Numeric,
-    /// The 45-character alphanumeric set, written out as ASCII.
+    /// The 45-character alphanumeric set, written out as ASCII. Under FNC1 (GS1 or an AIM
+    /// application) `%` is written out as GS (0x1D) and `%%` as `%`.
     Alphanumeric,
     /// Bytes in the character set in force (the ECI designator's, else unstated).
     Byte,
     /// JIS X 0208 characters, written out in their Shift_JIS form.
     Kanji,
+    /// The AIM application indicator that follows FNC1 in second position, written out as
+    /// it is transmitted: two digits (`00` to `99`) or one ASCII letter.
+    ApplicationIndicator,
 }
 
 /// One segment of a symbol's payload: its data as written out by
@@ -158,10 +162,58 @@ pub struct Segment {
     pub data: Vec<u8>,
 }
 
+/// A structured append header (ISO/IEC 18004, 8.2 and 8.3): this symbol is one of a
+/// sequence of up to 16 whose data, concatenated in order, is one message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StructuredAppend {
+    /// This symbol's position in the sequence, from 0.
+    pub index: u8,
+    /// How many symbols the sequence has, 1 to 16 (more than `index`).
+    pub count: u8,
+    /// The exclusive or of every byte of the whole message, the same in every symbol of
+    /// the sequence (it tells one sequence from another).
+    pub parity: u8,
+}
+
+/// An FNC1 mode indicator (ISO/IEC 18004, 7.4.8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fnc1 {
+    /// FNC1 in first position: the data are GS1 element strings.
+    First,
+    /// FNC1 in second position: the data follow an AIM application indicator (the first
+    /// segment, [Mode::ApplicationIndicator](enum.Mode.html)).
+    Second,
+}
+
+/// A symbol's payload: its segments, and the headers that say what they are part of.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Payload {
+    pub segments: Vec<Segment>,
+    /// The structured append header, if the symbol is one of a sequence.
+    pub structured_append: Option<StructuredAppend>,
+    /// The FNC1 mode, if any.
+    pub fnc1: Option<Fnc1>,
+}
+
+impl Payload {
+    /// The AIM symbology identifier a reader transmits before the data as [decode] writes
+    /// it (ISO/IEC 18004, Annex F): `]Q1`, `]Q3` for GS1 (FNC1 in first position), `]Q5`
+    /// for FNC1 in second position. (A reader that implements the ECI protocol, passing
+    /// ECI designators on as escape sequences in its output, adds one: `]Q2`, `]Q4`,
+    /// `]Q6`; `decode` passes none on.)
+    pub fn symbology_identifier(&self) -> &'static str {
+        match self.fnc1 {
+            None => "]Q1",
+            Some(Fnc1::First) => "]Q3",
+            Some(Fnc1::Second) => "]Q5",
+        }
+    }
+}
+
 /// Like [decode](fn.decode.html), but the payload comes back segment by segment, each with
-/// its mode and the ECI designator in force, so that a caller can choose how each
-/// segment's bytes become text.
-pub fn decode_segments(code: &dyn BitGrid) -> DeQRResult<(MetaData, Vec<Segment>)> {
+/// its mode and the ECI designator in force, with the structured append and FNC1 headers,
+/// so that a caller can choose how each segment's bytes become text.
+pub fn decode_payload(code: &dyn BitGrid) -> DeQRResult<(MetaData, Payload)> {
     fn _decode(c: &dyn BitGrid) -> DeQRResult<(MetaData, CorrectedDataStream)> {
         let (meta, raw) = get_raw(c, true)?;
         let stream = codestream_ecc(&meta, raw)?;
@@ -171,8 +223,8 @@ pub fn decode_segments(code: &dyn BitGrid) -> DeQRResult<(MetaData, Vec<Segment>
         Ok(found) => found,
         Err(original) => _decode(&crate::MirroredGrid(code)).map_err(|_| original)?,
     };
-    let segments = decode_payload(&meta, stream)?;
-    Ok((meta, segments))
+    let payload = read_payload(&meta, stream)?;
+    Ok((meta, payload))
 }
 
 /// Return extracted metadata and the raw, uncorrected bit stream.
@@ -184,27 +236,89 @@ pub fn get_raw(code: &dyn BitGrid, remove_masked: bool) -> DeQRResult<(MetaData,
     Ok((meta, raw))
 }
 
-fn decode_payload(meta: &MetaData, mut ds: CorrectedDataStream) -> DeQRResult<Vec<Segment>> {
-    let mut segments = Vec::new();
+/// The payload, mode by mode. A structured append header is taken only as the first
+/// thing in the stream, an FNC1 mode indicator only before the first data segment (after
+/// a structured append header or an ECI designator), each once, as ISO/IEC 18004 places
+/// them; anywhere else, or a position past the sequence's end, or an application
+/// indicator that is neither two digits nor a letter, is refused as an unknown data
+/// type. A header cut short is a data underflow.
+fn read_payload(meta: &MetaData, mut ds: CorrectedDataStream) -> DeQRResult<Payload> {
+    let mut payload = Payload::default();
     let mut eci = None;
+    let mut first = true;
     while ds.bits_remaining() >= 4 {
         let ty = ds.take_bits(4);
         let mut data = Vec::new();
         let mode = match ty {
             0 => break,
             1 => decode_numeric(meta, &mut ds, &mut data).map(|_| Mode::Numeric),
-            2 => decode_alpha(meta, &mut ds, &mut data).map(|_| Mode::Alphanumeric),
+            2 => decode_alpha(meta, &mut ds, &mut data).map(|_| {
+                if payload.fnc1.is_some() {
+                    data = fnc1_percents(&data);
+                }
+                Mode::Alphanumeric
+            }),
             4 => decode_byte(meta, &mut ds, &mut data).map(|_| Mode::Byte),
             8 => decode_kanji(meta, &mut ds, &mut data).map(|_| Mode::Kanji),
             7 => {
                 eci = Some(decode_eci(&mut ds)?);
+                first = false;
                 continue;
+            }
+            3 if first => {
+                let header = ds.take_bits_checked(16)?;
+                let (index, count, parity) = ((header >> 12) as u8, (header >> 8 & 0xf) as u8 + 1, header as u8);
+                if index >= count {
+                    Err(DeQRError::UnknownDataType)?
+                }
+                payload.structured_append = Some(StructuredAppend { index, count, parity });
+                first = false;
+                continue;
+            }
+            5 if payload.fnc1.is_none() && payload.segments.is_empty() => {
+                payload.fnc1 = Some(Fnc1::First);
+                first = false;
+                continue;
+            }
+            9 if payload.fnc1.is_none() && payload.segments.is_empty() => {
+                payload.fnc1 = Some(Fnc1::Second);
+                data = application_indicator(ds.take_bits_checked(8)? as u8)?;
+                Ok(Mode::ApplicationIndicator)
             }
             _ => Err(DeQRError::UnknownDataType),
         }?;
-        segments.push(Segment { mode, eci, data });
+        first = false;
+        payload.segments.push(Segment { mode, eci, data });
     }
-    Ok(segments)
+    Ok(payload)
+}
+
+/// An AIM application indicator as it is transmitted (ISO/IEC 18004, 7.4.8.3): the
+/// values 0 to 99 as two digits, 165 to 190 and 197 to 222 as the letter of their value
+/// less 100 (`A` to `Z`, `a` to `z`).
+fn application_indicator(value: u8) -> DeQRResult<Vec<u8>> {
+    match value {
+        0..=99 => Ok(vec![b'0' + value / 10, b'0' + value % 10]),
+        165..=190 | 197..=222 => Ok(vec![value - 100]),
+        _ => Err(DeQRError::UnknownDataType),
+    }
+}
+
+/// Alphanumeric data under FNC1 (ISO/IEC 18004, 7.4.8.1): `%` stands for FNC1, which a
+/// reader transmits as GS (0x1D), and `%%` for a `%`.
+fn fnc1_percents(data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len());
+    let mut i = 0;
+    while let Some(&b) = data.get(i) {
+        if b == b'%' && data.get(i + 1) == Some(&b'%') {
+            out.push(b'%');
+            i += 2;
+        } else {
+            out.push(if b == b'%' { 0x1d } else { b });
+            i += 1;
+        }
+    }
+    out
 }
 
 /// An ECI designator: one to three bytes, the leading bits of the first saying how many
@@ -1044,7 +1158,7 @@ mod tests {
             bits.extend(bits_of(0, nbits - 1));
 
             assert_eq!(
-                decode_payload(&meta, stream_of(&bits)),
+                segments_of(&meta, &bits),
                 Err(DeQRError::DataUnderflow),
                 "mode {mode} accepted a truncated character count indicator"
             );
@@ -1063,11 +1177,7 @@ mod tests {
         bits.extend(bits_of(4, 4));
         bits.extend(bits_of(0, 4));
 
-        assert_eq!(
-            decode_payload(&meta, stream_of(&bits)),
-            Err(DeQRError::DataUnderflow),
-            "a stream cut short mid count indicator decoded"
-        );
+        assert_eq!(segments_of(&meta, &bits), Err(DeQRError::DataUnderflow), "a stream cut short mid count indicator decoded");
     }
 
     #[test]
@@ -1079,8 +1189,13 @@ mod tests {
         let mut bits = bits_of(4, 4);
         bits.extend(bits_of(0, 8));
 
-        let segments = decode_payload(&meta, stream_of(&bits)).expect("a complete count indicator");
+        let segments = segments_of(&meta, &bits).expect("a complete count indicator");
         assert_eq!(segments, vec![Segment { mode: Mode::Byte, eci: None, data: Vec::new() }]);
+    }
+
+    /// The segments of a stream holding exactly `bits`.
+    fn segments_of(meta: &MetaData, bits: &[u8]) -> DeQRResult<Vec<Segment>> {
+        read_payload(meta, stream_of(bits)).map(|p| p.segments)
     }
 
     /// A byte segment carrying `data`, at version 1.
@@ -1104,16 +1219,163 @@ mod tests {
         bits.extend(bits_of(0x8000 | 26, 16));
         bits.extend(byte_segment("é".as_bytes()));
         bits.extend(bits_of(0, 4));
-        let segments = decode_payload(&meta, stream_of(&bits)).expect("well formed");
+        let segments = segments_of(&meta, &bits).expect("well formed");
         let got: Vec<(Option<u32>, Vec<u8>)> = segments.into_iter().map(|s| (s.eci, s.data)).collect();
         assert_eq!(got, vec![(None, b"A".to_vec()), (Some(20), vec![0x82, 0xa0]), (Some(26), "é".as_bytes().to_vec())]);
         // The three-byte form carries 21 bits; a first byte of 111xxxxx is no designator.
         let mut bits = bits_of(7, 4);
         bits.extend(bits_of(0xc0_0000 | 811_799, 24));
         bits.extend(byte_segment(b"x"));
-        assert_eq!(decode_payload(&meta, stream_of(&bits)).expect("three-byte ECI")[0].eci, Some(811_799));
+        assert_eq!(segments_of(&meta, &bits).expect("three-byte ECI")[0].eci, Some(811_799));
         let mut bits = bits_of(7, 4);
         bits.extend(bits_of(0xe0, 8));
-        assert_eq!(decode_payload(&meta, stream_of(&bits)), Err(DeQRError::UnknownDataType));
+        assert_eq!(segments_of(&meta, &bits), Err(DeQRError::UnknownDataType));
+    }
+
+    /// An alphanumeric segment carrying `text`, at version 1.
+    fn alpha_segment(text: &str) -> Vec<u8> {
+        const SET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
+        let values: Vec<usize> = text.bytes().map(|c| SET.iter().position(|&x| x == c).expect("an alphanumeric character")).collect();
+        let mut bits = bits_of(2, 4);
+        bits.extend(bits_of(values.len(), 9));
+        for pair in values.chunks(2) {
+            match pair {
+                [a, b] => bits.extend(bits_of(a * 45 + b, 11)),
+                [a] => bits.extend(bits_of(*a, 6)),
+                _ => unreachable!(),
+            }
+        }
+        bits
+    }
+
+    /// A numeric segment carrying `digits`, at version 1.
+    fn numeric_segment(digits: &str) -> Vec<u8> {
+        let mut bits = bits_of(1, 4);
+        bits.extend(bits_of(digits.len(), 10));
+        for group in digits.as_bytes().chunks(3) {
+            let value = group.iter().fold(0, |v, d| v * 10 + usize::from(d - b'0'));
+            bits.extend(bits_of(value, [0, 4, 7, 10][group.len()]));
+        }
+        bits
+    }
+
+    fn payload_of(bits: &[u8]) -> DeQRResult<Payload> {
+        read_payload(&MetaData { version: Version(1), ecc_level: 0, mask: 0 }, stream_of(bits))
+    }
+
+    /// The data of each segment, in order.
+    fn data_of(payload: &Payload) -> Vec<&[u8]> {
+        payload.segments.iter().map(|s| &s.data[..]).collect()
+    }
+
+    #[test]
+    fn test_structured_append_header() {
+        // Part 2 of 3 (position 1, total less one 2), parity 0x5a, then "AB".
+        let mut bits = bits_of(3, 4);
+        bits.extend(bits_of(0x125a, 16));
+        bits.extend(byte_segment(b"AB"));
+        bits.extend(bits_of(0, 4));
+        let payload = payload_of(&bits).expect("a structured append header");
+        assert_eq!(payload.structured_append, Some(StructuredAppend { index: 1, count: 3, parity: 0x5a }));
+        assert_eq!(data_of(&payload), vec![b"AB"]);
+        assert_eq!((payload.fnc1, payload.symbology_identifier()), (None, "]Q1"));
+        // The last of sixteen; and a sequence of one.
+        let header = |value: usize| [bits_of(3, 4), bits_of(value, 16), byte_segment(b"x")].concat();
+        assert_eq!(payload_of(&header(0xff00)).unwrap().structured_append, Some(StructuredAppend { index: 15, count: 16, parity: 0 }));
+        assert_eq!(payload_of(&header(0x0001)).unwrap().structured_append, Some(StructuredAppend { index: 0, count: 1, parity: 1 }));
+        // A structured append header may carry ECI and FNC1 after it.
+        let mut bits = header(0x0100);
+        bits.truncate(20);
+        bits.extend([bits_of(7, 4), bits_of(26, 8), bits_of(5, 4), byte_segment(b"01")].concat());
+        let payload = payload_of(&bits).expect("header, ECI, FNC1");
+        assert_eq!((payload.structured_append.map(|s| s.count), payload.symbology_identifier()), (Some(2), "]Q3"));
+    }
+
+    #[test]
+    fn test_structured_append_header_refused() {
+        // Cut short: every length of header from none to fifteen bits.
+        for n in 0..16 {
+            let bits = [bits_of(3, 4), bits_of(0x1234 >> (16 - n), n)].concat();
+            assert_eq!(payload_of(&bits), Err(DeQRError::DataUnderflow), "a {n}-bit header");
+        }
+        // A position past the end of the sequence (4 of 3).
+        assert_eq!(payload_of(&[bits_of(3, 4), bits_of(0x3200, 16)].concat()), Err(DeQRError::UnknownDataType));
+        // After a segment, after an ECI designator, or twice.
+        let header = [bits_of(3, 4), bits_of(0x0100, 16)].concat();
+        for before in [byte_segment(b"A"), [bits_of(7, 4), bits_of(26, 8)].concat(), header.clone()] {
+            let bits = [before, header.clone(), byte_segment(b"B")].concat();
+            assert_eq!(payload_of(&bits), Err(DeQRError::UnknownDataType));
+        }
+    }
+
+    #[test]
+    fn test_fnc1_first_position_gs1() {
+        // (01)09521234543213 (10)AB%C (21)12, the last two separated by FNC1: in
+        // alphanumeric mode `%` is FNC1 and `%%` a percent sign; a byte segment keeps its
+        // bytes (a GS byte is FNC1 there, a `%` is a percent sign).
+        let mut bits = bits_of(5, 4);
+        bits.extend(numeric_segment("0109521234543213"));
+        bits.extend(alpha_segment("10AB%%C%2112"));
+        bits.extend(byte_segment(b"%\x1d9"));
+        bits.extend(bits_of(0, 4));
+        let payload = payload_of(&bits).expect("GS1");
+        assert_eq!(payload.fnc1, Some(Fnc1::First));
+        assert_eq!(data_of(&payload), vec![&b"0109521234543213"[..], b"10AB%C\x1d2112", b"%\x1d9"]);
+        assert_eq!(payload.segments.iter().map(|s| s.mode).collect::<Vec<_>>(), vec![Mode::Numeric, Mode::Alphanumeric, Mode::Byte]);
+        assert_eq!((payload.structured_append, payload.symbology_identifier()), (None, "]Q3"));
+        // Without FNC1 a percent sign is a percent sign.
+        let plain = payload_of(&alpha_segment("A%%B%")).unwrap();
+        assert_eq!((data_of(&plain), plain.symbology_identifier()), (vec![&b"A%%B%"[..]], "]Q1"));
+        // After an ECI designator, FNC1 in first position is still in place.
+        let bits = [bits_of(7, 4), bits_of(3, 8), bits_of(5, 4), alpha_segment("%")].concat();
+        let payload = payload_of(&bits).unwrap();
+        assert_eq!((data_of(&payload), payload.symbology_identifier()), (vec![&b"\x1d"[..]], "]Q3"));
+    }
+
+    #[test]
+    fn test_fnc1_out_of_place_refused() {
+        // After a data segment, twice, or both modes.
+        for bits in [
+            [byte_segment(b"A"), bits_of(5, 4), byte_segment(b"B")].concat(),
+            [bits_of(5, 4), bits_of(5, 4), byte_segment(b"B")].concat(),
+            [bits_of(5, 4), bits_of(9, 4), bits_of(37, 8)].concat(),
+            [bits_of(9, 4), bits_of(37, 8), bits_of(5, 4)].concat(),
+            [numeric_segment("1"), bits_of(9, 4), bits_of(37, 8)].concat(),
+        ] {
+            assert_eq!(payload_of(&bits), Err(DeQRError::UnknownDataType));
+        }
+    }
+
+    #[test]
+    fn test_fnc1_second_position_application_indicator() {
+        // Application indicator 37, then "AB%C%%": the indicator is transmitted first.
+        let bits = [bits_of(9, 4), bits_of(37, 8), alpha_segment("AB%C%%"), bits_of(0, 4)].concat();
+        let payload = payload_of(&bits).expect("FNC1 in second position");
+        assert_eq!(payload.fnc1, Some(Fnc1::Second));
+        assert_eq!(data_of(&payload), vec![&b"37"[..], b"AB\x1dC%"]);
+        assert_eq!(payload.segments[0], Segment { mode: Mode::ApplicationIndicator, eci: None, data: b"37".to_vec() });
+        assert_eq!(payload.symbology_identifier(), "]Q5");
+        // Two digits from 00 to 99; a letter as its value plus 100; nothing else.
+        for (value, shown) in [(0, &b"00"[..]), (7, b"07"), (99, b"99"), (165, b"A"), (190, b"Z"), (197, b"a"), (222, b"z")] {
+            let payload = payload_of(&[bits_of(9, 4), bits_of(value, 8), byte_segment(b"1")].concat()).unwrap();
+            assert_eq!(data_of(&payload), vec![shown, b"1"], "indicator {value}");
+        }
+        for value in [100, 164, 191, 196, 223, 255] {
+            assert_eq!(payload_of(&[bits_of(9, 4), bits_of(value, 8)].concat()), Err(DeQRError::UnknownDataType), "indicator {value}");
+        }
+        // Cut short: the indicator's eight bits are not all there.
+        for n in 0..8 {
+            assert_eq!(payload_of(&[bits_of(9, 4), bits_of(0, n)].concat()), Err(DeQRError::DataUnderflow), "a {n}-bit indicator");
+        }
+        // With ECI.
+        let payload = payload_of(&[bits_of(7, 4), bits_of(26, 8), bits_of(9, 4), bits_of(165, 8), byte_segment(b"x")].concat()).unwrap();
+        assert_eq!((payload.symbology_identifier(), payload.segments[0].eci), ("]Q5", Some(26)));
+    }
+
+    #[test]
+    fn test_unknown_mode_indicators_refused() {
+        for mode in [6, 10, 11, 12, 13, 14, 15] {
+            assert_eq!(payload_of(&[bits_of(mode, 4), byte_segment(b"A")].concat()), Err(DeQRError::UnknownDataType), "mode {mode}");
+        }
     }
 }
