@@ -83,6 +83,6 @@ fn structured_append_parts_are_parts() {
     let mut codes = vec![Code::of_text("https://shop.example/".into()), middle.clone()];
     rank(&mut codes);
     assert_eq!(codes[0].text, "https://shop.example/");
-    assert_eq!(Sighting::photo(&[middle.clone()]), Sighted::Other(middle.text.clone()));
+    assert_eq!(Sighting::photo(std::slice::from_ref(&middle)), Sighted::Other(middle.text.clone()));
     assert_eq!(Sighting::new().see(&[middle], 0.0), Sighted::Nothing);
 }
