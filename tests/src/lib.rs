@@ -1,6 +1,7 @@
 //! Fixtures shared by the conformance vectors and the cross-component tests: fixed keys,
 //! a fixed trust list and sample labels, so that every run produces the same bytes.
 
+pub mod scenes;
 pub mod vectors;
 
 use iotmark_core::catalogue;

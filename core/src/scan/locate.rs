@@ -5,10 +5,15 @@
 //! size measured along each side gives the symbol's size; the alignment pattern near the
 //! fourth corner (versions 2 and up), found by matching its 5x5 template, fixes the
 //! perspective. The sampled grid decodes only if it passes the symbol's error correction.
+//! When that fails on a symbol of version 7 or more, it is read again region by region
+//! between its alignment patterns (`mesh`), for labels on curved surfaces; there a size
+//! may also be taken from the count of its timing patterns' modules.
 
 use super::finder::Finder;
 use super::gray::Bits;
-use super::Code;
+use super::{Code, TRY_COST};
+
+mod mesh;
 
 type Point = (f64, f64);
 
@@ -70,6 +75,8 @@ struct Corners {
     /// top-left: the perspective's foreshortening.
     tr_scale: f64,
     bl_scale: f64,
+    /// The module size at the top-left finder, in pixels.
+    module: f64,
 }
 
 impl Corners {
@@ -88,7 +95,7 @@ impl Corners {
         if (p.x - tl.x) * (q.y - tl.y) - (p.y - tl.y) * (q.x - tl.x) < 0.0 {
             std::mem::swap(&mut p, &mut q);
         }
-        Corners { tl: at(tl), tr: at(p), bl: at(q), tr_scale: p.module / tl.module, bl_scale: q.module / tl.module }
+        Corners { tl: at(tl), tr: at(p), bl: at(q), tr_scale: p.module / tl.module, bl_scale: q.module / tl.module, module: tl.module }
     }
 
     /// One module's step along the top edge and down the left edge, for a symbol `size`
@@ -128,6 +135,73 @@ impl Corners {
         }
         right as f64 / (2 * (size - 16)) as f64
     }
+}
+
+impl Corners {
+    /// The symbol sizes that the timing patterns' dark modules count: each timing pattern
+    /// walked from finder to finder (row or column 6, through the finders' rings) and its
+    /// changes of colour counted, each change once it has lasted a third of a module. A
+    /// count needs no module positions, so it holds where the symbol bends (on a cylinder,
+    /// the pattern along its axis stays straight) and the positions of [`Corners::timing`]
+    /// drift off the pattern. Nearest valid sizes, for each side where they are valid.
+    /// Each pixel read is charged [`MESH_COST`] to `work`, up front; none is read when
+    /// they do not fit.
+    fn timing_counts(&self, bits: &Bits, work: &mut u64) -> Vec<usize> {
+        let unit = |a: Point, b: Point| {
+            let d = dist(a, b).max(1.0);
+            ((b.0 - a.0) / d, (b.1 - a.1) / d)
+        };
+        let (right, down) = (unit(self.tl, self.tr), unit(self.tl, self.bl));
+        let m = self.module;
+        let off = |p: Point, d: Point, module: f64| (p.0 + 3.0 * module * d.0, p.1 + 3.0 * module * d.1);
+        let lines = [
+            (off(self.tl, down, m), off(self.tr, down, m * self.tr_scale), m * self.tr_scale.min(1.0)),
+            (off(self.tl, right, m), off(self.bl, right, m * self.bl_scale), m * self.bl_scale.min(1.0)),
+        ];
+        // Four reads a module (at least every pixel), a change held for a third of one.
+        let step = |least: f64| (least / 4.0).clamp(0.5, 1.0);
+        let steps = |(from, to, least): (Point, Point, f64)| (dist(from, to) / step(least)).min(1e6) as usize;
+        let cost = MESH_COST * lines.iter().map(|l| steps(*l) as u64 + 1).sum::<u64>();
+        if cost > *work {
+            return Vec::new();
+        }
+        *work -= cost;
+        let mut out = Vec::new();
+        for (from, to, least) in lines {
+            let steps = steps((from, to, least));
+            let hold = ((least / 3.0) / step(least)).ceil().max(1.0) as usize;
+            let at = |k: usize| {
+                let t = k as f64 / steps.max(1) as f64;
+                bits.at(floor(from.0 + t * (to.0 - from.0)), floor(from.1 + t * (to.1 - from.1)))
+            };
+            let (mut colour, mut run, mut changes) = (at(0), 0, 0usize);
+            for k in 1..=steps {
+                if at(k) == colour {
+                    run = 0;
+                } else {
+                    run += 1;
+                    if run >= hold {
+                        colour = !colour;
+                        changes += 1;
+                        run = 0;
+                    }
+                }
+            }
+            let size = changes + 13;
+            if (21..=177).contains(&size) && size % 4 == 1 {
+                out.push(size);
+            }
+        }
+        out
+    }
+}
+
+/// `t.floor() as i64`, without the library call that `floor` is on the default x86-64
+/// target (no SSE4.1).
+#[inline]
+fn floor(t: f64) -> i64 {
+    let i = t as i64;
+    i - i64::from((i as f64) > t)
 }
 
 /// How far from the centre `from`, walking towards `to`, the finder's outer dark ring
@@ -209,8 +283,10 @@ fn alignment(bits: &Bits, estimate: Point, ex: Point, ey: Point, module: f64) ->
     None
 }
 
-/// Tries to read the symbol whose finders are `c`, `size` modules a side.
-fn read_at(bits: &Bits, c: &Corners, size: usize) -> Option<(rqrr::Payload, usize, Perspective)> {
+/// Tries to read the symbol whose finders are `c`, `size` modules a side: with one
+/// perspective, then (version 7 and up) region by region of the mesh of its alignment
+/// patterns, if `work` has room for it ([`MESH_COST`] a pixel read, charged up front).
+fn read_at(bits: &Bits, c: &Corners, size: usize, work: &mut u64) -> Option<(rqrr::Payload, usize, Perspective)> {
     let s = size as f64;
     let (ex, ey) = c.module_vectors(size);
     let affine = |u: f64, v: f64| c.affine(size, u, v);
@@ -223,12 +299,24 @@ fn read_at(bits: &Bits, c: &Corners, size: usize) -> Option<(rqrr::Payload, usiz
     let from = [(3.5, 3.5), (s - 3.5, 3.5), grid_point, (3.5, s - 3.5)];
     let to = [c.tl, c.tr, image_point, c.bl];
     let p = Perspective::between(from, to);
-    let (payload, version) = decode(size, |x, y| {
+    let single = decode(size, |x, y| {
         let (px, py) = p.map((x as f64 + 0.5, y as f64 + 0.5));
         bits.at(px.floor() as i64, py.floor() as i64)
-    })?;
+    });
+    if let Some((payload, version)) = single {
+        return Some((payload, version, p));
+    }
+    let cost = MESH_COST * mesh::mesh_work(size);
+    if size < 45 || cost > *work {
+        return None;
+    }
+    *work -= cost;
+    let (payload, version) = mesh::read_mesh(bits, c, size, &p, fourth.map(|f| f.1))?;
     Some((payload, version, p))
 }
+
+/// The work of one pixel read of the mesh (see [`TRY_COST`]).
+const MESH_COST: u64 = 3;
 
 /// Decodes a sampled module grid, `dark(column, row)`, with rqrr: the payload and the
 /// version, only if the grid passes error correction. A panic counts as no result.
@@ -285,14 +373,14 @@ fn candidates(f: &[Finder]) -> Vec<Candidate> {
 }
 
 /// Reads the symbols the finders outline. With `all`, every symbol (each finder belongs to
-/// one); otherwise the first that decodes. Decoding is tried a bounded number of times.
-/// At most `limit` candidates are tried. Also returns how many finders no symbol read
-/// took (finders of symbols still unread) and how many candidates were tried.
-pub(super) fn read(bits: &Bits, finders: &[Finder], scale: f32, all: bool, limit: usize) -> (Vec<Code>, usize, usize) {
+/// one); otherwise the first that decodes. Decoding is tried a bounded number of times,
+/// each candidate charged [`TRY_COST`] to `work` (and a mesh read its own cost) before it
+/// runs, none once `work` runs out. Also returns how many finders no symbol read took
+/// (finders of symbols still unread).
+pub(super) fn read(bits: &Bits, finders: &[Finder], scale: f32, all: bool, work: &mut u64) -> (Vec<Code>, usize) {
     let mut used = vec![false; finders.len()];
     let mut found = Vec::new();
-    let most = if all { 16 + 3 * finders.len() } else { 12 }.min(limit);
-    let mut tries = most;
+    let mut tries = if all { 16 + 3 * finders.len() } else { 12 };
     for cand in candidates(finders) {
         if tries == 0 || (!all && !found.is_empty()) {
             break;
@@ -300,6 +388,10 @@ pub(super) fn read(bits: &Bits, finders: &[Finder], scale: f32, all: bool, limit
         if cand.finders.iter().any(|i| used[*i]) {
             continue;
         }
+        if *work < TRY_COST {
+            break;
+        }
+        *work -= TRY_COST;
         tries -= 1;
         let [a, b, c] = cand.finders.map(|i| &finders[i]);
         let corners = Corners::of(a, b, c);
@@ -311,10 +403,18 @@ pub(super) fn read(bits: &Bits, finders: &[Finder], scale: f32, all: bool, limit
         let estimate = (dist(corners.tl, corners.tr) / mh + dist(corners.tl, corners.bl) / mv) / 2.0 + 7.0;
         // Sizes whose timing patterns read, best first.
         let mut sizes: Vec<(usize, f64)> = sizes_near(estimate).into_iter().map(|s| (s, corners.timing(bits, s))).collect();
-        sizes.retain(|s| s.1 >= 0.6);
+        // A large size whose modules are not where the finders put them (a bend) may still
+        // count right on its timing patterns; it is charged another try.
+        let counted = if sizes.iter().any(|s| s.1 < 0.6 && s.0 >= 45) { corners.timing_counts(bits, work) } else { Vec::new() };
+        sizes.retain(|s| s.1 >= 0.6 || (s.0 >= 45 && counted.contains(&s.0)));
         sizes.sort_by(|a, b| b.1.total_cmp(&a.1));
-        let sizes = sizes.into_iter().map(|s| s.0);
-        let Some((payload, version, p)) = sizes.into_iter().find_map(|size| read_at(bits, &corners, size)) else {
+        let mut attempt = |(size, timing): (usize, f64)| {
+            if timing < 0.6 {
+                *work = work.checked_sub(TRY_COST)?;
+            }
+            read_at(bits, &corners, size, work)
+        };
+        let Some((payload, version, p)) = sizes.into_iter().find_map(&mut attempt) else {
             continue;
         };
         cand.finders.iter().for_each(|i| used[*i] = true);
@@ -325,7 +425,7 @@ pub(super) fn read(bits: &Bits, finders: &[Finder], scale: f32, all: bool, limit
         });
         found.push(Code::of_payload(payload, version, corners));
     }
-    (found, used.iter().filter(|u| !**u).count(), most - tries)
+    (found, used.iter().filter(|u| !**u).count())
 }
 
 #[cfg(test)]
@@ -354,7 +454,7 @@ mod tests {
 
     fn read_text(img: &Gray) -> Option<String> {
         let bits = img.hybrid();
-        read(&bits, &finder::find(&bits).unwrap(), 1.0, false, usize::MAX).0.pop().map(|c| c.text)
+        read(&bits, &finder::find(&bits).unwrap(), 1.0, false, &mut { u64::MAX }).0.pop().map(|c| c.text)
     }
 
     #[test]

@@ -262,7 +262,7 @@ fn locator_cost(n: usize, attempt: Attempt) -> u64 {
 
 /// The work of one candidate symbol of the locator at most: the timing patterns and the
 /// alignment search for two sizes, and a grid decode.
-const TRY_COST: u64 = 100_000;
+pub(super) const TRY_COST: u64 = 100_000;
 
 /// rqrr's detection on `n` pixels, before its grid fits: thresholding, region filling
 /// and finding capstones over every pixel. The fits are charged as they run (see
@@ -298,9 +298,7 @@ struct Located {
 fn locate_in(bits: &Bits, scale: f32, all: bool, budget: &mut Budget) -> Located {
     match finder::find(bits) {
         Ok(f) => {
-            let limit = usize::try_from(budget.0 / TRY_COST).unwrap_or(usize::MAX);
-            let (codes, unused, tries) = locate::read(bits, &f, scale, all, limit);
-            budget.take(tries as u64 * TRY_COST);
+            let (codes, unused) = locate::read(bits, &f, scale, all, &mut budget.0);
             Located { codes, finders: f.len(), unused }
         }
         Err(_) => Located { finders: usize::MAX, unused: usize::MAX, ..Located::default() },

@@ -1,0 +1,21 @@
+//! Labels on curved surfaces: rendered frames of a sticker on a cylinder (radius 1.5x its
+//! width, turned 12°, with blur, noise, uneven light and JPEG) read right. One perspective
+//! for the whole symbol does not fit them; they read only when the symbol is sampled
+//! region by region between its alignment patterns and its size is counted on the timing
+//! pattern that stays straight.
+
+use iotmark_core::scan::{scan, scan_camera, Frame, Want};
+use iotmark_tests::scenes::render_scene;
+
+#[test]
+fn labels_on_a_cylinder_read_right() {
+    for i in [0, 4, 9, 13] {
+        let scene = render_scene("cylinder", i);
+        let frame = Frame::new(scene.width, scene.height, &scene.luma).expect("a frame");
+        let texts: Vec<String> = scan(&frame, Want::First).into_iter().map(|c| c.text).collect();
+        assert_eq!(texts, vec![scene.text.clone()], "cylinder frame {i}");
+        // The camera path reads it on its fast path, in the first frame.
+        let camera: Vec<String> = scan_camera(&frame, 0).into_iter().map(|c| c.text).collect();
+        assert_eq!(camera.first(), Some(&scene.text), "cylinder frame {i} from the camera");
+    }
+}
