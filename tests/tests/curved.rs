@@ -19,3 +19,16 @@ fn labels_on_a_cylinder_read_right() {
         assert_eq!(camera.first(), Some(&scene.text), "cylinder frame {i} from the camera");
     }
 }
+
+#[test]
+fn round_dot_codes_read_right() {
+    // Round-dot modules, rounded finder patterns, the sticker tilted: frames whose alignment
+    // pattern near the fourth corner is not found where the finders put it, so that only
+    // the mesh, refitted to the patterns found, reads them.
+    for i in [0, 3, 16] {
+        let scene = render_scene("dots", i);
+        let frame = Frame::new(scene.width, scene.height, &scene.luma).expect("a frame");
+        let texts: Vec<String> = scan(&frame, Want::First).into_iter().map(|c| c.text).collect();
+        assert_eq!(texts, vec![scene.text.clone()], "dots frame {i}");
+    }
+}

@@ -6,7 +6,9 @@
 //! alignment patterns on a grid inside them (as zxing-cpp uses them): each is found near
 //! where its found neighbours put it, and each cell of the mesh of finder and alignment
 //! centres is sampled with its own perspective, through its four corners. A curve is
-//! nearly a perspective over so small a cell.
+//! nearly a perspective over so small a cell. The perspective the predictions start from
+//! is fitted again to every pattern found (least squares), so that a flat symbol whose
+//! fourth corner the finders placed badly (strong tilt, round dots) is read too.
 
 use super::{alignment_dark, floor, Corners, Perspective, Point};
 use crate::scan::gray::Bits;
@@ -88,6 +90,58 @@ fn find_alignment(bits: &Bits, guess: Point, ex: Point, ey: Point) -> Option<Poi
         return (count > 0.0).then(|| (sum.0 / count, sum.1 / count));
     }
     None
+}
+
+/// The perspective from module coordinates to the image that fits `pairs` best (least
+/// squares over its eight parameters, coordinates normalised): `None` for fewer than four
+/// pairs or a degenerate fit. `size` is the symbol's, to normalise module coordinates.
+fn fit(pairs: &[(Point, Point)], size: f64) -> Option<Perspective> {
+    if pairs.len() < 4 {
+        return None;
+    }
+    let k = pairs.len() as f64;
+    let (cx, cy) = pairs.iter().fold((0.0, 0.0), |s, (_, q)| (s.0 + q.0 / k, s.1 + q.1 / k));
+    let spread = pairs.iter().map(|(_, q)| (q.0 - cx).abs() + (q.1 - cy).abs()).sum::<f64>() / k;
+    if spread.is_nan() || spread <= 1e-6 {
+        return None;
+    }
+    // Normal equations of x' (g u + h v + 1) = a u + b v + c, and of y' likewise.
+    let mut a = [[0.0f64; 9]; 8];
+    for ((u, v), (x, y)) in pairs {
+        let (u, v, x, y) = (u / size, v / size, (x - cx) / spread, (y - cy) / spread);
+        for row in [[u, v, 1.0, 0.0, 0.0, 0.0, -u * x, -v * x, x], [0.0, 0.0, 0.0, u, v, 1.0, -u * y, -v * y, y]] {
+            for i in 0..8 {
+                for j in 0..9 {
+                    a[i][j] += row[i] * row[j];
+                }
+            }
+        }
+    }
+    // Gaussian elimination with partial pivoting.
+    for col in 0..8 {
+        let pivot = (col..8).max_by(|i, j| a[*i][col].abs().total_cmp(&a[*j][col].abs()))?;
+        if a[pivot][col].abs() < 1e-12 {
+            return None;
+        }
+        a.swap(col, pivot);
+        for row in 0..8 {
+            if row != col {
+                let f = a[row][col] / a[col][col];
+                let pivot_row = a[col];
+                for (x, p) in a[row].iter_mut().zip(pivot_row).skip(col) {
+                    *x -= f * p;
+                }
+            }
+        }
+    }
+    let h: Vec<f64> = (0..8).map(|i| a[i][8] / a[i][i]).collect();
+    // Back to pixels and modules: [s 0 cx; 0 s cy; 0 0 1] · H · diag(1/size, 1/size, 1).
+    let m = [
+        [(spread * h[0] + cx * h[6]) / size, (spread * h[1] + cx * h[7]) / size, spread * h[2] + cx],
+        [(spread * h[3] + cy * h[6]) / size, (spread * h[4] + cy * h[7]) / size, spread * h[5] + cy],
+        [h[6] / size, h[7] / size, 1.0],
+    ];
+    m.iter().flatten().all(|v| v.is_finite()).then_some(Perspective { m })
 }
 
 /// The mesh of a symbol: a node at each finder centre and each alignment pattern centre,
@@ -178,31 +232,40 @@ pub(super) fn read_mesh(bits: &Bits, c: &Corners, size: usize, p: &Perspective, 
     mesh.found[n - 1] = Some(c.tr);
     mesh.found[(n - 1) * n] = Some(c.bl);
     mesh.found[n * n - 1] = fourth;
-    let mut tried: Vec<bool> = mesh.found.iter().map(Option::is_some).collect();
+    // Attempts at each node, and how many nodes were found at its last attempt.
+    let mut tried: Vec<(u8, usize)> = mesh.found.iter().map(|f| (if f.is_some() { 2 } else { 0 }, 0)).collect();
     let (mut inside, mut missed) = (0, 0);
-    // Each node in turn, the best backed prediction first (ties: nearest the middle).
+    let mut base = *p;
+    // Each node in turn, the best backed prediction first (ties: nearest the middle); a
+    // node missed is tried once more after more nodes are found.
     loop {
         let mid = (n - 1) as f64 / 2.0;
         let next = (0..n * n)
-            .filter(|k| !tried[*k])
+            .filter(|k| tried[*k].0 == 0 || (tried[*k].0 == 1 && tried[*k].1 < inside))
             .map(|k| {
                 let (i, j) = (k % n, k / n);
-                let (guess, backing) = mesh.predict(p, i, j);
+                let (guess, backing) = mesh.predict(&base, i, j);
                 let off = (i as f64 - mid).abs() + (j as f64 - mid).abs();
-                (k, guess, backing, off)
+                (k, guess, backing + 100 * usize::from(tried[k].0 == 0), off)
             })
             .max_by(|a, b| a.2.cmp(&b.2).then(b.3.total_cmp(&a.3)));
         let Some((k, guess, _, _)) = next else { break };
-        tried[k] = true;
+        let first = tried[k].0 == 0;
+        tried[k] = (tried[k].0 + 1, inside);
         let m = mesh.module(k % n, k / n);
-        // Module vectors of the single perspective there, moved to the prediction.
-        let o = p.map(m);
-        let (px, py) = (p.map((m.0 + 1.0, m.1)), p.map((m.0, m.1 + 1.0)));
+        // Module vectors of the base perspective there, moved to the prediction.
+        let o = base.map(m);
+        let (px, py) = (base.map((m.0 + 1.0, m.1)), base.map((m.0, m.1 + 1.0)));
         let (ex, ey) = ((px.0 - o.0, px.1 - o.1), (py.0 - o.0, py.1 - o.1));
         if let Some(q) = find_alignment(bits, guess, ex, ey) {
             mesh.found[k] = Some(q);
             inside += 1;
-        } else {
+            // The perspective that best fits every node found so far.
+            let pairs: Vec<(Point, Point)> = (0..n * n).filter_map(|k| mesh.found[k].map(|q| (mesh.module(k % n, k / n), q))).collect();
+            if let Some(fitted) = fit(&pairs, size as f64) {
+                base = fitted;
+            }
+        } else if first {
             missed += 1;
             // Three finders on noise, or no symbol of this size: no pattern near the finders.
             if missed > 2 * inside + 1 {
@@ -214,7 +277,7 @@ pub(super) fn read_mesh(bits: &Bits, c: &Corners, size: usize, p: &Perspective, 
         return None;
     }
     // Nodes not found where their found neighbours put them.
-    let nodes: Vec<Point> = (0..n * n).map(|k| mesh.found[k].unwrap_or_else(|| mesh.predict(p, k % n, k / n).0)).collect();
+    let nodes: Vec<Point> = (0..n * n).map(|k| mesh.found[k].unwrap_or_else(|| mesh.predict(&base, k % n, k / n).0)).collect();
     let cells: Vec<Perspective> = (0..(n - 1) * (n - 1))
         .map(|k| {
             let (i, j) = (k % (n - 1), k / (n - 1));
@@ -235,6 +298,24 @@ pub(super) fn read_mesh(bits: &Bits, c: &Corners, size: usize, p: &Perspective, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_fitted_perspective_maps_every_pair() {
+        let truth = Perspective::between(
+            [(3.5, 3.5), (53.5, 3.5), (50.5, 50.5), (3.5, 53.5)],
+            [(100.0, 120.0), (400.0, 90.0), (380.0, 390.0), (130.0, 420.0)],
+        );
+        let modules =
+            [(3.5, 3.5), (53.5, 3.5), (3.5, 53.5), (28.5, 6.5), (6.5, 28.5), (28.5, 28.5), (50.5, 28.5), (28.5, 50.5), (50.5, 50.5)];
+        let pairs: Vec<(Point, Point)> = modules.iter().map(|m| (*m, truth.map(*m))).collect();
+        let fitted = fit(&pairs, 57.0).expect("a fit");
+        for m in [(0.0, 0.0), (57.0, 57.0), (20.0, 40.0)] {
+            let (a, b) = (fitted.map(m), truth.map(m));
+            assert!((a.0 - b.0).abs() + (a.1 - b.1).abs() < 1e-6, "{a:?} != {b:?}");
+        }
+        assert!(fit(&pairs[..3], 57.0).is_none(), "three pairs do not fix a perspective");
+        assert!(fit(&[((3.5, 3.5), (9.0, 9.0)); 5], 57.0).is_none(), "one point repeated fixes nothing");
+    }
 
     #[test]
     fn alignment_centres_as_the_standard_tabulates_them() {
