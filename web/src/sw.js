@@ -99,11 +99,10 @@ self.addEventListener('fetch', (event) => {
     caches.open(CACHE).then(async (cache) => {
       const hit = await cache.match(event.request, { ignoreSearch: true });
       if (hit) return hit;
-      if (event.request.mode === 'navigate') {
-        const page = await cache.match('./');
-        if (page) return page;
-      }
-      const response = await fetch(event.request);
+      // A page not kept (the studio before it asked to be, a link's own address) comes
+      // from the network; offline, the scanner's page opens in its place.
+      const offline = event.request.mode === 'navigate' ? await cache.match('./') : null;
+      const response = await fetch(event.request).catch((e) => { if (offline) return offline; throw e; });
       return isLanguage(url) ? keepFetched(cache, event.request, response) : response;
     }),
   );
