@@ -105,30 +105,32 @@ fn fit(pairs: &[(Point, Point)], size: f64) -> Option<Perspective> {
     if spread.is_nan() || spread <= 1e-6 {
         return None;
     }
-    // Normal equations of x' (g u + h v + 1) = a u + b v + c, and of y' likewise.
+    // Normal equations of x' (g u + h v + 1) = a u + b v + c, and of y' likewise, in loops
+    // of a size the optimiser does not know (unrolled, they were 4 KB of the module).
+    let n = std::hint::black_box(8usize);
     let mut a = [[0.0f64; 9]; 8];
     for ((u, v), (x, y)) in pairs {
         let (u, v, x, y) = (u / size, v / size, (x - cx) / spread, (y - cy) / spread);
         for row in [[u, v, 1.0, 0.0, 0.0, 0.0, -u * x, -v * x, x], [0.0, 0.0, 0.0, u, v, 1.0, -u * y, -v * y, y]] {
-            for i in 0..8 {
-                for j in 0..9 {
-                    a[i][j] += row[i] * row[j];
+            for (i, ai) in a.iter_mut().enumerate().take(n) {
+                for (j, aij) in ai.iter_mut().enumerate().take(n + 1) {
+                    *aij += row[i] * row[j];
                 }
             }
         }
     }
     // Gaussian elimination with partial pivoting.
-    for col in 0..8 {
-        let pivot = (col..8).max_by(|i, j| a[*i][col].abs().total_cmp(&a[*j][col].abs()))?;
+    for col in 0..n {
+        let pivot = (col..n).max_by(|i, j| a[*i][col].abs().total_cmp(&a[*j][col].abs()))?;
         if a[pivot][col].abs() < 1e-12 {
             return None;
         }
         a.swap(col, pivot);
-        for row in 0..8 {
-            if row != col {
-                let f = a[row][col] / a[col][col];
-                let pivot_row = a[col];
-                for (x, p) in a[row].iter_mut().zip(pivot_row).skip(col) {
+        let pivot_row = a[col];
+        for (r, row) in a.iter_mut().enumerate().take(n) {
+            if r != col {
+                let f = row[col] / pivot_row[col];
+                for (x, p) in row.iter_mut().zip(pivot_row).skip(col).take(n + 1 - col) {
                     *x -= f * p;
                 }
             }
