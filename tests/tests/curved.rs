@@ -32,3 +32,13 @@ fn round_dot_codes_read_right() {
         assert_eq!(texts, vec![scene.text.clone()], "dots frame {i}");
     }
 }
+
+#[test]
+fn a_false_fourth_corner_is_searched_again() {
+    // A small, blurred label beside a marketing code, where the alignment pattern the
+    // single perspective went through is a false match: the mesh searches for it again.
+    let scene = render_scene("two-codes", 4);
+    let frame = Frame::new(scene.width, scene.height, &scene.luma).expect("a frame");
+    let texts: Vec<String> = scan(&frame, Want::All).into_iter().map(|c| c.text).collect();
+    assert_eq!(texts.first(), Some(&scene.text), "the label, first");
+}

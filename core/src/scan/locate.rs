@@ -311,7 +311,7 @@ fn read_at(bits: &Bits, c: &Corners, size: usize, work: &mut u64) -> Option<(rqr
         return None;
     }
     *work -= cost;
-    let (payload, version) = mesh::read_mesh(bits, c, size, &p, fourth.map(|f| f.1))?;
+    let (payload, version) = mesh::read_mesh(bits, c, size, &p)?;
     Some((payload, version, p))
 }
 

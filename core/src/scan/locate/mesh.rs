@@ -220,10 +220,12 @@ impl Mesh {
 }
 
 /// Reads the symbol whose finders are `c`, `size` modules a side, cell by cell of the mesh
-/// of its alignment patterns, once the single perspective `p` has failed (`fourth` is the
-/// bottom-right alignment pattern, if it was found). `None` below version 7, and when no
-/// alignment pattern inside the symbol is found (the mesh would then be `p` again).
-pub(super) fn read_mesh(bits: &Bits, c: &Corners, size: usize, p: &Perspective, fourth: Option<Point>) -> Option<(rqrr::Payload, usize)> {
+/// of its alignment patterns, once the single perspective `p` has failed. The finders'
+/// centres are taken as found; every alignment pattern is searched for, the bottom-right
+/// one too (the one `p` went through may be a false match, which is why `p` failed).
+/// `None` below version 7, and when no alignment pattern is found (the mesh would then be
+/// `p` again).
+pub(super) fn read_mesh(bits: &Bits, c: &Corners, size: usize, p: &Perspective) -> Option<(rqrr::Payload, usize)> {
     let centres = alignment_centres((size - 17) / 4);
     if centres.len() < 3 {
         return None;
@@ -233,7 +235,6 @@ pub(super) fn read_mesh(bits: &Bits, c: &Corners, size: usize, p: &Perspective, 
     mesh.found[0] = Some(c.tl);
     mesh.found[n - 1] = Some(c.tr);
     mesh.found[(n - 1) * n] = Some(c.bl);
-    mesh.found[n * n - 1] = fourth;
     // Attempts at each node, and how many nodes were found at its last attempt.
     let mut tried: Vec<(u8, usize)> = mesh.found.iter().map(|f| (if f.is_some() { 2 } else { 0 }, 0)).collect();
     let (mut inside, mut missed) = (0, 0);
@@ -261,6 +262,7 @@ pub(super) fn read_mesh(bits: &Bits, c: &Corners, size: usize, p: &Perspective, 
         let (ex, ey) = ((px.0 - o.0, px.1 - o.1), (py.0 - o.0, py.1 - o.1));
         if let Some(q) = find_alignment(bits, guess, ex, ey) {
             mesh.found[k] = Some(q);
+            tried[k].0 = 2;
             inside += 1;
             // The perspective that best fits every node found so far.
             let pairs: Vec<(Point, Point)> = (0..n * n).filter_map(|k| mesh.found[k].map(|q| (mesh.module(k % n, k / n), q))).collect();
