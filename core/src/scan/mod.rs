@@ -221,8 +221,8 @@ const RQRR_FINDERS: usize = 40;
 /// the core is pure, runs the same everywhere and WebAssembly has no clock. It covers the
 /// fast path, the locator on every binarisation and several of rqrr's own detections; on
 /// a large photograph the cascade skips the full-size steps that would not fit. The
-/// photographs of the public corpus that read take up to 55 M of it, the rendered scenes
-/// (`tests/src/bin/scenes.rs`, round dots) up to about 110 M.
+/// photographs of the public corpus that read take up to 55 M of it; the rendered scenes
+/// (`tests/src/scenes.rs`: round dots, curved surfaces read by the mesh) come nearest it.
 const BUDGET: u64 = 120_000_000;
 
 /// The work of the tiles of a sheet, per [`TILE_AREA`] of frame.
