@@ -12,20 +12,7 @@
 
 use super::{alignment_dark, floor, Corners, Perspective, Point};
 use crate::scan::gray::Bits;
-
-/// The centres of the alignment patterns along a side of a symbol of `version` (ISO/IEC
-/// 18004, Annex E), row and column 6 first: empty below version 2.
-pub(super) fn alignment_centres(version: usize) -> Vec<usize> {
-    if !(2..=40).contains(&version) {
-        return Vec::new();
-    }
-    let size = 17 + 4 * version;
-    let n = version / 7 + 2;
-    let step = if version == 32 { 26 } else { (version * 4 + n * 2 + 1) / (n * 2 - 2) * 2 };
-    let mut out = vec![6];
-    out.extend((0..n - 1).rev().map(|i| size - 7 - i * step));
-    out
-}
+use rqrr::alignment_centres;
 
 /// Searches of the alignment pattern around a prediction: the reach in modules, the step
 /// in modules and the least template score (of 25) that counts as found.
@@ -226,7 +213,7 @@ impl Mesh {
 /// `None` below version 7, and when no alignment pattern is found (the mesh would then be
 /// `p` again).
 pub(super) fn read_mesh(bits: &Bits, c: &Corners, size: usize, p: &Perspective) -> Option<(rqrr::Payload, usize)> {
-    let centres = alignment_centres((size - 17) / 4);
+    let centres = alignment_centres((size - 17) / 4).to_vec();
     if centres.len() < 3 {
         return None;
     }
