@@ -113,7 +113,9 @@ export async function createVerifier({ root, trustList, revocationList, listsUrl
   for (const kind of KINDS) {
     if (kept[kind]) try { v.offerSync(kind, kept[kind].bytes, kept[kind].origin, false); } catch { /* not taken */ }
   }
-  if (listsUrl) v.refresh();
+  // Lists fetched from the publisher a moment ago are not fetched again at once.
+  const fetchedNow = Boolean(origins.trust) && (Boolean(origins.revocation) || !kept.revocation);
+  if (listsUrl && !fetchedNow) v.refresh();
   return v;
 }
 
