@@ -10,7 +10,11 @@
 //! - `two-codes`: a marketing code beside the label (the expected text is the label's);
 //! - `small-2px`: about two pixels a module after blur and JPEG;
 //! - `small-1px`: a dense symbol at about one pixel a module, sharp and lightly compressed;
-//! - `dots`: round-dot modules with rounded finder patterns.
+//! - `dots`: round-dot modules with rounded finder patterns;
+//! - `curled`: a dense symbol (version 20 or so, about 2.5 pixels a module) on paper
+//!   curled round a cylinder of radius 0.9 to 1.3 times its width, turned up to 15°;
+//! - `colour`: ink and paper in brand colours (navy, red, green on yellow, purple on lilac,
+//!   orange), as the grey a decoder sees of them (Rec. 601 luma).
 
 use iotmark_core::qr;
 
@@ -45,13 +49,23 @@ struct Sticker {
     code: qr::QrCode,
     n: i32,
     style: Style,
+    /// The grey of dark modules and of the paper, 0 to 1.
+    ink: f64,
+    paper: f64,
 }
 
 impl Sticker {
     fn new(text: &str, style: Style) -> Sticker {
         let code = qr::encode(text).expect("the text fits a symbol");
         let n = code.size();
-        Sticker { code, n, style }
+        Sticker { code, n, style, ink: 0.1, paper: 0.92 }
+    }
+
+    /// The sticker printed in sRGB colours `ink` on `paper`, as grey (Rec. 601 luma).
+    fn coloured(mut self, ink: [u8; 3], paper: [u8; 3]) -> Sticker {
+        let luma = |[r, g, b]: [u8; 3]| (0.299 * f64::from(r) + 0.587 * f64::from(g) + 0.114 * f64::from(b)) / 255.0;
+        (self.ink, self.paper) = (luma(ink), luma(paper) * 0.95);
+        self
     }
 
     /// Ink at sticker coordinates `(u, v)` in [0, 1]²: true for dark.
@@ -128,11 +142,11 @@ fn flat(quad: [(f64, f64); 4], index: usize) -> impl Fn(f64, f64) -> Option<(usi
 }
 
 /// A sticker of width `side` pixels (at the axis distance) wrapped on a vertical cylinder
-/// of radius 1.5 sides, its centre turned `turn` radians from the camera, centred at
+/// of radius `radius` sides, its centre turned `turn` radians from the camera, centred at
 /// `(cx, cy)` in a frame of focal length `f`, rolled by `roll`.
-fn cylinder(cx: f64, cy: f64, side: f64, turn: f64, roll: f64, f: f64) -> impl Fn(f64, f64) -> Option<(usize, f64, f64)> {
+fn cylinder(cx: f64, cy: f64, side: f64, radius: f64, turn: f64, roll: f64, f: f64) -> impl Fn(f64, f64) -> Option<(usize, f64, f64)> {
     let w = 1.0;
-    let r = 1.5 * w;
+    let r = radius * w;
     // The axis at distance d, so that the sticker is about `side` pixels wide.
     let d = f * w / side + r;
     let (sin, cos) = roll.sin_cos();
@@ -204,10 +218,11 @@ fn render(w: usize, h: usize, stickers: &[&Sticker], surface: &Surface, fx: &Eff
                     let (fx_, fy_) = (x as f64 + (sx as f64 + 0.5) / ss as f64, y as f64 + (sy as f64 + 0.5) / ss as f64);
                     acc += match surface(fx_, fy_) {
                         Some((i, u, v)) => {
-                            if stickers[i].dark(u, v) {
-                                0.1
+                            let s = stickers[i];
+                            if s.dark(u, v) {
+                                s.ink
                             } else {
-                                0.92
+                                s.paper
                             }
                         }
                         None => bg_a + bg_b * ((fx_ / 37.0).sin() * (fy_ / 23.0).cos()),
@@ -254,7 +269,7 @@ fn tilted(cx: f64, cy: f64, side: f64, roll: f64, tilt: f64, vertical: bool) -> 
 }
 
 /// The kinds of scene, in the order their generators are seeded.
-pub const KINDS: [&str; 6] = ["flat", "cylinder", "two-codes", "small-2px", "small-1px", "dots"];
+pub const KINDS: [&str; 8] = ["flat", "cylinder", "two-codes", "small-2px", "small-1px", "dots", "curled", "colour"];
 
 /// One rendered frame: grey pixels, `width * height`, and the text a reader should give.
 pub struct Scene {
@@ -291,7 +306,7 @@ pub fn render_scene(kind: &str, i: usize) -> Scene {
         "cylinder" => {
             let s = Sticker::new(&label, Style::Square);
             let turn = if rng.next() < 0.5 { 12f64 } else { -12.0 }.to_radians();
-            let surface: Surface = Box::new(cylinder(cx, cy, rng.range(320.0, 400.0), turn, roll * 0.5, 900.0));
+            let surface: Surface = Box::new(cylinder(cx, cy, rng.range(320.0, 400.0), 1.5, turn, roll * 0.5, 900.0));
             (render(w, h, &[&s], &surface, &fx, &mut rng), label)
         }
         "two-codes" => {
@@ -312,6 +327,28 @@ pub fn render_scene(kind: &str, i: usize) -> Scene {
             let side = f64::from(s.n + 8) * rng.range(1.9, 2.3);
             fx.blur = rng.range(0.5, 0.9);
             let quad = tilted(cx, cy, side, roll, rng.range(0.0, 0.1), true);
+            let surface: Surface = Box::new(flat(quad, 0));
+            (render(w, h, &[&s], &surface, &fx, &mut rng), label)
+        }
+        "curled" => {
+            let dense = label_text(&mut rng, 800);
+            let s = Sticker::new(&dense, Style::Square);
+            let side = f64::from(s.n + 8) * rng.range(3.2, 3.8);
+            let turn = rng.range(-15.0f64, 15.0).to_radians();
+            let surface: Surface = Box::new(cylinder(cx, cy, side, rng.range(0.9, 1.3), turn, roll * 0.5, 900.0));
+            (render(w, h, &[&s], &surface, &fx, &mut rng), dense)
+        }
+        "colour" => {
+            const COLOURS: [([u8; 3], [u8; 3]); 5] = [
+                ([0x1B, 0x2A, 0x6B], [0xFF, 0xFF, 0xFF]),
+                ([0xC8, 0x10, 0x2E], [0xFF, 0xFF, 0xFF]),
+                ([0x00, 0x85, 0x3F], [0xFF, 0xF3, 0xB0]),
+                ([0x5B, 0x2C, 0x83], [0xF2, 0xE6, 0xFF]),
+                ([0xE3, 0x52, 0x05], [0xFF, 0xFF, 0xFF]),
+            ];
+            let (ink, paper) = COLOURS[i % COLOURS.len()];
+            let s = Sticker::new(&label, Style::Square).coloured(ink, paper);
+            let quad = tilted(cx, cy, rng.range(300.0, 380.0), roll, rng.range(0.0, 0.3), rng.next() < 0.5);
             let surface: Surface = Box::new(flat(quad, 0));
             (render(w, h, &[&s], &surface, &fx, &mut rng), label)
         }

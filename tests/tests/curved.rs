@@ -1,8 +1,8 @@
-//! Labels on curved surfaces: rendered frames of a sticker on a cylinder (radius 1.5x its
-//! width, turned 12°, with blur, noise, uneven light and JPEG) read right. One perspective
-//! for the whole symbol does not fit them; they read only when the symbol is sampled
-//! region by region between its alignment patterns and its size is counted on the timing
-//! pattern that stays straight.
+//! Labels on curved surfaces, and in colour: rendered frames (with blur, noise, uneven light
+//! and JPEG) read right. A sticker on a cylinder (radius 1.5x its width, turned 12°) and a
+//! dense symbol on curled paper do not fit one perspective for the whole symbol; they read
+//! when the symbol is sampled region by region between its alignment patterns and its
+//! size is counted on the timing pattern that stays straight.
 
 use iotmark_core::scan::{scan, scan_camera, Frame, Want};
 use iotmark_tests::scenes::render_scene;
@@ -41,4 +41,28 @@ fn a_false_fourth_corner_is_searched_again() {
     let frame = Frame::new(scene.width, scene.height, &scene.luma).expect("a frame");
     let texts: Vec<String> = scan(&frame, Want::All).into_iter().map(|c| c.text).collect();
     assert_eq!(texts.first(), Some(&scene.text), "the label, first");
+}
+
+#[test]
+fn dense_codes_on_curled_paper_read_right() {
+    // A symbol of version 20 or so at about 2.5 pixels a module, on paper curled round a
+    // cylinder about as wide as the sticker: frames that the first, fast attempts miss.
+    for i in [1, 3, 12] {
+        let scene = render_scene("curled", i);
+        let frame = Frame::new(scene.width, scene.height, &scene.luma).expect("a frame");
+        let texts: Vec<String> = scan(&frame, Want::First).into_iter().map(|c| c.text).collect();
+        assert_eq!(texts, vec![scene.text.clone()], "curled frame {i}");
+    }
+}
+
+#[test]
+fn codes_in_brand_colours_read_right() {
+    // Each ink and paper of the colour scenes once, orange on white (the least contrast in
+    // grey) among them.
+    for i in 0..5 {
+        let scene = render_scene("colour", i);
+        let frame = Frame::new(scene.width, scene.height, &scene.luma).expect("a frame");
+        let texts: Vec<String> = scan(&frame, Want::First).into_iter().map(|c| c.text).collect();
+        assert_eq!(texts, vec![scene.text.clone()], "colour frame {i}");
+    }
 }
