@@ -931,6 +931,7 @@ mod tests {
 
     const SPEAKER: &str = include_str!("../../labels/examples/smart-speaker.toml");
     const THERMOSTAT: &str = include_str!("../../labels/examples/open-thermostat.toml");
+    const DOORBELL: &str = include_str!("../../labels/examples/video-doorbell.toml");
     /// 1 December 2026.
     const TODAY: Date = Date(20_788);
 
@@ -1032,6 +1033,21 @@ mod tests {
         let w = &warnings(&JUNE_2018, &a, TODAY, &english())[0];
         assert_eq!((w.code, w.blocks), (Code::UpdatesPast, false));
         assert!(w.text.starts_with("March 2025 has already passed"), "{}", w.text);
+    }
+
+    #[test]
+    fn the_example_labels_contradict_themselves_nowhere() {
+        // The demo shows shoppers these labels: a principle met beside a fact that says
+        // otherwise would show them both ("You cannot correct your data" and "Met: 7").
+        for example in [SPEAKER, THERMOSTAT, DOORBELL] {
+            let spec = spec::parse(example).unwrap();
+            let w: Vec<_> = warnings(spec.catalogue().unwrap(), &answers_of(&spec), TODAY, &english())
+                .into_iter()
+                .filter(|w| !matches!(w.code, Code::UpdatesPast | Code::UpdatesEndBeforeLabel))
+                .map(|w| w.text)
+                .collect();
+            assert!(w.is_empty(), "{w:?}");
+        }
     }
 
     #[test]

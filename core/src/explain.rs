@@ -115,7 +115,7 @@ fn parse(json: &str) -> Result<Words, BadLanguageFile> {
 /// cached copy outliving an update): it may lack a message this version says, so a front
 /// end that loads languages as files refuses it ([`Messages::alone_of_this_version`]).
 /// When the keys change, `keys_stamp_is_englishs` fails and prints the new value.
-pub const KEYS_STAMP: u64 = 0x903e_135a_ec86_63f0;
+pub const KEYS_STAMP: u64 = 0x6d31_6cc4_b2fa_9420;
 
 /// A language file's messages by key, in file order. Searched one by one: a file holds a
 /// couple of hundred, and a hash map's code would be a sizeable share of the WebAssembly.
@@ -463,6 +463,8 @@ pub struct Fact {
 pub struct TierCount {
     pub tier: Tier,
     pub met: usize,
+    /// Principles of the tier partly met.
+    pub partly: usize,
     /// Principles of the tier that apply to this product.
     pub applicable: usize,
     pub text: String,
@@ -545,7 +547,7 @@ pub fn explain(v: &Verification, m: &Messages) -> Explanation {
         tone: Tone::of(&v.verdict),
         standing,
         headline: m.say(&format!("standing.{}.headline", standing.key()), &[]),
-        summary: m.say(&format!("standing.{}.summary", standing.key()), &[]),
+        summary: m.say(&format!("standing.{}.summary", standing.key()), &[("date", &standing_date(v, m))]),
         grade: None,
         grade_text: None,
         grade_level: None,
@@ -572,20 +574,28 @@ pub fn explain(v: &Verification, m: &Messages) -> Explanation {
     }
     let Some(label) = &v.label else { return e };
     let p = &label.product;
-    e.grade = Some(label.grade);
-    e.grade_text = Some(m.say(&format!("grade.{}", label.grade.key()), &[]));
-    e.grade_level = Some(label.grade.level());
-    e.grade_stars = Some(stars(label.grade));
-    e.scale = scale(label.grade, m);
-    e.scale_text = Some(m.say(&format!("scale.{}", label.grade.key()), &[]));
-    e.checked_by = Some(checked_by(v, label, m));
-    e.gtin = p.gtin.as_ref().map(|g| m.say("product.gtin", &[("gtin", g.trim_start_matches('0'))]));
+    e.gtin = p.gtin.as_deref().map(|g| m.say("product.gtin", &[("gtin", printed_gtin(g))]));
     e.product = Some(m.say("product.line", &[("name", &p.name), ("model", &p.model), ("maker", &p.maker)]));
     let mut check = m.say("product.check", &[]);
     if let Some(serial) = &p.serial {
         check = format!("{check} {}", m.say("product.serial", &[("serial", serial)]));
     }
     e.check_box = Some(check);
+    e.grade = Some(label.grade);
+    e.scale = scale(label.grade, m);
+    let grade_text = m.say(&format!("grade.{}", label.grade.key()), &[]);
+    if standing == Standing::StruckOff {
+        // The mark was withdrawn: its grade, who checked it and what it claimed no longer
+        // count. Only the product (to compare with the box) and the grade it claimed,
+        // struck through, are shown, so that no screen lists them as if they held.
+        e.scale_text = Some(m.say("scale.struck-off", &[("grade", &grade_text)]));
+        return e;
+    }
+    e.grade_text = Some(grade_text);
+    e.grade_level = Some(label.grade.level());
+    e.grade_stars = Some(stars(label.grade));
+    e.scale_text = Some(m.say(&format!("scale.{}", label.grade.key()), &[]));
+    e.checked_by = Some(checked_by(v, label, m));
     e.sections = vec![lifecycle(label, v.today, m), privacy(label, m), openness(label, m), vouch(v, label, m)];
     e.facts = facts(label, &e.sections, m);
     e.principles = principles(label, m);
@@ -632,19 +642,39 @@ pub fn mark_facts(label: &Label, m: &Messages) -> Vec<Fact> {
         .collect()
 }
 
+/// The day a standing's summary names: the day an expired label ran out, the day a label
+/// dated after today was issued; empty for the others.
+fn standing_date(v: &Verification, m: &Messages) -> String {
+    match (&v.verdict, &v.label) {
+        (Verdict::Expired, Some(label)) => m.date(label.valid_until),
+        (Verdict::NotYetValid, Some(label)) => m.date(label.issued),
+        _ => String::new(),
+    }
+}
+
+/// A GTIN as it is printed under the product's barcode: a GTIN-13 that starts with 0 is a
+/// UPC-A, printed as its 12 digits; any other as it is.
+pub fn printed_gtin(gtin: &str) -> &str {
+    match gtin.strip_prefix('0') {
+        Some(upc) if gtin.len() == 13 => upc,
+        _ => gtin,
+    }
+}
+
 fn checked_by(v: &Verification, label: &Label, m: &Messages) -> String {
     let signer = v.signer.as_ref().map_or("", |s| s.name.as_str());
     m.say(&format!("checked.{}", label.assurance.key()), &[("issuer", signer)])
 }
 
-/// The primary layer's three lines: the first sentence of the lifecycle and privacy
-/// sections, and what is open in a few words.
+/// The primary layer's three lines: the first sentence of the lifecycle section, the first
+/// three of the privacy section (what is collected, where it is processed, and whether it
+/// is shared or sold: never the first two alone), and what is open in a few words.
 fn facts(label: &Label, sections: &[Section], m: &Messages) -> Vec<Fact> {
     let first = |key: &str| sections.iter().find(|s| s.key == key).and_then(|s| s.lines.first()).cloned().unwrap_or_default();
     let privacy = sections
         .iter()
         .find(|s| s.key == "privacy")
-        .map(|s| s.lines.iter().take(2).cloned().collect::<Vec<_>>().join(" "))
+        .map(|s| s.lines.iter().take(3).cloned().collect::<Vec<_>>().join(" "))
         .unwrap_or_default();
     let open: Vec<String> = label.facts.openness.set().iter().map(|n| m.say(&format!("openness.short.{n}"), &[])).collect();
     let openness =
@@ -663,10 +693,13 @@ fn tiers(cat: &catalogue::Catalogue, label: &Label, m: &Messages) -> Vec<TierCou
                 cat.principles.iter().zip(&label.principles).filter(|(p, _)| p.tier == *t).map(|(_, s)| *s).collect();
             let applicable = statuses.iter().filter(|s| **s != Status::NotApplicable).count();
             let met = statuses.iter().filter(|s| **s == Status::Met).count();
-            let (met_s, applicable_s) = (met.to_string(), applicable.to_string());
-            let text =
-                m.say("tiers.line", &[("tier", &m.say(&format!("tier.{}", t.key()), &[])), ("met", &met_s), ("applicable", &applicable_s)]);
-            TierCount { tier: *t, met, applicable, text }
+            let partly = statuses.iter().filter(|s| **s == Status::Partly).count();
+            let (met_s, partly_s, applicable_s) = (met.to_string(), partly.to_string(), applicable.to_string());
+            // "14 of 19 met" beside a bronze grade reads as failing: the partly met are counted too.
+            let key = if partly > 0 { "tiers.line-partly" } else { "tiers.line" };
+            let tier = m.say(&format!("tier.{}", t.key()), &[]);
+            let text = m.say(key, &[("tier", &tier), ("met", &met_s), ("partly", &partly_s), ("applicable", &applicable_s)]);
+            TierCount { tier: *t, met, partly, applicable, text }
         })
         .collect()
 }
@@ -890,6 +923,90 @@ mod tests {
         ("pt", include_str!("../lang/pt.json")),
         ("sw", include_str!("../lang/sw.json")),
     ];
+
+    /// A genuine verification of the video doorbell example (self-declared, bronze, GTIN
+    /// 0036000291452, shares data) with `verdict`, read on `today`.
+    fn doorbell(verdict: Verdict, today: Date) -> Verification {
+        let spec = crate::spec::parse(include_str!("../../labels/examples/video-doorbell.toml")).expect("the example parses");
+        let issued = Date::from_ymd(2026, 1, 10).unwrap();
+        let label = spec.label(crate::label::LabelId(0x1234_5678_9abc_def0), issued, None).expect("the example makes a label");
+        let struck_off = (verdict == Verdict::Revoked).then(|| crate::trust::Revoked {
+            id: label.id,
+            on: Date::from_ymd(2026, 3, 2).unwrap(),
+            reason: crate::trust::Reason::WrongProduct,
+            note: String::new(),
+        });
+        let list = Freshness::of(1, issued, Date::from_ymd(2027, 1, 1).unwrap(), today);
+        Verification {
+            verdict,
+            reason: None,
+            label: Some(label),
+            signer: Some(crate::verify::Signer { name: "Demo Test Lab".into(), kid: "00".into() }),
+            struck_off,
+            link: None,
+            other_text: None,
+            trust_list: list,
+            revocation_list: Some(list),
+            today,
+        }
+    }
+
+    fn english() -> Messages {
+        Messages::from_json(bundled("en").unwrap()).unwrap()
+    }
+
+    #[test]
+    fn a_struck_off_label_shows_no_grade_checker_or_claims_as_if_they_held() {
+        let today = Date::from_ymd(2026, 6, 1).unwrap();
+        let x = explain(&doorbell(Verdict::Revoked, today), &english());
+        assert_eq!((x.tone, x.standing), (Tone::Invalid, Standing::StruckOff));
+        assert!(x.product.is_some() && x.check_box.is_some(), "the product, to compare with the box");
+        assert_eq!(x.grade, Some(Grade::Bronze), "the grade it claimed, for the scale drawn struck through");
+        assert_eq!(x.scale.iter().filter(|s| s.current).count(), 1);
+        assert_eq!(x.scale_text.as_deref(), Some("It claimed Bronze; that no longer counts."));
+        assert_eq!((x.grade_text, x.grade_level, x.grade_stars, x.checked_by), (None, None, None, None));
+        assert!(x.facts.is_empty() && x.sections.is_empty() && x.principles.is_empty() && x.tiers.is_empty());
+        assert!(x.struck_off[0].contains("2 March 2026"), "{:?}", x.struck_off);
+        // The same label in force shows them all.
+        let valid = explain(&doorbell(Verdict::Valid, today), &english());
+        assert_eq!(valid.grade_stars.as_deref(), Some("★☆☆"));
+        assert!(valid.checked_by.is_some() && !valid.facts.is_empty() && !valid.sections.is_empty());
+    }
+
+    #[test]
+    fn a_gtin_is_shown_as_printed_under_the_barcode() {
+        assert_eq!(printed_gtin("0036000291452"), "036000291452", "a UPC-A keeps its own leading zero");
+        assert_eq!(printed_gtin("4006381333931"), "4006381333931");
+        assert_eq!(printed_gtin("00012345600012"), "00012345600012", "a GTIN-14 as it is");
+        let x = explain(&doorbell(Verdict::Valid, Date::from_ymd(2026, 6, 1).unwrap()), &english());
+        assert_eq!(x.gtin.as_deref(), Some("GTIN 036000291452"));
+    }
+
+    #[test]
+    fn the_privacy_fact_says_whether_data_is_shared() {
+        let x = explain(&doorbell(Verdict::Valid, Date::from_ymd(2026, 6, 1).unwrap()), &english());
+        let privacy = &x.facts.iter().find(|f| f.key == "privacy").unwrap().text;
+        assert!(privacy.contains(&english().say("privacy.sharing.shared", &[])), "{privacy}");
+    }
+
+    #[test]
+    fn expired_and_future_labels_name_their_day_in_the_summary() {
+        let m = english();
+        let expired = explain(&doorbell(Verdict::Expired, Date::from_ymd(2027, 6, 1).unwrap()), &m);
+        assert!(expired.summary.contains("ran out on 10 January 2027"), "{}", expired.summary);
+        let early = explain(&doorbell(Verdict::NotYetValid, Date::from_ymd(2025, 6, 1).unwrap()), &m);
+        assert!(early.summary.contains("dated 10 January 2026"), "{}", early.summary);
+        let valid = explain(&doorbell(Verdict::Valid, Date::from_ymd(2026, 6, 1).unwrap()), &m);
+        assert!(!valid.summary.contains('{'), "{}", valid.summary);
+    }
+
+    #[test]
+    fn tier_lines_count_the_partly_met() {
+        let x = explain(&doorbell(Verdict::Valid, Date::from_ymd(2026, 6, 1).unwrap()), &english());
+        let essential = &x.tiers[0];
+        assert_eq!((essential.met, essential.partly), (14, 5));
+        assert_eq!(essential.text, "Essential: 14 met and 5 partly met, of 19");
+    }
 
     #[test]
     fn every_language_offered_is_bundled() {

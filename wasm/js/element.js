@@ -66,7 +66,8 @@ button:focus-visible, .button:focus-within, summary:focus-visible { outline: 3px
 .check-box, .warning, .struck-off { background: #fff8e1; color: #111; border-left: 4px solid var(--caution); padding: 0.5em; margin: 0.5em 0; }
 .struck-off { border-left-color: var(--invalid); background: #ffebee; font-size: 0.9em; padding: 0.3em 0.5em; margin: 0.4em 0 0; }
 .struck-off p { margin: 0.1em 0; }
-.said { font-family: ui-monospace, monospace; word-break: break-all; }
+/* An address breaks where it may (after "/" or "-"), and mid-word only when a part does not fit. */
+.said { font-family: ui-monospace, monospace; overflow-wrap: anywhere; }
 .status-word { font-weight: bold; }
 .lists { font-size: 0.9em; color: inherit; opacity: 0.85; }
 .lists p { margin: 0.15em 0; }
@@ -351,14 +352,19 @@ export class IotmarkVerifierElement extends HTMLElement {
       grade.setAttribute('role', 'group');
       grade.setAttribute('aria-label', `${this.say('ui.grade')}: ${x.scale_text}`);
       this.$('scale').replaceChildren(...x.scale.map((step) => {
-        const li = el('li', step.current ? `${x.grade_stars} ${step.text}` : step.text);
+        // A grade not in force (struck off) comes without its stars: the step alone, crossed out.
+        const li = el('li', step.current && x.grade_stars ? `${x.grade_stars} ${step.text}` : step.text);
         li.dataset.grade = step.grade;
         if (step.current) { li.setAttribute('aria-current', 'true'); li.id = 'grade-badge'; }
         return li;
       }));
       this.$('scale-text').textContent = x.scale_text;
-      this.$('checked-by').textContent = x.checked_by;
-      this.$('facts').replaceChildren(...x.facts.map((f) => { const row = el('div'); row.dataset.fact = f.key; row.append(el('dt', `${f.title}:`), el('dd', f.text)); return row; }));
+      // A struck-off label has no checker or claims that still count: the core gives none.
+      this.$('checked-by').textContent = x.checked_by ?? '';
+      this.$('checked-by').hidden = !x.checked_by;
+      const facts = x.facts || [];
+      this.$('facts').hidden = !facts.length;
+      this.$('facts').replaceChildren(...facts.map((f) => { const row = el('div'); row.dataset.fact = f.key; row.append(el('dt', `${f.title}:`), el('dd', f.text)); return row; }));
       this.$('check-box').textContent = x.check_box;
     }
     this.$('why').replaceChildren(...(x.tiers || []).map((t) => el('p', t.text)), ...(x.next_grade ? [el('p', x.next_grade, 'next')] : []));

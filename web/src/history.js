@@ -8,7 +8,8 @@ const history = () => kept(KEY);
 /** Keeps a scanned label (its text and what the core said of it) at the top of the list. */
 export function remember({ text, explanation: x }) {
   const items = history().filter((h) => h.text !== text);
-  items.unshift({ text, product: x.product, grade: x.grade, verdict: x.verdict, standing: x.standing, at: Date.now() });
+  // The grade only when the core words it: a struck-off label's grade no longer counts.
+  items.unshift({ text, product: x.product, grade: x.grade_text ? x.grade : null, verdict: x.verdict, standing: x.standing, at: Date.now() });
   keep(KEY, items.slice(0, 50));
   renderHistory();
 }
@@ -25,7 +26,8 @@ export function renderHistory() {
     box.onchange = () => { $('compare').disabled = list.querySelectorAll('input:checked').length !== 2; };
     // Each scan with its verdict, as the core words it now, and the grade it showed.
     const verdict = h.standing ? say(`standing.${h.standing}.headline`) : '';
-    label.append(box, ` ${h.product} — ${verdict}${verdict ? ', ' : ''}${say(`grade.${h.grade}`)} (${dateText(h.at)})`);
+    const words = [verdict, h.grade ? say(`grade.${h.grade}`) : ''].filter(Boolean).join(', ');
+    label.append(box, ` ${h.product} — ${words} (${dateText(h.at)})`);
     li.dataset.standing = h.standing || '';
     li.append(label);
     list.append(li);
