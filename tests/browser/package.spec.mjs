@@ -143,6 +143,8 @@ test('the element takes a list file by its picker and by a drop, and says where 
     const labelId = await page.evaluate(() => document.getElementById('checker').current.checked.verification.label.id);
     const held = await page.evaluate(() => document.getElementById('checker').core.lists()).then((l) => l.revocation_list.sequence);
     const newer = revocationStriking(labelId, join(folder, 'newer.cose'), held);
+    // Folded under "No internet? …" until opened, as a reader would open it.
+    await page.locator('.list-file summary').click();
     await page.setInputFiles('#offer-file', newer);
     await expect(page.locator('#offer-message p')).toHaveAttribute('data-outcome', 'taken');
     await expect(page.locator('#verdict')).toHaveAttribute('data-verdict', 'revoked');

@@ -69,8 +69,13 @@ button:focus-visible, .button:focus-within, summary:focus-visible { outline: 3px
 /* An address breaks where it may (after "/" or "-"), and mid-word only when a part does not fit. */
 .said { font-family: ui-monospace, monospace; overflow-wrap: anywhere; }
 .status-word { font-weight: bold; }
+/* A mark beside each status word, so that the long list can be scanned by eye. */
+[data-status] .status-word::before { display: inline-block; width: 1.2em; font-weight: bold; }
+[data-status=met] .status-word::before { content: "✓"; color: var(--valid); } [data-status=partly] .status-word::before { content: "◐"; color: var(--caution); }
+[data-status=not-met] .status-word::before { content: "✕"; color: var(--invalid); } [data-status=not-applicable] .status-word::before { content: "–"; color: #555; }
 .lists { font-size: 0.9em; color: inherit; opacity: 0.85; }
 .lists p { margin: 0.15em 0; }
+.list-file { margin: 0.5em 0; font-size: 0.9em; } .list-file summary { cursor: pointer; padding: 0.3em 0; } .list-file p { margin: 0.2em 0 0.5em; }
 .error { color: var(--invalid); font-weight: bold; }
 `;
 
@@ -111,9 +116,9 @@ const TEMPLATE = `
     <div id="sections" part="sections"></div>
     <details id="principles-box" part="principles" hidden><summary></summary><div id="why" class="why"></div><div id="principles"></div></details>
     <div id="lists" class="lists" part="lists"></div>
-    <div class="controls" part="list-file">
-      <label class="button" part="button"><span id="offer-file-word"></span><input id="offer-file" type="file" accept=".cose,application/cose,application/octet-stream" multiple class="visually-hidden"></label>
-    </div>
+    <details class="list-file" part="list-file"><summary id="list-file-title"></summary><p id="list-file-help"></p>
+      <div class="controls"><label class="button" part="button"><span id="offer-file-word"></span><input id="offer-file" type="file" accept=".cose,application/cose,application/octet-stream" multiple class="visually-hidden"></label></div>
+    </details>
     <div id="offer-message" class="lists" part="lists-message" role="status"></div>
     <div id="again-box" class="controls" hidden><button type="button" id="again" part="button again"></button></div>
   </section>
@@ -271,6 +276,10 @@ export class IotmarkVerifierElement extends HTMLElement {
     s('photo-word', 'ui.choose-photo');
     s('again', 'ui.scan-again');
     s('offer-file-word', 'ui.lists-load');
+    // Folded away under the question it answers: on a shop's page a bare "Load a list file"
+    // under every verdict reads as if loading something might change it.
+    s('list-file-title', 'ui.lists-help-title');
+    s('list-file-help', 'ui.lists-help');
     this.$('principles-box').querySelector('summary').textContent = this.say('ui.all-principles');
     this.$('video').setAttribute('aria-label', this.say('ui.camera'));
     if (this.statusKey) this.status(this.statusKey);
@@ -374,7 +383,7 @@ export class IotmarkVerifierElement extends HTMLElement {
     principles.hidden = !x.principles.length;
     this.$('principles').replaceChildren(...x.principles.filter((g) => g.principles.length).flatMap((g) => [
       el('h3', g.title),
-      list(g.principles.map((p) => { const li = el('li'); li.append(el('span', `${p.status_text}: `, 'status-word'), `${p.id}. ${p.text}`); return li; })),
+      list(g.principles.map((p) => { const li = el('li'); li.dataset.status = p.status; li.append(el('span', `${p.status_text}: `, 'status-word'), `${p.id}. ${p.text}`); return li; })),
     ]));
     this.$('lists').replaceChildren(...x.lists.map((line) => el('p', line)));
     this.$('again-box').hidden = !this.hasAttribute('camera');
