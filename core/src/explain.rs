@@ -115,7 +115,7 @@ fn parse(json: &str) -> Result<Words, BadLanguageFile> {
 /// cached copy outliving an update): it may lack a message this version says, so a front
 /// end that loads languages as files refuses it ([`Messages::alone_of_this_version`]).
 /// When the keys change, `keys_stamp_is_englishs` fails and prints the new value.
-pub const KEYS_STAMP: u64 = 0x6d31_6cc4_b2fa_9420;
+pub const KEYS_STAMP: u64 = 0x4f92_ea7c_ef96_ce2d;
 
 /// A language file's messages by key, in file order. Searched one by one: a file holds a
 /// couple of hundred, and a hash map's code would be a sizeable share of the WebAssembly.
@@ -569,7 +569,9 @@ pub fn explain(v: &Verification, m: &Messages) -> Explanation {
         warnings: warnings(v, m),
     };
     if let (Verdict::Invalid(reason), Standing::NotGenuine) = (&v.verdict, standing) {
-        e.summary = format!("{} {}", e.summary, m.say(&format!("reason.{}", reason.code()), &[]));
+        // What is wrong, then what the shopper can do about it.
+        let why = m.say(&format!("reason.{}", reason.code()), &[]);
+        e.summary = format!("{} {why} {}", e.summary, m.say("standing.not-genuine.next", &[]));
         return e;
     }
     let Some(label) = &v.label else { return e };
@@ -998,6 +1000,18 @@ mod tests {
         assert!(early.summary.contains("dated 10 January 2026"), "{}", early.summary);
         let valid = explain(&doorbell(Verdict::Valid, Date::from_ymd(2026, 6, 1).unwrap()), &m);
         assert!(!valid.summary.contains('{'), "{}", valid.summary);
+    }
+
+    #[test]
+    fn a_forgery_says_what_is_wrong_and_what_to_do() {
+        let mut v = doorbell(Verdict::Invalid(crate::verify::Invalid::BadSignature), Date::from_ymd(2026, 6, 1).unwrap());
+        v.label = None;
+        let x = explain(&v, &english());
+        assert_eq!(
+            x.summary,
+            "Do not trust this label. Someone changed or forged it: its signature does not match what it says. Tell the shop where you found it."
+        );
+        assert!(x.product.is_none() && x.scale.is_empty(), "nothing from a forgery is shown");
     }
 
     #[test]
