@@ -143,7 +143,7 @@ test('report a genuine label, strike it off in the console, refresh: struck off,
     await consolePage.close();
     await expect.poll(async () => (await reportState(page.request, reference)).state, { timeout: 5_000 }).toBe('upheld');
 
-    // Back in the scanner: Check for updates, and the label on screen is struck off.
+    // Back in the scanner: Check for newer lists, and the label on screen is struck off.
     await page.bringToFront();
     await page.click('#check-updates');
     await expect(page.locator('#update-status')).toHaveText('The lists were updated.');
