@@ -141,15 +141,18 @@ fn legacy(_label: &str, _bytes: &[u8]) -> Option<String> {
     None
 }
 
+/// GB 2312 as Hanzi mode writes it (EUC-CN), decoded by GBK, which includes it.
+pub const GB2312: Charset = Charset::Legacy("gbk");
+
 /// The runs of a payload, each in one character set, in order. With no ECI designator
-/// the whole payload is one run, its character set guessed ([`Charset::guess`]). After
-/// one, byte segments are in the character set it names (guessed, each segment alone,
-/// before the first designator; [`Charset::Unknown`] where it names one this decoder
-/// does not know: no guess), Kanji segments in Shift_JIS, and numeric and alphanumeric
-/// ones and an AIM application indicator in ASCII; neighbours in the same character set
-/// make one run.
+/// and no Hanzi segment the whole payload is one run, its character set guessed
+/// ([`Charset::guess`]). Otherwise byte segments are in the character set the designator
+/// names (guessed, each segment alone, before the first designator; [`Charset::Unknown`]
+/// where it names one this decoder does not know: no guess), Kanji segments in Shift_JIS,
+/// Hanzi segments in GB 2312, and numeric and alphanumeric ones and an AIM application
+/// indicator in ASCII; neighbours in the same character set make one run.
 pub fn runs(segments: &[Segment]) -> Vec<(Charset, Vec<u8>)> {
-    if segments.iter().all(|s| s.eci.is_none()) {
+    if segments.iter().all(|s| s.eci.is_none() && s.mode != Mode::Hanzi) {
         let bytes: Vec<u8> = segments.iter().flat_map(|s| s.data.iter().copied()).collect();
         return vec![(Charset::guess(&bytes), bytes)];
     }
@@ -157,6 +160,7 @@ pub fn runs(segments: &[Segment]) -> Vec<(Charset, Vec<u8>)> {
     for s in segments {
         let charset = match s.mode {
             Mode::Kanji => SHIFT_JIS,
+            Mode::Hanzi => GB2312,
             Mode::Numeric | Mode::Alphanumeric | Mode::ApplicationIndicator => Charset::Latin1,
             Mode::Byte => match s.eci {
                 Some(eci) => Charset::of_eci(eci).unwrap_or(Charset::Unknown),
@@ -372,6 +376,18 @@ mod tests {
         let got = runs(&mixed);
         assert_eq!(got.iter().map(|r| r.0).collect::<Vec<_>>(), vec![Charset::Latin1, Charset::Utf8, SHIFT_JIS]);
         assert_eq!(got[1].1, "éß".as_bytes());
+    }
+
+    #[test]
+    fn hanzi_segments_are_gb2312_in_a_run_of_their_own() {
+        // "阿" in Hanzi mode between ASCII bytes, with no designator: not guessed with them.
+        let hanzi = Segment { mode: Mode::Hanzi, eci: None, data: vec![0xB0, 0xA2] };
+        let got = runs(&[byte_segment(None, b"AD:"), hanzi, byte_segment(None, b";;")]);
+        assert_eq!(got, vec![(Charset::Utf8, b"AD:".to_vec()), (GB2312, vec![0xB0, 0xA2]), (Charset::Utf8, b";;".to_vec())]);
+        #[cfg(feature = "legacy-encodings")]
+        assert_eq!(text_of_runs(got), ("AD:阿;;".to_owned(), None));
+        #[cfg(not(feature = "legacy-encodings"))]
+        assert_eq!(text_of_runs(got).1.map(|p| p.len()), Some(3));
     }
 
     #[test]

@@ -147,6 +147,9 @@ pub enum Mode {
     Byte,
     /// JIS X 0208 characters, written out in their Shift_JIS form.
     Kanji,
+    /// GB 2312 characters (the Hanzi mode of GB/T 18284, the Chinese edition of the
+    /// standard), written out in their EUC-CN form, which GBK and GB 18030 include.
+    Hanzi,
     /// The AIM application indicator that follows FNC1 in second position, written out as
     /// it is transmitted: two digits (`00` to `99`) or one ASCII letter.
     ApplicationIndicator,
@@ -260,6 +263,7 @@ fn read_payload(meta: &MetaData, mut ds: CorrectedDataStream) -> DeQRResult<Payl
             }),
             4 => decode_byte(meta, &mut ds, &mut data).map(|_| Mode::Byte),
             8 => decode_kanji(meta, &mut ds, &mut data).map(|_| Mode::Kanji),
+            13 => decode_hanzi(meta, &mut ds, &mut data).map(|_| Mode::Hanzi),
             7 => {
                 eci = Some(decode_eci(&mut ds)?);
                 first = false;
@@ -363,6 +367,35 @@ where
             (intermediate + 0xc140) as u16
         };
         writer.write_all(&[(sjw >> 8) as u8, (sjw & 0xff) as u8]).map_err(|_| DeQRError::IoError)?;
+    }
+    Ok(())
+}
+
+/// Hanzi mode (GB/T 18284, mode indicator 1101): a 4-bit subset indicator (1, GB 2312,
+/// the only subset defined), a count as long as Kanji mode's, then 13 bits a character:
+/// its two EUC-CN bytes less 0xA1A1 (rows 0xA1 to 0xAA) or 0xA6A1 (rows 0xB0 to 0xFA), the
+/// first times 0x60 plus the second. Chinese codes use it as Japanese ones use Kanji mode.
+fn decode_hanzi<W>(meta: &MetaData, ds: &mut CorrectedDataStream, mut writer: W) -> DeQRResult<()>
+where
+    W: Write,
+{
+    if ds.take_bits_checked(4)? != 1 {
+        Err(DeQRError::UnknownDataType)?
+    }
+    let nbits = match meta.version {
+        Version(0..=9) => 8,
+        Version(10..=26) => 10,
+        _ => 12,
+    };
+    let count = ds.take_bits_checked(nbits)?;
+    if ds.bits_remaining() < count * 13 {
+        Err(DeQRError::DataUnderflow)?
+    }
+    for _ in 0..count {
+        let d = ds.take_bits(13);
+        let offset = (d / 0x60) << 8 | d % 0x60;
+        let gb = offset + if offset < 0x0a00 { 0xa1a1 } else { 0xa6a1 };
+        writer.write_all(&[(gb >> 8) as u8, gb as u8]).map_err(|_| DeQRError::IoError)?;
     }
     Ok(())
 }
@@ -1373,8 +1406,27 @@ mod tests {
     }
 
     #[test]
+    fn test_hanzi_mode() {
+        // "阿" (GB 2312 0xB0A2) and "啊" (0xB0A1, the first cell past the offset's gap), and
+        // "　" (0xA1A1, the first cell), in one segment of three.
+        let value = |gb: usize| {
+            let offset = gb - if gb < 0xb0a1 { 0xa1a1 } else { 0xa6a1 };
+            (offset >> 8) * 0x60 + (offset & 0xff)
+        };
+        let mut bits = [bits_of(13, 4), bits_of(1, 4), bits_of(3, 8)].concat();
+        [0xb0a2, 0xb0a1, 0xa1a1].iter().for_each(|gb| bits.extend(bits_of(value(*gb), 13)));
+        bits.extend(byte_segment(b";;"));
+        let payload = payload_of(&bits).unwrap();
+        assert_eq!(payload.segments[0].mode, Mode::Hanzi);
+        assert_eq!(data_of(&payload), vec![&[0xb0, 0xa2, 0xb0, 0xa1, 0xa1, 0xa1][..], b";;"]);
+        // Another subset than GB 2312 is refused; a count past the data is an underflow.
+        assert_eq!(payload_of(&[bits_of(13, 4), bits_of(2, 4), bits_of(0, 8)].concat()), Err(DeQRError::UnknownDataType));
+        assert_eq!(payload_of(&[bits_of(13, 4), bits_of(1, 4), bits_of(2, 8), bits_of(0, 13)].concat()), Err(DeQRError::DataUnderflow));
+    }
+
+    #[test]
     fn test_unknown_mode_indicators_refused() {
-        for mode in [6, 10, 11, 12, 13, 14, 15] {
+        for mode in [6, 10, 11, 12, 14, 15] {
             assert_eq!(payload_of(&[bits_of(mode, 4), byte_segment(b"A")].concat()), Err(DeQRError::UnknownDataType), "mode {mode}");
         }
     }
