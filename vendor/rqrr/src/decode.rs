@@ -393,7 +393,7 @@ where
     }
     for _ in 0..count {
         let d = ds.take_bits(13);
-        let offset = (d / 0x60) << 8 | d % 0x60;
+        let offset = ((d / 0x60) << 8) | (d % 0x60);
         let gb = offset + if offset < 0x0a00 { 0xa1a1 } else { 0xa6a1 };
         writer.write_all(&[(gb >> 8) as u8, gb as u8]).map_err(|_| DeQRError::IoError)?;
     }
