@@ -249,23 +249,31 @@ fn alignment_dark(du: i32, dv: i32) -> bool {
 /// Finds the alignment pattern near where the three finders put it, by matching its
 /// template with the module vectors `ex`, `ey`; `None` when nothing matches well.
 fn alignment(bits: &Bits, estimate: Point, ex: Point, ey: Point, module: f64) -> Option<Point> {
-    let score = |c: Point| {
-        let mut n = 0;
+    // The template's score at `c`, or `None` as soon as it cannot reach `need`: on texture
+    // most positions fail within a few samples. The search only wants the best score, and a
+    // wide search only one of at least its threshold, so what is cut off could never win:
+    // the result is the full search's.
+    let score = |c: Point, need: i32| {
+        let mut missed = 0;
         for dv in -2..=2 {
             for du in -2..=2 {
                 let (x, y) = (c.0 + f64::from(du) * ex.0 + f64::from(dv) * ey.0, c.1 + f64::from(du) * ex.1 + f64::from(dv) * ey.1);
-                n += i32::from(bits.at(x as i64, y as i64) == alignment_dark(du, dv));
+                missed += i32::from(bits.at(x as i64, y as i64) != alignment_dark(du, dv));
+                if 25 - missed < need {
+                    return None;
+                }
             }
         }
-        n
+        Some(25 - missed)
     };
-    let search = |centre: Point, reach: f64, step: f64| {
+    let search = |centre: Point, reach: f64, step: f64, least: i32| {
         let steps = (reach / step).ceil() as i32;
         let mut best = (i32::MIN, f64::MAX, centre);
         for j in -steps..=steps {
             for i in -steps..=steps {
                 let c = (centre.0 + f64::from(i) * step, centre.1 + f64::from(j) * step);
-                let (s, d) = (score(c), dist(c, estimate));
+                let Some(s) = score(c, best.0.max(least)) else { continue };
+                let d = dist(c, estimate);
                 if s > best.0 || (s == best.0 && d < best.1) {
                     best = (s, d, c);
                 }
@@ -275,9 +283,9 @@ fn alignment(bits: &Bits, estimate: Point, ex: Point, ey: Point, module: f64) ->
     };
     // Near first; then wider, for perspective (ZXing widens to 16 modules).
     for (reach, step, least) in [(2.0, 1.0 / 3.0, 22), (6.0, 1.0 / 3.0, 22), (16.0, 0.5, 23)] {
-        let (s, _, coarse) = search(estimate, module * reach, module * step);
+        let (s, _, coarse) = search(estimate, module * reach, module * step, least);
         if s >= least {
-            return Some(search(coarse, module * step, module / 8.0).2);
+            return Some(search(coarse, module * step, module / 8.0, 0).2);
         }
     }
     None
@@ -472,6 +480,58 @@ mod tests {
                 assert_eq!(read_text(&warped(text, quad)).as_deref(), Some(text), "{quad:?}");
             }
         }
+    }
+
+    /// The alignment search as it was before it cut off hopeless positions: every position
+    /// scored in full.
+    fn alignment_in_full(bits: &Bits, estimate: Point, ex: Point, ey: Point, module: f64) -> Option<Point> {
+        let score = |c: Point| {
+            let at =
+                |du: i32, dv: i32| (c.0 + f64::from(du) * ex.0 + f64::from(dv) * ey.0, c.1 + f64::from(du) * ex.1 + f64::from(dv) * ey.1);
+            let cells = (-2..=2).flat_map(|dv| (-2..=2).map(move |du| (du, dv)));
+            cells.filter(|&(du, dv)| bits.at(at(du, dv).0 as i64, at(du, dv).1 as i64) == alignment_dark(du, dv)).count() as i32
+        };
+        let search = |centre: Point, reach: f64, step: f64| {
+            let steps = (reach / step).ceil() as i32;
+            let mut best = (i32::MIN, f64::MAX, centre);
+            for j in -steps..=steps {
+                for i in -steps..=steps {
+                    let c = (centre.0 + f64::from(i) * step, centre.1 + f64::from(j) * step);
+                    let (s, d) = (score(c), dist(c, estimate));
+                    if s > best.0 || (s == best.0 && d < best.1) {
+                        best = (s, d, c);
+                    }
+                }
+            }
+            best
+        };
+        for (reach, step, least) in [(2.0, 1.0 / 3.0, 22), (6.0, 1.0 / 3.0, 22), (16.0, 0.5, 23)] {
+            let (s, _, coarse) = search(estimate, module * reach, module * step);
+            if s >= least {
+                return Some(search(coarse, module * step, module / 8.0).2);
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn the_alignment_search_finds_what_the_full_search_finds() {
+        let text = "VERSION 4 WITH ALIGNMENT PATTERN 0123456789";
+        let quad = [(80.0, 50.0), (330.0, 80.0), (320.0, 330.0), (70.0, 350.0)];
+        let img = warped(text, quad);
+        let noise = Gray { w: 400, h: 400, px: (0..160_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect() };
+        let mut found = 0;
+        for img in [&img, &noise] {
+            let bits = img.hybrid();
+            for k in 0..60 {
+                let estimate = (150.0 + f64::from(k % 10) * 17.0, 150.0 + f64::from(k / 10) * 29.0);
+                let (ex, ey) = ((7.5 + f64::from(k % 3), 0.8), (-0.6, 7.0 + f64::from(k % 4) / 2.0));
+                let got = alignment(&bits, estimate, ex, ey, 7.0);
+                assert_eq!(got, alignment_in_full(&bits, estimate, ex, ey, 7.0), "at {estimate:?}");
+                found += usize::from(got.is_some());
+            }
+        }
+        assert!(found > 0, "some searches find a pattern");
     }
 
     #[test]
