@@ -7,7 +7,7 @@ it is, and its AIM symbology identifier): the test's expected values.
 
 GS1 (FNC1 in first position) by zxing-cpp's writer (zint); FNC1 in second position by
 libqrencode (QRinput_setFNC1Second, through ctypes), and ECI designators by it too;
-structured append by segno (segno.make_sequence).
+structured append by segno (segno.make_sequence), and Hanzi mode (GB/T 18284) by it too.
 """
 import ctypes
 import os
@@ -82,6 +82,7 @@ for i, qr in enumerate(segno.make_sequence("HTTPS://EXAMPLE.ORG/#IM1:0123456789A
     segno_png(f"structured-append-{i + 1}-of-3.png", qr)
 eci("eci-2-cp437.png", 2, "Größe 25° ½".encode("cp437"))
 eci("eci-899-binary.png", 899, bytes([0x00, 0xFF, 0x10, 0x80]))
+segno_png("hanzi-china-mobile.png", segno.make_qr("中国移动", mode="hanzi"))
 
 for name in sorted(os.listdir(HERE)):
     if name.endswith(".png"):

@@ -1,9 +1,10 @@
 //! The QR data modes beyond numeric, alphanumeric, byte and Kanji, read from images that
 //! encoders nobody here wrote made (`tests/data-modes/make.py`: zxing-cpp's writer for
 //! GS1, libqrencode for FNC1 in second position and ECI designators, segno for structured
-//! append). Each expected text and symbology identifier is what zxing-cpp 3.1.1 reads
-//! from the same image (`read_barcodes(..., text_mode=TextMode.Plain)`, its `text` and
-//! `symbology_identifier`, printed by `make.py`), except where a comment says why not.
+//! append and Hanzi mode). Each expected text and symbology identifier is what zxing-cpp
+//! 3.1.1 reads from the same image (`read_barcodes(..., text_mode=TextMode.Plain)`, its
+//! `text` and `symbology_identifier`, printed by `make.py`), except where a comment says
+//! why not.
 
 use iotmark_core::scan::sighting::{Sighted, Sighting};
 use iotmark_core::scan::{rank, scan, Code, Frame, Sequence, Want};
@@ -51,6 +52,16 @@ fn eci_2_is_code_page_437() {
     let code = read("eci-2-cp437.png");
     assert_eq!((code.text.as_str(), code.parts.as_ref(), code.symbology.as_deref()), ("Größe 25° ½", None, Some("]Q1")));
     assert_eq!(code.bytes, [0x47, 0x72, 0x94, 0xE1, 0x65, 0x20, 0x32, 0x35, 0xF8, 0x20, 0xAB]);
+}
+
+#[test]
+fn hanzi_mode_is_gb2312() {
+    // Hanzi mode (GB/T 18284), as Chinese codes hold GB 2312 text, with no ECI designator:
+    // not guessed as Shift_JIS. zxing-cpp reads "中国移动", ]Q1. The WebAssembly build hands
+    // the bytes to TextDecoder('gbk') in `parts`; natively encoding_rs decodes them.
+    let code = read("hanzi-china-mobile.png");
+    assert_eq!((code.text.as_str(), code.parts.as_ref(), code.symbology.as_deref()), ("中国移动", None, Some("]Q1")));
+    assert_eq!(code.bytes, [0xD6, 0xD0, 0xB9, 0xFA, 0xD2, 0xC6, 0xB6, 0xAF]);
 }
 
 #[test]
