@@ -49,7 +49,9 @@ button:focus-visible, .button:focus-within, summary:focus-visible { outline: 3px
 .verdict p { margin: 0.3em 0 0; }
 .headline:focus { outline: none; }
 .scale { display: flex; flex-wrap: wrap; list-style: none; margin: 0; padding: 0; gap: 0.25em; }
-.scale li { flex: 1 0 auto; white-space: nowrap; text-align: center; padding: 0.2em 0.3em; border: 2px solid #9e9e9e; border-radius: 0.3em; color: #555; background: #fafafa; font-size: 0.95em; }
+/* The three steps share a row while they fit, and are stacked when they do not (large text,
+   narrow screens): never two and one, which stops reading as a scale. */
+.scale li { flex: 1 1 calc((17em - 100%) * 999); white-space: nowrap; text-align: center; padding: 0.2em 0.3em; border: 2px solid #9e9e9e; border-radius: 0.3em; color: #555; background: #fafafa; font-size: 0.95em; }
 .scale li[aria-current] { border-width: 3px; border-color: #111; color: #111; font-weight: bold; }
 /* The print's fills: three greys apart in greyscale (luma 129, 171, 209). */
 .scale li[data-grade=bronze][aria-current] { background: #b8733d; } .scale li[data-grade=silver][aria-current] { background: #a9abb0; } .scale li[data-grade=gold][aria-current] { background: #f3d36b; }
