@@ -221,6 +221,25 @@ test('scans are kept on the device, compared side by side, and cleared', async (
   });
 });
 
+test('a struck-off label is kept and compared without its grade, its verdict in the tone of a warning', async () => {
+  await inBrowser(null, async (browser) => {
+  const { page } = await openScanner(browser, { path: link('open-thermostat') });
+  expect(await verdictOf(page)).toBe('valid');
+  await page.goto(link('struck-off'));
+  await expect(page.locator('#verdict')).toHaveAttribute('data-verdict', 'revoked');
+  const struck = page.locator('#history li').first();
+  await expect(struck).toContainText('Struck off: do not rely on it');
+  await expect(struck).not.toContainText('Silver');
+  for (const box of await page.locator('#history input').all()) await box.check();
+  await page.click('#compare');
+  const cells = page.locator('#comparison tr:has(td)');
+  // Newest first: the struck-off label, then the genuine one.
+  await expect(cells.nth(1).locator('td')).toHaveText(['—', '★★★ Gold']);
+  await expect(cells.nth(0).locator('td').first()).toHaveAttribute('data-tone', 'invalid');
+  await expect(cells.nth(0).locator('td').last()).toHaveAttribute('data-tone', 'valid');
+  });
+});
+
 test('read aloud speaks the verdict; usable at 200 % text size', async () => {
   await inBrowser(null, async (browser) => {
   const context = await browser.newContext({ baseURL: base, viewport: { width: 360, height: 740 } });

@@ -54,7 +54,7 @@ export async function compare() {
   const head = el('tr');
   head.append(...xs.map((x) => { const th = el('th', x.product || x.headline); th.scope = 'col'; return th; }));
   table.append(head);
-  const row = (title, cells) => {
+  const row = (title, cells, tones) => {
     const differs = cells[0] !== cells[1];
     const titleRow = el('tr', undefined, differs ? 'title differs' : 'title');
     const th = el('th', title);
@@ -63,10 +63,12 @@ export async function compare() {
     if (differs) th.append(el('span', ` (${say('ui.compare-differs')})`, 'differs-word'));
     titleRow.append(th);
     const values = el('tr', undefined, differs ? 'differs' : '');
-    values.append(...cells.map((c) => el('td', c)));
+    values.append(...cells.map((c, i) => { const td = el('td', c); if (tones) td.dataset.tone = tones[i]; return td; }));
     table.append(titleRow, values);
   };
-  row(say('ui.verdict'), xs.map((x) => x.headline));
+  // Each verdict in its own tone (the core's), so that a struck-off or forged label stands
+  // out from a genuine one even where every row differs.
+  row(say('ui.verdict'), xs.map((x) => x.headline), xs.map((x) => x.tone));
   row(say('ui.grade'), xs.map((x) => (x.grade_text ? `${x.grade_stars} ${x.grade_text}` : '—')));
   row(say('section.vouch'), xs.map((x) => x.checked_by || '—'));
   for (const f of xs[0].facts || []) row(f.title, xs.map((x) => (x.facts || []).find((g) => g.key === f.key)?.text || '—'));
