@@ -235,6 +235,9 @@ test('a struck-off label is kept and compared without its grade, its verdict in 
   const cells = page.locator('#comparison tr:has(td)');
   // Newest first: the struck-off label, then the genuine one.
   await expect(cells.nth(1).locator('td')).toHaveText(['—', '★★★ Gold']);
+  // The genuine label's facts are still compared, against nothing for the struck-off one.
+  await expect(page.locator('#comparison')).toContainText('Your data');
+  await expect(cells.last().locator('td').first()).toHaveText('—');
   await expect(cells.nth(0).locator('td').first()).toHaveAttribute('data-tone', 'invalid');
   await expect(cells.nth(0).locator('td').last()).toHaveAttribute('data-tone', 'valid');
   });

@@ -71,7 +71,9 @@ export async function compare() {
   row(say('ui.verdict'), xs.map((x) => x.headline), xs.map((x) => x.tone));
   row(say('ui.grade'), xs.map((x) => (x.grade_text ? `${x.grade_stars} ${x.grade_text}` : '—')));
   row(say('section.vouch'), xs.map((x) => x.checked_by || '—'));
-  for (const f of xs[0].facts || []) row(f.title, xs.map((x) => (x.facts || []).find((g) => g.key === f.key)?.text || '—'));
+  // The facts' rows from whichever label has them: a struck-off label has none.
+  const facts = xs.find((x) => x.facts?.length)?.facts || [];
+  for (const f of facts) row(f.title, xs.map((x) => (x.facts || []).find((g) => g.key === f.key)?.text || '—'));
   $('comparison').replaceChildren(table);
   $('comparison').hidden = false;
 }
