@@ -104,7 +104,8 @@ export async function createVerifier({ root, trustList, revocationList, listsUrl
     trust = await publisher('trust');
   }
   if (!trust) throw failure('bad-list', 'no trust list: give trustList, or a listsUrl that can be reached');
-  if (!revocation && listsUrl && !kept.revocation) revocation = await publisher('revocation');
+  const askRevocation = !revocation && listsUrl && !kept.revocation;
+  if (askRevocation) revocation = await publisher('revocation');
   const core = new Verifier(root, trust, revocation ?? undefined, kept.rotations);
   for (const [kind, origin] of Object.entries(origins)) core.setOrigin(kind, origin);
   const v = new IotmarkVerifier(core, { listsUrl, shelf, held: { trust, revocation: revocation ?? null, rotations: [...kept.rotations] } });
@@ -113,9 +114,8 @@ export async function createVerifier({ root, trustList, revocationList, listsUrl
   for (const kind of KINDS) {
     if (kept[kind]) try { v.offerSync(kind, kept[kind].bytes, kept[kind].origin, false); } catch { /* not taken */ }
   }
-  // Lists fetched from the publisher a moment ago are not fetched again at once.
-  const fetchedNow = Boolean(origins.trust) && (Boolean(origins.revocation) || !kept.revocation);
-  if (listsUrl && !fetchedNow) v.refresh();
+  // Both lists asked of the publisher a moment ago are not asked for again at once.
+  if (listsUrl && !(origins.trust && askRevocation)) v.refresh();
   return v;
 }
 
