@@ -21,6 +21,9 @@ test('a label link from the phone camera app lands on the verdict', async () => 
   await expect(page.locator('#grade-badge')).toContainText('Gold');
   await expect(page.locator('#sections')).toContainText('Security updates until January 2034');
   await expect(page.locator('#verdict')).toHaveAttribute('role', 'alert');
+  // Which lists verified it is said once on the screen (the footer), not again in the verdict.
+  await expect(page.locator('#lists-age p').first()).toContainText('Trusted signers: list');
+  await expect(page.getByText(/^Trusted signers: list/).filter({ visible: true })).toHaveCount(1);
   });
 });
 
