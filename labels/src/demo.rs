@@ -81,7 +81,7 @@ pub fn run(out: &Path, link: &str, lang: &str) -> Result<i32> {
         id: revoked_id,
         on: today,
         reason: Reason::WrongProduct,
-        note: "This label was printed on a product it was not issued for.".into(),
+        note: "Found on unbranded speakers sold online; the maker has been told.".into(),
     };
     let revocation =
         RevocationList { sequence: 1, issued: today, expires: Date(today.0 + 30), labels: vec![struck_off], suspended: vec![] };
