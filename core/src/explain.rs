@@ -115,7 +115,7 @@ fn parse(json: &str) -> Result<Words, BadLanguageFile> {
 /// cached copy outliving an update): it may lack a message this version says, so a front
 /// end that loads languages as files refuses it ([`Messages::alone_of_this_version`]).
 /// When the keys change, `keys_stamp_is_englishs` fails and prints the new value.
-pub const KEYS_STAMP: u64 = 0x3b40_8ad4_d1dd_2ca5;
+pub const KEYS_STAMP: u64 = 0x60c2_fe13_6437_4f75;
 
 /// A language file's messages by key, in file order. Searched one by one: a file holds a
 /// couple of hundred, and a hash map's code would be a sizeable share of the WebAssembly.
@@ -367,7 +367,8 @@ pub struct PrincipleGroup {
 pub enum Tone {
     /// Rely on it: genuine and in force.
     Valid,
-    /// Genuine but not in force today: expired, or dated after today.
+    /// Genuine but not to be relied on as it stands: expired, dated after today, or
+    /// checked with no list of struck-off labels.
     Caution,
     /// Do not rely on it: struck off, or not genuine.
     Invalid,
@@ -376,18 +377,17 @@ pub enum Tone {
 }
 
 impl Tone {
-    pub fn of(verdict: &Verdict) -> Tone {
-        match verdict {
-            Verdict::Valid => Tone::Valid,
-            Verdict::Expired | Verdict::NotYetValid => Tone::Caution,
-            Verdict::Revoked => Tone::Invalid,
-            Verdict::Invalid(i) if i.code() == "not-a-label" => Tone::Neutral,
-            Verdict::Invalid(_) => Tone::Invalid,
+    pub fn of(standing: Standing) -> Tone {
+        match standing {
+            Standing::Valid | Standing::SelfDeclared => Tone::Valid,
+            Standing::Unconfirmed | Standing::Expired | Standing::NotYetValid => Tone::Caution,
+            Standing::StruckOff | Standing::NotGenuine => Tone::Invalid,
+            Standing::NotALabel => Tone::Neutral,
         }
     }
 }
 
-/// Where a verdict leaves the shopper: seven states, each drawn in its own colour and
+/// Where a verdict leaves the shopper: eight states, each drawn in its own colour and
 /// words, so that none can be taken for another (a self-declared label is not a checked
 /// one; a struck-off label is not an expired one; another QR code is not a forgery).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -398,6 +398,9 @@ pub enum Standing {
     Valid,
     /// Genuine and in force, but the maker's own claim: nobody has checked it.
     SelfDeclared,
+    /// Genuine and in force by its dates, but checked with no list of struck-off labels,
+    /// so whether the mark was withdrawn is unknown: never shown as valid.
+    Unconfirmed,
     /// Genuine, but past its valid-until date.
     Expired,
     /// Genuine, but dated after today (or the device's clock is behind).
@@ -413,6 +416,7 @@ pub enum Standing {
 impl Standing {
     pub fn of(v: &Verification) -> Standing {
         match &v.verdict {
+            Verdict::Valid if v.revocation_list.is_none() => Standing::Unconfirmed,
             Verdict::Valid if v.label.as_ref().is_some_and(|l| l.assurance == Assurance::SelfDeclared) => Standing::SelfDeclared,
             Verdict::Valid => Standing::Valid,
             Verdict::Expired => Standing::Expired,
@@ -428,6 +432,7 @@ impl Standing {
         match self {
             Standing::Valid => "valid",
             Standing::SelfDeclared => "self-declared",
+            Standing::Unconfirmed => "unconfirmed",
             Standing::Expired => "expired",
             Standing::NotYetValid => "not-yet-valid",
             Standing::StruckOff => "struck-off",
@@ -544,7 +549,7 @@ pub fn explain(v: &Verification, m: &Messages) -> Explanation {
     let standing = Standing::of(v);
     let mut e = Explanation {
         verdict: v.verdict.clone(),
-        tone: Tone::of(&v.verdict),
+        tone: Tone::of(standing),
         standing,
         headline: m.say(&format!("standing.{}.headline", standing.key()), &[]),
         summary: m.say(&format!("standing.{}.summary", standing.key()), &[("date", &standing_date(v, m))]),
@@ -976,6 +981,25 @@ mod tests {
     }
 
     #[test]
+    fn a_label_checked_with_no_list_of_struck_off_labels_is_never_shown_as_valid() {
+        let today = Date::from_ymd(2026, 6, 1).unwrap();
+        let mut v = doorbell(Verdict::Valid, today);
+        v.revocation_list = None;
+        let x = explain(&v, &english());
+        assert_eq!((x.verdict, x.tone, x.standing), (Verdict::Valid, Tone::Caution, Standing::Unconfirmed));
+        assert_eq!(x.headline, "Genuine, but strike-offs unknown");
+        assert!(x.summary.contains("no list of struck-off labels"), "{}", x.summary);
+        assert!(x.warnings.iter().any(|w| w.contains("no list of struck-off labels")), "{:?}", x.warnings);
+        // What it claims is still shown, to compare with the box.
+        assert_eq!(x.grade_stars.as_deref(), Some("★☆☆"));
+        assert!(x.checked_by.is_some() && !x.facts.is_empty());
+        // A label the dates or the signature already condemn keeps that standing.
+        let mut expired = doorbell(Verdict::Expired, today);
+        expired.revocation_list = None;
+        assert_eq!(explain(&expired, &english()).standing, Standing::Expired);
+    }
+
+    #[test]
     fn a_gtin_is_shown_as_printed_under_the_barcode() {
         assert_eq!(printed_gtin("0036000291452"), "036000291452", "a UPC-A keeps its own leading zero");
         assert_eq!(printed_gtin("4006381333931"), "4006381333931");
@@ -1106,15 +1130,15 @@ mod tests {
     }
 
     #[test]
-    fn tones_and_stars_follow_the_verdict_and_grade() {
-        use crate::verify::Invalid;
-        use crate::wire::FormatError;
-        assert_eq!(Tone::of(&Verdict::Valid), Tone::Valid);
-        assert_eq!(Tone::of(&Verdict::Expired), Tone::Caution);
-        assert_eq!(Tone::of(&Verdict::NotYetValid), Tone::Caution);
-        assert_eq!(Tone::of(&Verdict::Revoked), Tone::Invalid);
-        assert_eq!(Tone::of(&Verdict::Invalid(Invalid::BadSignature)), Tone::Invalid);
-        assert_eq!(Tone::of(&Verdict::Invalid(Invalid::Malformed(FormatError::NotALabel))), Tone::Neutral);
+    fn tones_and_stars_follow_the_standing_and_grade() {
+        assert_eq!(Tone::of(Standing::Valid), Tone::Valid);
+        assert_eq!(Tone::of(Standing::SelfDeclared), Tone::Valid);
+        assert_eq!(Tone::of(Standing::Unconfirmed), Tone::Caution);
+        assert_eq!(Tone::of(Standing::Expired), Tone::Caution);
+        assert_eq!(Tone::of(Standing::NotYetValid), Tone::Caution);
+        assert_eq!(Tone::of(Standing::StruckOff), Tone::Invalid);
+        assert_eq!(Tone::of(Standing::NotGenuine), Tone::Invalid);
+        assert_eq!(Tone::of(Standing::NotALabel), Tone::Neutral);
         assert_eq!(stars(Grade::Bronze), "★☆☆");
         assert_eq!(stars(Grade::Silver), "★★☆");
         assert_eq!(stars(Grade::Gold), "★★★");
@@ -1140,7 +1164,7 @@ mod tests {
         assert_eq!(old, ["Trusted signers: list 4, signed 4 September 2026 (79 days ago). Out of date since 13 November 2026."]);
         let came = |origin| Freshness { origin: Some(origin), ..fresh(4, 20_779, 20_800, 20_779) };
         let said = |origin| lists(&came(origin), None, today, &en).remove(0);
-        assert_eq!(said(Origin::Shipped), "Trusted signers: list 4, signed 22 November 2026 (today). It came with this app.");
+        assert_eq!(said(Origin::Shipped), "Trusted signers: list 4, signed 22 November 2026 (today). It came with this checker.");
         assert!(said(Origin::Publisher(today)).ends_with("(today). Fetched from the publisher on 22 November 2026."));
         assert!(said(Origin::File(today)).ends_with("(today). Taken from a file passed to this device on 22 November 2026."));
         for (tag, json) in FILES {
