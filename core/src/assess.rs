@@ -81,7 +81,7 @@ pub fn bundled_words(tag: &str) -> Option<Messages> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "kebab-case")]
-pub enum Section {
+pub enum FormSection {
     Product,
     Lifecycle,
     Privacy,
@@ -93,51 +93,51 @@ pub enum Section {
     Assurance,
 }
 
-impl Section {
+impl FormSection {
     /// Every section, in the form's order.
-    pub const ALL: [Section; 9] = [
-        Section::Product,
-        Section::Lifecycle,
-        Section::Privacy,
-        Section::Openness,
-        Section::Security,
-        Section::Ownership,
-        Section::Transparency,
-        Section::Interoperability,
-        Section::Assurance,
+    pub const ALL: [FormSection; 9] = [
+        FormSection::Product,
+        FormSection::Lifecycle,
+        FormSection::Privacy,
+        FormSection::Openness,
+        FormSection::Security,
+        FormSection::Ownership,
+        FormSection::Transparency,
+        FormSection::Interoperability,
+        FormSection::Assurance,
     ];
 
     /// The section a category's principles are asked in.
-    pub fn of(category: Category) -> Section {
+    pub fn of(category: Category) -> FormSection {
         match category {
-            Category::Lifecycle => Section::Lifecycle,
-            Category::Privacy => Section::Privacy,
-            Category::Openness => Section::Openness,
-            Category::Security => Section::Security,
-            Category::Ownership => Section::Ownership,
-            Category::Transparency => Section::Transparency,
-            Category::Interoperability => Section::Interoperability,
+            Category::Lifecycle => FormSection::Lifecycle,
+            Category::Privacy => FormSection::Privacy,
+            Category::Openness => FormSection::Openness,
+            Category::Security => FormSection::Security,
+            Category::Ownership => FormSection::Ownership,
+            Category::Transparency => FormSection::Transparency,
+            Category::Interoperability => FormSection::Interoperability,
         }
     }
 
     pub fn key(self) -> &'static str {
         match self {
-            Section::Product => "product",
-            Section::Lifecycle => "lifecycle",
-            Section::Privacy => "privacy",
-            Section::Openness => "openness",
-            Section::Security => "security",
-            Section::Ownership => "ownership",
-            Section::Transparency => "transparency",
-            Section::Interoperability => "interoperability",
-            Section::Assurance => "assurance",
+            FormSection::Product => "product",
+            FormSection::Lifecycle => "lifecycle",
+            FormSection::Privacy => "privacy",
+            FormSection::Openness => "openness",
+            FormSection::Security => "security",
+            FormSection::Ownership => "ownership",
+            FormSection::Transparency => "transparency",
+            FormSection::Interoperability => "interoperability",
+            FormSection::Assurance => "assurance",
         }
     }
 
     /// The section's title: a category's own name for the categories.
     pub fn title(self, m: &Messages) -> String {
         match self {
-            Section::Product | Section::Assurance => m.say(&format!("studio.section.{}", self.key()), &[]),
+            FormSection::Product | FormSection::Assurance => m.say(&format!("studio.section.{}", self.key()), &[]),
             _ => m.say(&format!("category.{}", self.key()), &[]),
         }
     }
@@ -168,7 +168,7 @@ pub enum Kind {
 pub struct Question {
     /// The spec's field path: `product.maker`, `principles.7`, `privacy.sensors`.
     pub id: String,
-    pub section: Section,
+    pub section: FormSection,
     pub kind: Kind,
     /// The values a choice takes, as the spec writes them.
     pub options: Vec<&'static str>,
@@ -194,19 +194,19 @@ const DELIVERIES: &[&str] = &["automatic", "prompted", "manual"];
 const WITHOUT_CLOUD: &[&str] = &["works", "partly", "fails"];
 const PROCESSING: &[&str] = &["on-device", "device-and-cloud", "cloud"];
 
-fn question(id: &str, section: Section, kind: Kind, options: &[&'static str], default: Option<&'static str>) -> Question {
+fn question(id: &str, section: FormSection, kind: Kind, options: &[&'static str], default: Option<&'static str>) -> Question {
     Question { id: id.into(), section, kind, options: options.to_vec(), required: true, default, max: None, principle: None, tier: None }
 }
 
 fn text(id: &str, max: usize, required: bool) -> Question {
-    Question { max: Some(max), required, default: (!required).then_some(""), ..question(id, Section::Product, Kind::Text, &[], None) }
+    Question { max: Some(max), required, default: (!required).then_some(""), ..question(id, FormSection::Product, Kind::Text, &[], None) }
 }
 
 /// Every question for `catalogue`, in the order the command line asks them: the product,
 /// how the claims are backed, each principle in id order, then the facts. The studio
-/// shows them by [`Section`].
+/// shows them by [`FormSection`].
 pub fn questions(catalogue: &Catalogue) -> Vec<Question> {
-    use Section::*;
+    use FormSection::*;
     let mut qs = vec![
         text("product.maker", MAX_MAKER, true),
         text("product.name", MAX_NAME, true),
@@ -219,7 +219,7 @@ pub fn questions(catalogue: &Catalogue) -> Vec<Question> {
     qs.extend(catalogue.principles.iter().map(|p| Question {
         principle: Some(p.id),
         tier: Some(p.tier),
-        ..question(&format!("principles.{}", p.id), Section::of(p.category), Kind::Choice, STATUSES, None)
+        ..question(&format!("principles.{}", p.id), FormSection::of(p.category), Kind::Choice, STATUSES, None)
     }));
     qs.extend([
         question("lifecycle.updates_until", Lifecycle, Kind::Month, &[], None),
@@ -306,7 +306,7 @@ pub type Answers = BTreeMap<String, Answer>;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[serde(rename_all = "kebab-case")]
-pub enum Code {
+pub enum WarningCode {
     /// A needed answer is empty (the maker, the product name, the model).
     Empty,
     /// Text longer than its field allows.
@@ -342,47 +342,47 @@ pub enum Code {
     TooLarge,
 }
 
-impl Code {
+impl WarningCode {
     /// The code as written in language keys and in JavaScript.
     pub fn key(self) -> &'static str {
         match self {
-            Code::Empty => "empty",
-            Code::TooLong => "too-long",
-            Code::BadCharacters => "bad-characters",
-            Code::GtinLength => "gtin-length",
-            Code::GtinCheckDigit => "gtin-check-digit",
-            Code::NotANumber => "not-a-number",
-            Code::MonthsRange => "months-range",
-            Code::NotAMonth => "not-a-month",
-            Code::UpdatesPast => "updates-past",
-            Code::UpdatesEndBeforeLabel => "updates-end-before-label",
-            Code::NotAnOption => "not-an-option",
-            Code::ClaimWithoutFact => "claim-without-fact",
-            Code::FactWithoutClaim => "fact-without-claim",
-            Code::FailsWithoutCloud => "fails-without-cloud",
-            Code::OnDeviceButShared => "on-device-but-shared",
-            Code::TooLarge => "too-large",
+            WarningCode::Empty => "empty",
+            WarningCode::TooLong => "too-long",
+            WarningCode::BadCharacters => "bad-characters",
+            WarningCode::GtinLength => "gtin-length",
+            WarningCode::GtinCheckDigit => "gtin-check-digit",
+            WarningCode::NotANumber => "not-a-number",
+            WarningCode::MonthsRange => "months-range",
+            WarningCode::NotAMonth => "not-a-month",
+            WarningCode::UpdatesPast => "updates-past",
+            WarningCode::UpdatesEndBeforeLabel => "updates-end-before-label",
+            WarningCode::NotAnOption => "not-an-option",
+            WarningCode::ClaimWithoutFact => "claim-without-fact",
+            WarningCode::FactWithoutClaim => "fact-without-claim",
+            WarningCode::FailsWithoutCloud => "fails-without-cloud",
+            WarningCode::OnDeviceButShared => "on-device-but-shared",
+            WarningCode::TooLarge => "too-large",
         }
     }
 
     /// Every code, for language-file tests and TypeScript.
-    pub const ALL: [Code; 16] = [
-        Code::Empty,
-        Code::TooLong,
-        Code::BadCharacters,
-        Code::GtinLength,
-        Code::GtinCheckDigit,
-        Code::NotANumber,
-        Code::MonthsRange,
-        Code::NotAMonth,
-        Code::UpdatesPast,
-        Code::UpdatesEndBeforeLabel,
-        Code::NotAnOption,
-        Code::ClaimWithoutFact,
-        Code::FactWithoutClaim,
-        Code::FailsWithoutCloud,
-        Code::OnDeviceButShared,
-        Code::TooLarge,
+    pub const ALL: [WarningCode; 16] = [
+        WarningCode::Empty,
+        WarningCode::TooLong,
+        WarningCode::BadCharacters,
+        WarningCode::GtinLength,
+        WarningCode::GtinCheckDigit,
+        WarningCode::NotANumber,
+        WarningCode::MonthsRange,
+        WarningCode::NotAMonth,
+        WarningCode::UpdatesPast,
+        WarningCode::UpdatesEndBeforeLabel,
+        WarningCode::NotAnOption,
+        WarningCode::ClaimWithoutFact,
+        WarningCode::FactWithoutClaim,
+        WarningCode::FailsWithoutCloud,
+        WarningCode::OnDeviceButShared,
+        WarningCode::TooLarge,
     ];
 
     /// Whether `iotmark sign` would refuse the spec while this holds. The others it would
@@ -390,15 +390,15 @@ impl Code {
     pub fn blocks(self) -> bool {
         matches!(
             self,
-            Code::Empty
-                | Code::TooLong
-                | Code::BadCharacters
-                | Code::GtinLength
-                | Code::GtinCheckDigit
-                | Code::NotANumber
-                | Code::NotAMonth
-                | Code::NotAnOption
-                | Code::TooLarge
+            WarningCode::Empty
+                | WarningCode::TooLong
+                | WarningCode::BadCharacters
+                | WarningCode::GtinLength
+                | WarningCode::GtinCheckDigit
+                | WarningCode::NotANumber
+                | WarningCode::NotAMonth
+                | WarningCode::NotAnOption
+                | WarningCode::TooLarge
         )
     }
 }
@@ -407,12 +407,12 @@ impl Code {
 /// sentence names.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
-    pub code: Code,
+    pub code: WarningCode,
     pub args: Vec<(&'static str, String)>,
 }
 
 impl Problem {
-    fn new(code: Code) -> Problem {
+    fn new(code: WarningCode) -> Problem {
         Problem { code, args: Vec::new() }
     }
 
@@ -436,7 +436,7 @@ pub fn read(q: &Question, answer: &Answer) -> Result<Answer, Problem> {
     let one = |a: &Answer| match a {
         Answer::One(s) => Ok(s.trim().to_owned()),
         Answer::Many(v) if v.len() == 1 => Ok(v[0].trim().to_owned()),
-        Answer::Many(_) => Err(Problem::new(Code::NotAnOption)),
+        Answer::Many(_) => Err(Problem::new(WarningCode::NotAnOption)),
     };
     match q.kind {
         Kind::Many => {
@@ -445,7 +445,7 @@ pub fn read(q: &Question, answer: &Answer) -> Result<Answer, Problem> {
                 Answer::Many(v) => v.iter().map(|i| i.trim().to_owned()).collect(),
             };
             if let Some(bad) = items.iter().find(|i| !i.is_empty() && !q.options.contains(&i.as_str())) {
-                return Err(Problem::new(Code::NotAnOption).with("value", bad));
+                return Err(Problem::new(WarningCode::NotAnOption).with("value", bad));
             }
             Ok(Answer::Many(q.options.iter().filter(|o| items.iter().any(|i| i == *o)).map(|o| (*o).to_owned()).collect()))
         }
@@ -453,13 +453,13 @@ pub fn read(q: &Question, answer: &Answer) -> Result<Answer, Problem> {
             let a = one(answer)?;
             let max = q.max.unwrap_or(usize::MAX);
             if a.is_empty() {
-                return if q.required { Err(Problem::new(Code::Empty)) } else { Ok(Answer::One(a)) };
+                return if q.required { Err(Problem::new(WarningCode::Empty)) } else { Ok(Answer::One(a)) };
             }
             if a.len() > max {
-                return Err(Problem::new(Code::TooLong).with("max", max).with("length", a.len()));
+                return Err(Problem::new(WarningCode::TooLong).with("max", max).with("length", a.len()));
             }
             if !is_shown_text(&a) {
-                return Err(Problem::new(Code::BadCharacters));
+                return Err(Problem::new(WarningCode::BadCharacters));
             }
             Ok(Answer::One(a))
         }
@@ -468,19 +468,21 @@ pub fn read(q: &Question, answer: &Answer) -> Result<Answer, Problem> {
             match spec::check_written_gtin(&a) {
                 _ if a.is_empty() => Ok(Answer::One(a)),
                 Ok(()) => Ok(Answer::One(a)),
-                Err(SpecError::GtinCheckDigit(_)) => Err(Problem::new(Code::GtinCheckDigit)),
-                Err(_) => Err(Problem::new(Code::GtinLength).with("length", a.chars().count())),
+                Err(SpecError::GtinCheckDigit(_)) => Err(Problem::new(WarningCode::GtinCheckDigit)),
+                Err(_) => Err(Problem::new(WarningCode::GtinLength).with("length", a.chars().count())),
             }
         }
-        Kind::Months => one(answer)?.parse::<u32>().map(|n| Answer::One(n.to_string())).map_err(|_| Problem::new(Code::NotANumber)),
-        Kind::Month => one(answer)?.parse::<YearMonth>().map(|m| Answer::One(m.to_string())).map_err(|_| Problem::new(Code::NotAMonth)),
+        Kind::Months => one(answer)?.parse::<u32>().map(|n| Answer::One(n.to_string())).map_err(|_| Problem::new(WarningCode::NotANumber)),
+        Kind::Month => {
+            one(answer)?.parse::<YearMonth>().map(|m| Answer::One(m.to_string())).map_err(|_| Problem::new(WarningCode::NotAMonth))
+        }
         Kind::Choice => {
             let a = one(answer)?;
             q.options
                 .iter()
                 .find(|o| o.eq_ignore_ascii_case(&a))
                 .map(|o| Answer::One((*o).to_owned()))
-                .ok_or_else(|| Problem::new(Code::NotAnOption).with("value", a))
+                .ok_or_else(|| Problem::new(WarningCode::NotAnOption).with("value", a))
         }
     }
 }
@@ -489,7 +491,7 @@ pub fn read(q: &Question, answer: &Answer) -> Result<Answer, Problem> {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 pub struct Warning {
-    pub code: Code,
+    pub code: WarningCode,
     /// The question the warning is shown beside.
     pub field: String,
     /// The other questions it involves (the other side of a contradiction).
@@ -585,14 +587,14 @@ pub fn warnings(catalogue: &Catalogue, answers: &Answers, today: Date, m: &Messa
     let ok = accepted(catalogue, answers);
     let months = as_one(ok.get("valid_for_months")).and_then(|s| s.parse::<u32>().ok());
     if let Some(n) = months.filter(|n| *n == 0 || *n > 60) {
-        add(Problem::new(Code::MonthsRange).with("n", n), "valid_for_months", &[]);
+        add(Problem::new(WarningCode::MonthsRange).with("n", n), "valid_for_months", &[]);
     }
     if let Some(until) = as_one(ok.get("lifecycle.updates_until")).and_then(|s| s.parse::<YearMonth>().ok()) {
         let shown = m.month(until);
         if until < today.month() {
-            add(Problem::new(Code::UpdatesPast).with("until", &shown), "lifecycle.updates_until", &[]);
+            add(Problem::new(WarningCode::UpdatesPast).with("until", &shown), "lifecycle.updates_until", &[]);
         } else if let Some(expires) = today.plus_months(months.unwrap_or(spec::default_months())).filter(|e| until < e.month()) {
-            let problem = Problem::new(Code::UpdatesEndBeforeLabel).with("until", &shown).with("expires", m.month(expires.month()));
+            let problem = Problem::new(WarningCode::UpdatesEndBeforeLabel).with("until", &shown).with("expires", m.month(expires.month()));
             add(problem, "lifecycle.updates_until", &["valid_for_months"]);
         }
     }
@@ -606,21 +608,21 @@ pub fn warnings(catalogue: &Catalogue, answers: &Answers, today: Date, m: &Messa
         let id = pair.principle.to_string();
         if s == Status::Met && !stated {
             let said = m.say(pair.said, &[]);
-            add(Problem::new(Code::ClaimWithoutFact).with("id", &id).with("fact", &fact).with("said", said), &field, &[pair.field]);
+            add(Problem::new(WarningCode::ClaimWithoutFact).with("id", &id).with("fact", &fact).with("said", said), &field, &[pair.field]);
         } else if s == Status::NotMet && stated {
-            add(Problem::new(Code::FactWithoutClaim).with("id", &id).with("fact", &fact), pair.field, &[&field]);
+            add(Problem::new(WarningCode::FactWithoutClaim).with("id", &id).with("fact", &fact), pair.field, &[&field]);
         }
     }
     if as_one(ok.get("lifecycle.without_cloud")) == Some("fails") {
         for id in NEEDS_OFFLINE.iter().filter(|id| status_of(**id) == Some(Status::Met)) {
             let said = m.say("lifecycle.cloud.fails", &[]);
             let field = format!("principles.{id}");
-            add(Problem::new(Code::FailsWithoutCloud).with("id", id).with("said", said), &field, &["lifecycle.without_cloud"]);
+            add(Problem::new(WarningCode::FailsWithoutCloud).with("id", id).with("said", said), &field, &["lifecycle.without_cloud"]);
         }
     }
     let shares = as_many(ok.get("privacy.sharing")).is_some_and(|s| !s.is_empty());
     if shares && as_one(ok.get("privacy.processing")) == Some("on-device") {
-        add(Problem::new(Code::OnDeviceButShared), "privacy.sharing", &["privacy.processing"]);
+        add(Problem::new(WarningCode::OnDeviceButShared), "privacy.sharing", &["privacy.processing"]);
     }
     out
 }
@@ -913,11 +915,11 @@ impl std::fmt::Display for TrialError {
 pub fn trial_warning(e: &TrialError, m: &Messages) -> Option<Warning> {
     match e {
         TrialError::Issue(IssueError::TooLarge { bytes }) => Some(Warning {
-            code: Code::TooLarge,
+            code: WarningCode::TooLarge,
             field: "product.name".into(),
             related: vec!["product.maker".into(), "product.model".into(), "product.serial".into()],
             blocks: true,
-            text: Problem::new(Code::TooLarge).with("bytes", bytes).say(m),
+            text: Problem::new(WarningCode::TooLarge).with("bytes", bytes).say(m),
         }),
         _ => None,
     }
@@ -954,7 +956,7 @@ mod tests {
         a
     }
 
-    fn codes(a: &Answers) -> Vec<(Code, String)> {
+    fn codes(a: &Answers) -> Vec<(WarningCode, String)> {
         warnings(&JUNE_2018, a, TODAY, &english()).into_iter().map(|w| (w.code, w.field)).collect()
     }
 
@@ -968,7 +970,7 @@ mod tests {
         let ids: BTreeSet<&str> = qs.iter().map(|q| q.id.as_str()).collect();
         assert_eq!(a.keys().map(String::as_str).collect::<BTreeSet<_>>(), ids, "one question per field of the spec");
         assert_eq!(self::spec(&JUNE_2018, &a), Ok(spec));
-        for s in Section::ALL {
+        for s in FormSection::ALL {
             assert!(qs.iter().any(|q| q.section == s), "{s:?} has questions");
         }
     }
@@ -984,8 +986,8 @@ mod tests {
         assert_eq!(read(q("product.gtin"), &one("")), Ok(one("")));
         assert_eq!(read(q("product.serial"), &one("  ")), Ok(one("")));
         assert_eq!(read(q("valid_for_months"), &one("12")), Ok(one("12")));
-        assert_eq!(read(q("lifecycle.updates_until"), &one("2031-6")).map_err(|p| p.code), Err(Code::NotAMonth));
-        assert_eq!(read(q("principles.3"), &many(&["met", "partly"])).map_err(|p| p.code), Err(Code::NotAnOption));
+        assert_eq!(read(q("lifecycle.updates_until"), &one("2031-6")).map_err(|p| p.code), Err(WarningCode::NotAMonth));
+        assert_eq!(read(q("principles.3"), &many(&["met", "partly"])).map_err(|p| p.code), Err(WarningCode::NotAnOption));
     }
 
     #[test]
@@ -998,40 +1000,46 @@ mod tests {
     #[test]
     fn every_impossible_value_is_named_beside_its_field() {
         let a = full(SPEAKER);
-        let cases: &[(&str, &str, Code)] = &[
-            ("product.maker", "  ", Code::Empty),
-            ("product.name", "A product name that is far too long to print", Code::TooLong),
-            ("product.model", "HS\u{200B}200", Code::BadCharacters),
-            ("product.gtin", "12345", Code::GtinLength),
-            ("product.gtin", "40063813339x1", Code::GtinLength),
-            ("product.gtin", "4006381333932", Code::GtinCheckDigit),
-            ("valid_for_months", "two years", Code::NotANumber),
-            ("valid_for_months", "0", Code::MonthsRange),
-            ("lifecycle.updates_until", "June 2031", Code::NotAMonth),
-            ("lifecycle.updates_until", "2019-12", Code::NotAMonth),
-            ("lifecycle.updates_until", "2026-11", Code::UpdatesPast),
-            ("lifecycle.updates_until", "2027-06", Code::UpdatesEndBeforeLabel),
-            ("privacy.processing", "somewhere", Code::NotAnOption),
+        let cases: &[(&str, &str, WarningCode)] = &[
+            ("product.maker", "  ", WarningCode::Empty),
+            ("product.name", "A product name that is far too long to print", WarningCode::TooLong),
+            ("product.model", "HS\u{200B}200", WarningCode::BadCharacters),
+            ("product.gtin", "12345", WarningCode::GtinLength),
+            ("product.gtin", "40063813339x1", WarningCode::GtinLength),
+            ("product.gtin", "4006381333932", WarningCode::GtinCheckDigit),
+            ("valid_for_months", "two years", WarningCode::NotANumber),
+            ("valid_for_months", "0", WarningCode::MonthsRange),
+            ("lifecycle.updates_until", "June 2031", WarningCode::NotAMonth),
+            ("lifecycle.updates_until", "2019-12", WarningCode::NotAMonth),
+            ("lifecycle.updates_until", "2026-11", WarningCode::UpdatesPast),
+            ("lifecycle.updates_until", "2027-06", WarningCode::UpdatesEndBeforeLabel),
+            ("privacy.processing", "somewhere", WarningCode::NotAnOption),
         ];
         for (field, value, code) in cases {
             let got = codes(&with(a.clone(), &[(field, one(value))]));
             assert_eq!(got, [(*code, (*field).to_owned())], "{field} = {value:?}");
             assert_eq!(code.blocks(), spec(&JUNE_2018, &with(a.clone(), &[(field, one(value))])).is_err(), "{code:?}");
         }
-        assert_eq!(codes(&with(a.clone(), &[("privacy.rights", many(&["see", "smell"]))])), [(Code::NotAnOption, "privacy.rights".into())]);
+        assert_eq!(
+            codes(&with(a.clone(), &[("privacy.rights", many(&["see", "smell"]))])),
+            [(WarningCode::NotAnOption, "privacy.rights".into())]
+        );
         // Ten years: unusual, and past the updates too.
         let long = codes(&with(a.clone(), &[("valid_for_months", one("120"))]));
-        assert_eq!(long, [(Code::MonthsRange, "valid_for_months".into()), (Code::UpdatesEndBeforeLabel, "lifecycle.updates_until".into())]);
+        assert_eq!(
+            long,
+            [(WarningCode::MonthsRange, "valid_for_months".into()), (WarningCode::UpdatesEndBeforeLabel, "lifecycle.updates_until".into())]
+        );
         // This month still has its updates (but the label outlives them).
         let now = codes(&with(a.clone(), &[("lifecycle.updates_until", one("2026-12")), ("valid_for_months", one("1"))]));
-        assert_eq!(now, [(Code::UpdatesEndBeforeLabel, "lifecycle.updates_until".into())]);
+        assert_eq!(now, [(WarningCode::UpdatesEndBeforeLabel, "lifecycle.updates_until".into())]);
     }
 
     #[test]
     fn a_past_updates_date_says_the_month_in_the_readers_words() {
         let a = with(full(SPEAKER), &[("lifecycle.updates_until", one("2025-03"))]);
         let w = &warnings(&JUNE_2018, &a, TODAY, &english())[0];
-        assert_eq!((w.code, w.blocks), (Code::UpdatesPast, false));
+        assert_eq!((w.code, w.blocks), (WarningCode::UpdatesPast, false));
         assert!(w.text.starts_with("March 2025 has already passed"), "{}", w.text);
     }
 
@@ -1043,7 +1051,7 @@ mod tests {
             let spec = spec::parse(example).unwrap();
             let w: Vec<_> = warnings(spec.catalogue().unwrap(), &answers_of(&spec), TODAY, &english())
                 .into_iter()
-                .filter(|w| !matches!(w.code, Code::UpdatesPast | Code::UpdatesEndBeforeLabel))
+                .filter(|w| !matches!(w.code, WarningCode::UpdatesPast | WarningCode::UpdatesEndBeforeLabel))
                 .map(|w| w.text)
                 .collect();
             assert!(w.is_empty(), "{w:?}");
@@ -1059,30 +1067,33 @@ mod tests {
         assert_eq!(w.len(), 1);
         assert_eq!(
             (w[0].code, w[0].field.as_str(), w[0].related.as_slice()),
-            (Code::ClaimWithoutFact, "principles.29", &["lifecycle.repair".to_owned()][..])
+            (WarningCode::ClaimWithoutFact, "principles.29", &["lifecycle.repair".to_owned()][..])
         );
         assert!(w[0].text.contains("The maker does not say what happens when support ends."), "{}", w[0].text);
         // A fact stated while its principle is marked not met (32: repair docs).
         let docs = with(a.clone(), &[("lifecycle.repair", many(&["spare_parts", "end_of_life_plan", "repair_docs"]))]);
-        assert_eq!(codes(&docs), [(Code::FactWithoutClaim, "lifecycle.repair".into())]);
+        assert_eq!(codes(&docs), [(WarningCode::FactWithoutClaim, "lifecycle.repair".into())]);
         // Every pair of the table, both ways.
         for pair in PAIRS {
             let field = format!("principles.{}", pair.principle);
             let met_without = with(a.clone(), &[(&field, one("met")), (pair.field, many(&[]))]);
-            assert!(codes(&met_without).contains(&(Code::ClaimWithoutFact, field.clone())), "{}", pair.principle);
+            assert!(codes(&met_without).contains(&(WarningCode::ClaimWithoutFact, field.clone())), "{}", pair.principle);
             let fact_without = with(a.clone(), &[(&field, one("not-met")), (pair.field, many(&[pair.flag]))]);
-            assert!(codes(&fact_without).contains(&(Code::FactWithoutClaim, pair.field.to_owned())), "{}", pair.principle);
+            assert!(codes(&fact_without).contains(&(WarningCode::FactWithoutClaim, pair.field.to_owned())), "{}", pair.principle);
             let partly = with(a.clone(), &[(&field, one("partly")), (pair.field, many(&[]))]);
-            assert!(!codes(&partly).iter().any(|(c, f)| *c == Code::ClaimWithoutFact && *f == field), "partly claims nothing whole");
+            assert!(!codes(&partly).iter().any(|(c, f)| *c == WarningCode::ClaimWithoutFact && *f == field), "partly claims nothing whole");
         }
         // Works without the maker's cloud: principles 12 and 17 against a product that fails.
         let fails = with(a.clone(), &[("lifecycle.without_cloud", one("fails"))]);
-        assert_eq!(codes(&fails), [(Code::FailsWithoutCloud, "principles.17".into())]);
+        assert_eq!(codes(&fails), [(WarningCode::FailsWithoutCloud, "principles.17".into())]);
         let fails12 = with(fails, &[("principles.12", one("met")), ("openness.open", many(&["local_api"]))]);
-        assert_eq!(codes(&fails12), [(Code::FailsWithoutCloud, "principles.12".into()), (Code::FailsWithoutCloud, "principles.17".into())]);
+        assert_eq!(
+            codes(&fails12),
+            [(WarningCode::FailsWithoutCloud, "principles.12".into()), (WarningCode::FailsWithoutCloud, "principles.17".into())]
+        );
         // Kept on the device, yet shared.
         let shared = with(a, &[("privacy.processing", one("on-device")), ("privacy.sharing", many(&["shared"]))]);
-        assert_eq!(codes(&shared), [(Code::OnDeviceButShared, "privacy.sharing".into())]);
+        assert_eq!(codes(&shared), [(WarningCode::OnDeviceButShared, "privacy.sharing".into())]);
     }
 
     #[test]
@@ -1185,10 +1196,10 @@ mod tests {
                     );
                 }
             }
-            for code in Code::ALL {
+            for code in WarningCode::ALL {
                 assert!(en.contains_key(&format!("studio.warning.{}", code.key())), "{code:?}");
             }
-            for s in Section::ALL {
+            for s in FormSection::ALL {
                 assert!(!s.title(&m).contains('.'), "{tag}: {s:?}");
             }
         }

@@ -7,7 +7,7 @@
 //! Errors are thrown as `Error`s with a stable `code` (see [`CODES`]).
 
 use crate::{pairs, to_js};
-use iotmark_core::assess::{self, Answers, Asked, Progress, Section, Unfinished, Warning};
+use iotmark_core::assess::{self, Answers, Asked, FormSection, Progress, Unfinished, Warning};
 use iotmark_core::catalogue::{self, Catalogue};
 use iotmark_core::date::Date;
 use iotmark_core::explain::{self, Messages, LANGUAGES};
@@ -59,7 +59,7 @@ fn unfinished(u: &Unfinished) -> JsValue {
 /// One part of the form, with its title and its questions in order.
 #[derive(Clone, Debug, Serialize, Tsify)]
 pub struct Part {
-    pub section: Section,
+    pub section: FormSection,
     pub title: String,
     pub questions: Vec<Asked>,
 }
@@ -171,7 +171,7 @@ impl Studio {
     pub fn parts(&self, #[wasm_bindgen(unchecked_param_type = "StudioOptions")] options: JsValue) -> Result<JsValue, JsValue> {
         let (_, m) = self.messages(&self::options(&options)?)?;
         let mut asked = assess::ask(cat(), m);
-        let parts: Vec<Part> = Section::ALL
+        let parts: Vec<Part> = FormSection::ALL
             .iter()
             .map(|s| {
                 let (mut mine, rest): (Vec<Asked>, Vec<Asked>) =
