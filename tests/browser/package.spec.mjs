@@ -4,7 +4,7 @@
 import { test, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { execSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pack } from '../../scripts/package.mjs';
@@ -31,6 +31,8 @@ test.beforeAll(() => {
   cpSync(join(repo, 'examples'), www, { recursive: true });
   cpSync(join(folder, 'node_modules/@iotmark/verifier'), join(www, 'iotmark'), { recursive: true });
   for (const f of ['trust.cose', 'revocation.cose']) cpSync(join(demo, f), join(www, 'lists', f));
+  // A mirror that lost its list of struck-off labels.
+  cpSync(join(demo, 'trust.cose'), join(www, 'lists-without-revocation', 'trust.cose'));
   const items = Object.keys(EXPECTED).map((name) => `<li><a data-label href="${label(name)}">${name}</a></li>`).join('\n    ');
   const headless = join(www, 'headless.html');
   writeFileSync(headless, readFileSync(headless, 'utf8').replace('<!-- products -->', items));
@@ -66,6 +68,37 @@ function verdictFor(page, text) {
     el.setAttribute('text', t);
   }), text);
 }
+
+test('the types compile in a strict TypeScript project that uses the package as the docs show', () => {
+  const ts = join(folder, 'ts');
+  mkdirSync(ts, { recursive: true });
+  writeFileSync(join(ts, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: { strict: true, noEmit: true, target: 'es2022', module: 'esnext', moduleResolution: 'bundler', lib: ['es2022', 'dom', 'dom.iterable', 'esnext.disposable'] },
+    files: ['use.ts'],
+  }));
+  writeFileSync(join(ts, 'use.ts'), `
+import { createVerifier, isLabel, negotiate, type Checked, type IotmarkError, type VerdictCode } from '@iotmark/verifier';
+import '@iotmark/verifier/element';
+import type { VerdictDetail } from '@iotmark/verifier/element';
+
+export async function run(text: string): Promise<string> {
+  const v = await createVerifier({ root: '00', trustList: '/l/trust.cose', revocationList: '/l/revocation.cose', listsUrl: '/l/' });
+  const { verification, explanation, lang }: Checked = await v.verify(text, { lang: navigator.languages });
+  const code: VerdictCode = verification.verdict;
+  const standing: string = explanation.standing;
+  const lines: string[] = explanation.sections[0].lines;
+  const offer = await v.offerFile(new Uint8Array(), { lang: 'en' });
+  const ok = isLabel(text) && negotiate('de') === negotiate(['de']);
+  return \`\${code} \${standing} \${lines.length} \${lang} \${offer.outcome} \${ok}\`;
+}
+export const reasonOf = (e: unknown) => (e as IotmarkError).code;
+const el = document.querySelector('iotmark-verifier')!;
+el.addEventListener('iotmark-verdict', (e) => { const d: VerdictDetail = e.detail; console.log(d.verdict, d.lang); });
+el.addEventListener('iotmark-error', (e) => console.log(e.detail.code, e.detail.reason));
+el.verifier = null;
+`);
+  execSync(`node ${join(repo, 'node_modules/typescript/bin/tsc')} -p ${ts}`, { cwd: ts, stdio: 'inherit' });
+});
 
 test('the element: every demo label gets its verdict and event, drawn in the page\'s theme', async () => {
   await inBrowser(null, async (browser) => {
@@ -129,6 +162,61 @@ test('the element refuses bad set-ups and bad text plainly, and never shows them
       try { await createVerifier({ root, trustList: 'lists/trust.cose' }); return 'accepted'; } catch (e) { return `${e instanceof Error}:${e.code}:${e.reason}`; }
     }, notRoot);
     expect(code).toBe('true:bad-list:bad-signature');
+  });
+});
+
+test('with no list of struck-off labels, a struck-off label is never shown as valid', async () => {
+  await inBrowser(null, async (browser) => {
+    const page = await browser.newPage();
+    await page.goto(`${site}element.html`);
+    const root = await page.locator('#checker').getAttribute('root');
+    // The element, its lists from a mirror without revocation.cose: the core's standing for
+    // a label it cannot check for strike-off, in the tone of a caution, never valid.
+    await page.evaluate(() => document.getElementById('checker').setAttribute('lists', 'lists-without-revocation/'));
+    const d = await verdictFor(page, label('struck-off'));
+    expect([d.verdict, d.tone, d.headline]).toEqual(['valid', 'caution', 'Genuine, but strike-offs unknown']);
+    await expect(page.locator('#verdict')).toHaveAttribute('data-standing', 'unconfirmed');
+    await expect(page.locator('#warnings')).toContainText('This checker has no list of struck-off labels.');
+    expect(await page.locator('#checker').evaluate((el) => el.matches(':state(unconfirmed)'))).toBe(true);
+    // The headless API, given a revocation list that cannot be fetched, says the same.
+    const headless = await page.evaluate(async ({ root, text }) => {
+      const { createVerifier } = await import('./iotmark/index.js');
+      const v = await createVerifier({ root, trustList: 'lists/trust.cose', revocationList: 'lists/revocaton.cose', keep: false });
+      const { explanation: x } = await v.verify(text, { lang: 'en' });
+      return [x.standing, x.tone];
+    }, { root, text: label('struck-off') });
+    expect(headless).toEqual(['unconfirmed', 'caution']);
+  });
+});
+
+test('text and lang set together give one verdict; the page can style by standing and read the language', async () => {
+  await inBrowser(null, async (browser) => {
+    const page = await browser.newPage();
+    await page.goto(`${site}element.html`);
+    await verdictFor(page, label('smart-speaker'));
+    const events = await page.evaluate(async (texts) => {
+      const el = document.getElementById('checker');
+      const seen = [];
+      el.addEventListener('iotmark-verdict', (e) => seen.push([e.detail.verdict, e.detail.lang]));
+      for (const [i, t] of texts.entries()) { el.setAttribute('text', t); el.setAttribute('lang', i % 2 ? 'de' : 'sw'); }
+      await new Promise((r) => setTimeout(r, 1500));
+      return seen;
+    }, [label('expired'), label('tampered'), label('struck-off')]);
+    expect(events).toEqual([['revoked', 'sw']]);
+    // The explanation's language is on its words, for a screen reader's voice; the standing
+    // is a custom state of the element, for the page's own styles.
+    await expect(page.locator('#container')).toHaveAttribute('lang', 'sw');
+    expect(await page.locator('#checker').evaluate((el) => el.matches(':state(struck-off)') && !el.matches(':state(valid)'))).toBe(true);
+    // A dark theme: the tinted verdict box sets its own text colour, so it stays readable.
+    const colours = await page.locator('#checker').evaluate((el) => {
+      el.style.setProperty('--iotmark-text', '#e8eef5');
+      el.style.setProperty('--iotmark-background', '#10151c');
+      const v = el.shadowRoot.getElementById('verdict');
+      return [getComputedStyle(v).color, getComputedStyle(v).backgroundColor];
+    });
+    expect(colours).toEqual(['rgb(17, 17, 17)', 'rgb(253, 236, 234)']);
+    // A page that clears the verifier it handed over gives the element back its attributes.
+    expect(await page.locator('#checker').evaluate((el) => { el.verifier = null; return el.verifier === null || typeof el.verifier.verify === 'function'; })).toBe(true);
   });
 });
 
@@ -205,6 +293,18 @@ test('the camera: frames decoded in a worker, the camera stopped when the elemen
       return stream.getTracks().every((t) => t.readyState === 'ended');
     });
     expect(ended).toBe(true);
+    // A wrong root key with the camera asked for: the error, and the camera off.
+    const setup = await page.evaluate(() => new Promise((resolve) => {
+      const el = document.createElement('iotmark-verifier');
+      el.addEventListener('iotmark-error', (e) => setTimeout(() => {
+        const video = el.shadowRoot.getElementById('video');
+        resolve({ code: e.detail.code, scanHidden: el.shadowRoot.getElementById('scan').hidden, live: !!video.srcObject?.getTracks().some((t) => t.readyState === 'live') });
+      }, 500), { once: true });
+      el.setAttribute('root', 'abc');
+      el.setAttribute('camera', '');
+      document.body.append(el);
+    }));
+    expect(setup).toEqual({ code: 'bad-root-key', scanHidden: true, live: false });
   });
 });
 

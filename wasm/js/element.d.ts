@@ -30,5 +30,5 @@ export declare class IotmarkVerifierElement extends HTMLElement {
 
 declare global {
   interface HTMLElementTagNameMap { 'iotmark-verifier': IotmarkVerifierElement }
-  interface HTMLElementEventMap { 'iotmark-verdict': CustomEvent<VerdictDetail>; 'iotmark-error': CustomEvent<{ code: string; message: string }> }
+  interface HTMLElementEventMap { 'iotmark-verdict': CustomEvent<VerdictDetail>; 'iotmark-error': CustomEvent<{ code: string; message: string; reason?: string }> }
 }

@@ -18,7 +18,11 @@ const CSS = `
 :host { display: block; font-family: var(--iotmark-font, inherit); color: var(--iotmark-text, #111); background: var(--iotmark-background, transparent);
   --valid: var(--iotmark-valid, #1b5e20); --caution: var(--iotmark-caution, #8a5300); --invalid: var(--iotmark-invalid, #b71c1c);
   --neutral: var(--iotmark-neutral, #455a64); --accent: var(--iotmark-accent, #1b4332); --radius: var(--iotmark-radius, 0.5rem); line-height: 1.45;
-  --unchecked: var(--iotmark-unchecked, #0d47a1); --struck: var(--iotmark-struck-off, #7b1010); --later: var(--iotmark-not-yet-valid, #5e35b1); }
+  --unchecked: var(--iotmark-unchecked, #0d47a1); --struck: var(--iotmark-struck-off, #7b1010); --later: var(--iotmark-not-yet-valid, #5e35b1);
+  /* Tinted boxes set their text colour with their background, so a dark theme stays readable. */
+  --alert-bg: var(--iotmark-alert-background, #fdecea); --alert-text: var(--iotmark-alert-text, #111);
+  --note-bg: var(--iotmark-note-background, #fff8e1); --note-text: var(--iotmark-note-text, #111);
+  --panel-bg: var(--iotmark-panel-background, #f1f5f3); --panel-text: var(--iotmark-panel-text, #111); --focus: var(--iotmark-focus, #1565c0); }
 :host([hidden]) { display: none; }
 * { box-sizing: border-box; }
 [hidden] { display: none !important; }
@@ -31,7 +35,7 @@ video { width: 100%; height: 100%; object-fit: cover; display: block; }
 .aim { position: absolute; inset: 18%; border: 3px solid rgb(255 255 255 / 0.8); border-radius: var(--radius); pointer-events: none; }
 .controls { display: flex; flex-wrap: wrap; gap: 0.5em; margin: 0.75em 0; }
 button, .button { font: inherit; padding: 0.6em 1em; border: 2px solid var(--accent); border-radius: 0.4em; background: var(--iotmark-background, #fff); color: var(--accent); cursor: pointer; min-height: 44px; display: inline-flex; align-items: center; }
-button:focus-visible, .button:focus-within, summary:focus-visible { outline: 3px solid #1565c0; outline-offset: 2px; }
+button:focus-visible, .button:focus-within, summary:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .verdict { display: flex; flex-wrap: wrap; gap: 0.6em; align-items: flex-start; padding: 1em; border-radius: var(--radius); border: 3px solid var(--neutral); }
 .verdict > div:not(.icon) { min-width: 0; flex: 1 1 13em; }
@@ -39,10 +43,11 @@ button:focus-visible, .button:focus-within, summary:focus-visible { outline: 3px
 .verdict { --c: var(--neutral); border-color: var(--c); } .icon { background: var(--c); }
 .verdict[data-standing=valid] { --c: var(--valid); } .verdict[data-standing=valid] .icon::after { content: "✓"; }
 .verdict[data-standing=self-declared] { --c: var(--unchecked); } .verdict[data-standing=self-declared] .icon { background: #fff; color: var(--c); border: 3px solid var(--c); } .verdict[data-standing=self-declared] .icon::after { content: "✓"; }
+.verdict[data-standing=unconfirmed] { --c: var(--caution); } .verdict[data-standing=unconfirmed] .icon::after { content: "!"; }
 .verdict[data-standing=expired] { --c: var(--caution); } .verdict[data-standing=expired] .icon { clip-path: polygon(50% 0, 100% 100%, 0 100%); border-radius: 0; } .verdict[data-standing=expired] .icon::after { content: "!"; margin-top: 0.5em; }
 .verdict[data-standing=not-yet-valid] { --c: var(--later); } .verdict[data-standing=not-yet-valid] .icon::after { content: "…"; }
-.verdict[data-standing=struck-off] { --c: var(--struck); background: #fdecea; } .verdict[data-standing=struck-off] .icon { border-radius: 0.3em; } .verdict[data-standing=struck-off] .icon::after { content: "⊘"; }
-.verdict[data-standing=not-genuine] { --c: var(--invalid); background: #fdecea; } .verdict[data-standing=not-genuine] .icon { border-radius: 0.3em; } .verdict[data-standing=not-genuine] .icon::after { content: "✕"; }
+.verdict[data-standing=struck-off] { --c: var(--struck); background: var(--alert-bg); color: var(--alert-text); } .verdict[data-standing=struck-off] .icon { border-radius: 0.3em; } .verdict[data-standing=struck-off] .icon::after { content: "⊘"; }
+.verdict[data-standing=not-genuine] { --c: var(--invalid); background: var(--alert-bg); color: var(--alert-text); } .verdict[data-standing=not-genuine] .icon { border-radius: 0.3em; } .verdict[data-standing=not-genuine] .icon::after { content: "✕"; }
 .verdict[data-standing=not-a-label] { border-style: dashed; } .verdict[data-standing=not-a-label] .icon::after { content: "?"; }
 .verdict { padding: 0.75em; }
 .verdict h2 { font-size: 1.3em; hyphens: none; overflow-wrap: normal; word-break: normal; }
@@ -58,15 +63,15 @@ button:focus-visible, .button:focus-within, summary:focus-visible { outline: 3px
 .grade[data-state=expired] .scale li { color: #444; background: #eee; border-style: dashed; filter: grayscale(1); }
 .grade[data-state=struck-off] .scale li[aria-current] { text-decoration: line-through 3px; background: repeating-linear-gradient(135deg, #fff 0 6px, #f3c6c6 6px 9px); }
 .scale-text { margin: 0.2em 0 0; font-size: 0.9em; }
-.checked-by { margin: 0.4em 0; padding: 0.25em 0.5em; border-left: 4px solid var(--accent); background: #f1f5f3; color: #111; }
+.checked-by { margin: 0.4em 0; padding: 0.25em 0.5em; border-left: 4px solid var(--accent); background: var(--panel-bg); color: var(--panel-text); }
 .facts { margin: 0.4em 0; }
 .facts div { margin: 0.2em 0; }
 .facts dt { display: inline; font-weight: bold; } .facts dt::after { content: " "; } .facts dd { display: inline; margin: 0; }
 .gtin { display: block; font-size: 0.8em; font-weight: normal; }
 .why p { margin: 0.2em 0; }
 .product { font-size: 1.1em; font-weight: bold; margin: 0.4em 0 0.3em; line-height: 1.3; }
-.check-box, .warning, .struck-off { background: #fff8e1; color: #111; border-left: 4px solid var(--caution); padding: 0.5em; margin: 0.5em 0; }
-.struck-off { border-left-color: var(--invalid); background: #ffebee; font-size: 0.9em; padding: 0.3em 0.5em; margin: 0.4em 0 0; }
+.check-box, .warning, .struck-off { background: var(--note-bg); color: var(--note-text); border-left: 4px solid var(--caution); padding: 0.5em; margin: 0.5em 0; }
+.struck-off { border-left-color: var(--invalid); background: var(--alert-bg); color: var(--alert-text); font-size: 0.9em; padding: 0.3em 0.5em; margin: 0.4em 0 0; }
 .struck-off p { margin: 0.1em 0; }
 /* An address breaks where it may (after "/" or "-"), and mid-word only when a part does not fit. */
 .said { font-family: ui-monospace, monospace; overflow-wrap: anywhere; }
@@ -83,7 +88,7 @@ button:focus-visible, .button:focus-within, summary:focus-visible { outline: 3px
 
 // Ids are the scanner app's, so that tests and sites find the same parts in both.
 const TEMPLATE = `
-<div part="container">
+<div id="container" part="container">
   <p id="error" class="error" part="error" role="alert" hidden></p>
   <p id="note" part="note" hidden></p>
   <section id="scan" part="scanner" hidden>
@@ -138,6 +143,9 @@ function styles(root) {
   }
 }
 
+/** A `text` but no `root`, and no verifier handed over. */
+const NO_ROOT = Object.assign(new Error('no root key: give the root attribute, or hand a verifier to the verifier property'), { code: 'bad-root-key' });
+
 function el(tag, text, cls) {
   const e = document.createElement(tag);
   if (text !== undefined) e.textContent = text;
@@ -150,6 +158,8 @@ export class IotmarkVerifierElement extends HTMLElement {
 
   constructor() {
     super();
+    // The standing as a custom state, for a page's own styles: iotmark-verifier:state(struck-off).
+    this.internals = this.attachInternals?.();
     const root = this.attachShadow({ mode: 'open' });
     root.innerHTML = TEMPLATE;
     styles(root);
@@ -173,16 +183,22 @@ export class IotmarkVerifierElement extends HTMLElement {
     this.onVisibility = () => this.followVisibility();
   }
 
-  /** A verifier made by the page (`createVerifier`), used instead of `root` and `lists`. */
+  /**
+   * A verifier made by the page (`createVerifier`), used instead of `root` and `lists`;
+   * null hands the element back to its attributes.
+   */
   set verifier(v) {
-    this.ownVerifier = v;
-    this.verifierReady = Promise.resolve(v);
-    this.handOver?.(v);
-    this.listen(v);
+    this.ownVerifier = v ?? null;
+    this.verifierReady = v ? Promise.resolve(v) : null;
+    if (v) {
+      this.handOver?.(v);
+      this.listen(v);
+    }
     this.update();
   }
 
-  get verifier() { return this.ownVerifier ?? null; }
+  /** The verifier in use: the page's, or the one made from `root` and `lists` once ready. */
+  get verifier() { return this.ownVerifier ?? this.core ?? null; }
 
   connectedCallback() {
     document.addEventListener('visibilitychange', this.onVisibility);
@@ -238,37 +254,55 @@ export class IotmarkVerifierElement extends HTMLElement {
     return this.verifierReady;
   }
 
-  /** Brings the element in line with its attributes. */
+  /**
+   * Brings the element in line with its attributes. Changes made together (a page setting
+   * `text` and `lang` at once) are applied together, with one verdict and one event.
+   */
   async update(changed) {
-    const run = (this.updating = (this.updating || Promise.resolve()).then(() => this.apply(changed)).catch((e) => this.fail(e)));
-    return run;
+    (this.pending ??= new Set()).add(changed ?? '*');
+    const next = () => {
+      const changes = this.pending;
+      this.pending = new Set();
+      return changes.size ? this.apply(changes) : undefined;
+    };
+    return (this.updating = (this.updating || Promise.resolve()).then(next).catch((e) => this.failSetup(e)));
   }
 
-  async apply(changed) {
+  async apply(changes) {
+    const has = (name) => changes.has('*') || changes.has(name);
     // The camera starts at once; the verifier is needed only when a code is found.
     const camera = this.hasAttribute('camera');
-    if (camera && !this.current && !this.stream && !this.opening && changed !== 'lang') this.startCamera();
+    if (camera && !this.current && !this.stream && !this.opening && !(changes.size === 1 && has('lang'))) this.startCamera();
     // A page that hands the element its verifier (the `verifier` property) may do so after
-    // the element is connected: until then, with no `root`, there is nothing more to do.
+    // the element is connected (the scanner app does, while its camera starts): until then,
+    // with no `root`, there is nothing more to do.
     if (!this.ownVerifier && !this.hasAttribute('root')) {
-      if (this.hasAttribute('text')) throw Object.assign(new Error('no root key'), { code: 'bad-root-key' });
+      if (this.hasAttribute('text')) throw NO_ROOT;
       return;
     }
     const v = await this.getVerifier();
     this.core = v;
     const lang = await v.prepare(this.langs);
     this.$('error').hidden = true;
+    this.$('container').lang = lang;
     this.words(lang);
     const text = this.getAttribute('text');
     this.$('scan').hidden = !camera || (this.current && !this.scanning);
     this.$('again-box').hidden = !camera;
-    if (text !== null && (changed === undefined || changed === 'text' || changed === 'root' || changed === 'lists')) {
+    if (text !== null && (has('text') || has('root') || has('lists'))) {
       this.stopCamera();
       await this.show(text, { focus: false });
-    } else if (this.current && changed === 'lang') {
+    } else if (this.current && has('lang')) {
       await this.show(this.current.text, { focus: false });
     }
-    if (!camera && changed === 'camera') this.stopCamera();
+    if (!camera && has('camera')) this.stopCamera();
+  }
+
+  /** The element cannot work as set up: the error, the camera off, no controls without words. */
+  failSetup(e) {
+    this.stopCamera();
+    this.$('scan').hidden = true;
+    return this.fail(e);
   }
 
   /** The words of the element's own controls, in the language in use. */
@@ -300,7 +334,8 @@ export class IotmarkVerifierElement extends HTMLElement {
     box.textContent = code;
     box.hidden = false;
     this.$('result').hidden = true;
-    this.dispatchEvent(new CustomEvent('iotmark-error', { bubbles: true, composed: true, detail: { code, message: String(e.message || e) } }));
+    const detail = { code, message: String(e.message || e), ...(e.reason ? { reason: e.reason } : {}) };
+    this.dispatchEvent(new CustomEvent('iotmark-error', { bubbles: true, composed: true, detail }));
     try {
       box.textContent = this.say('element.setup-error', { code }) || await say(this.langs, 'element.setup-error', { code });
     } catch { /* the code stays */ }
@@ -344,6 +379,11 @@ export class IotmarkVerifierElement extends HTMLElement {
     verdict.dataset.verdict = v.verdict;
     verdict.dataset.tone = x.tone;
     verdict.dataset.standing = x.standing;
+    this.$('container').lang = this.current?.checked.lang ?? this.$('container').lang;
+    if (this.internals?.states) {
+      this.internals.states.clear();
+      try { this.internals.states.add(x.standing); } catch { /* a browser with the older `--state` syntax only */ }
+    }
     this.$('verdict-headline').textContent = x.headline;
     this.$('verdict-summary').textContent = x.summary;
     const said = this.$('said');
@@ -426,7 +466,10 @@ export class IotmarkVerifierElement extends HTMLElement {
   }
 
   async openStream() {
+    // A camera stopped while it was opening (a set-up error, the element removed) stays off.
+    const turn = this.cameraTurn;
     const { Decoder, openCamera } = await loadCamera();
+    if (turn !== this.cameraTurn) return;
     this.decoder ??= new Decoder();
     this.current = null;
     this.dispatchEvent(new CustomEvent('iotmark-scanning', { bubbles: true, composed: true }));
@@ -442,6 +485,7 @@ export class IotmarkVerifierElement extends HTMLElement {
       this.$('start').hidden = e?.name !== 'NotAllowedError';
       return;
     }
+    if (turn !== this.cameraTurn) { cameraCode.closeCamera(this.stream); this.stream = null; return; }
     if (!this.isConnected || document.hidden) { this.stopCamera(); this.resumeCamera = true; return; }
     this.$('viewer').hidden = false;
     this.$('start').hidden = true;
@@ -454,6 +498,7 @@ export class IotmarkVerifierElement extends HTMLElement {
   }
 
   stopCamera() {
+    this.cameraTurn = (this.cameraTurn ?? 0) + 1;
     this.scanning = false;
     cameraCode?.closeCamera(this.stream);
     this.stream = null;

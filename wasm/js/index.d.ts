@@ -60,5 +60,10 @@ export declare function ready(options?: { progress?: (fraction: number) => void 
  * language's file (the verifier module carries no words).
  */
 export declare function say(lang: string | readonly string[] | undefined, key: string, args?: Record<string, string | number>): Promise<string>;
-export { isLabel, languageName, languages, negotiate, verdictCodes } from './wasm/iotmark_verify.js';
+/**
+ * The shipped language that best serves a reader preferring `lang` (a tag, or tags most
+ * preferred first, as `navigator.languages`); `"en"` when none fits.
+ */
+export declare function negotiate(lang: string | readonly string[]): string;
+export { isLabel, languageName, languages, verdictCodes } from './wasm/iotmark_verify.js';
 export type { IotmarkError, VerdictCode };

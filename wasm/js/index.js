@@ -6,10 +6,10 @@
 // Every rule (the verdict, its tone and wording, the grade, the lists' age, the language
 // chosen) comes from the iotmark core compiled to WebAssembly; this file loads it, feeds it
 // lists and language files, and keeps newer lists on the device.
-import init, { Verifier, isLabel, languageName, languages, negotiate, sayFrom, verdictCodes } from './wasm/iotmark_verify.js';
+import init, { Verifier, checkRoot, isLabel, languageName, languages, negotiate as negotiateTags, sayFrom, verdictCodes } from './wasm/iotmark_verify.js';
 import { KINDS, Shelf, bytesOf, fetchList, fetchRotations } from './lists.js';
 
-export { isLabel, languageName, languages, negotiate, verdictCodes };
+export { isLabel, languageName, languages, verdictCodes };
 
 const here = new URL('.', import.meta.url);
 // The verifier module's size in bytes, written in by scripts/package.mjs: servers that
@@ -52,6 +52,14 @@ function failure(code, message) {
 /** `lang` as the core takes it: a list of tags, or nothing (the reader's default). */
 const tags = (lang) => (lang === undefined ? undefined : [].concat(lang));
 
+/**
+ * The shipped language that best serves a reader preferring `lang` (a tag, or tags most
+ * preferred first, as `navigator.languages`); English when none fits.
+ */
+export function negotiate(lang) {
+  return negotiateTags(tags(lang) ?? []);
+}
+
 /** The text of a shipped language's file, from this package. */
 async function languageFile(tag) {
   const r = await fetch(new URL(`lang/${tag}.json`, here));
@@ -66,7 +74,7 @@ async function languageFile(tag) {
  */
 export async function say(lang, key, args = {}) {
   await ready();
-  return sayFrom(await languageFile(negotiate(tags(lang) ?? [])), key, args);
+  return sayFrom(await languageFile(negotiate(lang)), key, args);
 }
 
 /** A short, stable name for a root key, so that two marks never share kept lists. */
@@ -87,13 +95,16 @@ function shelfName(root) {
 export async function createVerifier({ root, trustList, revocationList, listsUrl, keep = true } = {}) {
   await ready();
   if (root === undefined || root === null || root === '') throw failure('bad-root-key', 'a root key is needed: the mark\'s root public key, in hex');
+  checkRoot(root);
   const shelf = keep ? new Shelf(shelfName(root)) : null;
   const kept = shelf ? await shelf.load() : { trust: null, revocation: null, rotations: [] };
-  const fetchOrNull = (src) => (src === undefined || src === null ? null : bytesOf(src).catch(() => null));
+  // Why a list could not be had, for an error that names each address tried.
+  const failed = [];
+  const fetchOrNull = (src) => (src === undefined || src === null ? null : bytesOf(src).catch((e) => { failed.push(String(e.message || e)); return null; }));
   let [trust, revocation] = await Promise.all([fetchOrNull(trustList), fetchOrNull(revocationList)]);
   // Where each list given to the core came from, when not shipped with the page.
   const origins = {};
-  const publisher = async (kind) => { const b = await fetchList(listsUrl, kind); if (b) origins[kind] = { from: 'publisher', on: Date.now() }; return b; };
+  const publisher = async (kind) => { const b = await fetchList(listsUrl, kind, failed); if (b) origins[kind] = { from: 'publisher', on: Date.now() }; return b; };
   if (!trust && kept.trust) [trust, origins.trust] = [kept.trust.bytes, kept.trust.origin];
   // A first visit with only an address: the publisher's lists may be signed by a root
   // that the pinned one has been rotated to, so its rotations come first.
@@ -103,7 +114,7 @@ export async function createVerifier({ root, trustList, revocationList, listsUrl
     await Promise.all(news.map((r) => shelf?.keep('root', r)));
     trust = await publisher('trust');
   }
-  if (!trust) throw failure('bad-list', 'no trust list: give trustList, or a listsUrl that can be reached');
+  if (!trust) throw failure('bad-list', `no trust list: give trustList, or a listsUrl that can be reached${failed.length ? ` (${failed.join('; ')})` : ''}`);
   const askRevocation = !revocation && listsUrl && !kept.revocation;
   if (askRevocation) revocation = await publisher('revocation');
   const core = new Verifier(root, trust, revocation ?? undefined, kept.rotations);
@@ -138,7 +149,7 @@ export class IotmarkVerifier extends EventTarget {
 
   /** The language used for `lang` (a tag or a list of tags), loaded. */
   async prepare(lang) {
-    const tag = negotiate(tags(lang) ?? []);
+    const tag = negotiate(lang);
     await this.language(tag);
     return tag;
   }

@@ -21,11 +21,15 @@ export function folder(base) {
   return url;
 }
 
-/** The published list of `kind` under `base`, fetched fresh; null when unreachable. */
-export async function fetchList(base, kind) {
+/**
+ * The published list of `kind` under `base`, fetched fresh; null when unreachable, and
+ * then why is added to `failed` (when given), for an error that names the address.
+ */
+export async function fetchList(base, kind, failed = []) {
   try {
     return await bytesOf(new URL(`${kind}.cose`, folder(base)), FETCH);
-  } catch {
+  } catch (e) {
+    failed.push(e instanceof TypeError ? `${new URL(`${kind}.cose`, folder(base))}: unreachable` : e.message);
     return null;
   }
 }

@@ -363,6 +363,13 @@ impl Verifier {
     }
 }
 
+/// Checks a root key as the constructor reads it (`bad-root-key` when it is not one), so
+/// that a page with a wrong key is told before any list is fetched.
+#[wasm_bindgen(js_name = checkRoot)]
+pub fn check_root(#[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] root: JsValue) -> Result<(), JsValue> {
+    root_key(&root).map(|_| ())
+}
+
 /// The message `key` of a shipped language's file (its JSON text), with `{name}`
 /// placeholders filled from `args`: for words needed when no verifier exists (one that
 /// could not be set up).
