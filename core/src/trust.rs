@@ -299,7 +299,7 @@ impl TrustError {
 impl fmt::Display for TrustError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            TrustError::Format(e) => write!(f, "the list is malformed: {e}"),
+            TrustError::Format(e) => write!(f, "the list is malformed: {}", list_format(e)),
             TrustError::BadSignature => {
                 write!(f, "the list is not signed by the trusted root key (or, for a revocation list, the status key)")
             }
@@ -309,6 +309,20 @@ impl fmt::Display for TrustError {
 }
 
 impl std::error::Error for TrustError {}
+
+/// A format error in a list's words: the label's wording would speak of a label.
+fn list_format(e: &FormatError) -> String {
+    match e {
+        FormatError::Truncated => "it is cut short".into(),
+        FormatError::TrailingData => "it has extra data after its end".into(),
+        FormatError::NonCanonical => "it is not in its canonical encoding".into(),
+        FormatError::BadStructure => "its signed envelope is malformed (is it a list file of this kind?)".into(),
+        FormatError::BadHeader => "its signature header is malformed".into(),
+        FormatError::WrongAlgorithm => "it is signed with an algorithm other than Ed25519".into(),
+        FormatError::BadClaim(field) => format!("its {field} is malformed"),
+        other => other.to_string(),
+    }
+}
 
 impl From<FormatError> for TrustError {
     fn from(e: FormatError) -> Self {
@@ -925,6 +939,19 @@ mod tests {
         assert_eq!(lists.offer_file(&vec![0; LIST_FILE_MAX_BYTES + 1]), (None, Offered::TooLarge));
         assert_eq!(lists.trust.sequence, 4);
         assert_eq!(lists.revoked.as_ref().map(|r| r.sequence), Some(5));
+    }
+
+    #[test]
+    fn a_list_that_does_not_parse_is_said_to_be_a_list_not_a_label() {
+        let root = key(1);
+        let trust = list().sign(&root).unwrap();
+        // A trust list given as the revocation list, and one cut short.
+        let as_revocation = Lists::new(root.verifying_key(), &trust, Some(&trust)).unwrap_err().to_string();
+        let cut = TrustList::open(&trust[..trust.len() - 5], &root.verifying_key()).unwrap_err().to_string();
+        for message in [&as_revocation, &cut] {
+            assert!(message.starts_with("the list is malformed: it"), "{message}");
+            assert!(!message.contains("label"), "{message}");
+        }
     }
 
     #[test]

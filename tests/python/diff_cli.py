@@ -28,11 +28,11 @@ import iotmark_verify as V  # noqa: E402
 TODAY = None
 
 # How the CLI words each list error (core/src/trust.rs TrustError and core/src/wire FormatError
-# Display); list errors reuse the label's wording ("the label's signed envelope is malformed").
+# Display); list format errors in words of their own ("the list is malformed: it is cut short").
 LIST_MESSAGES = [
     ("the list is invalid:", "bad-entry"),
     ("the list is not signed by", "bad-signature"),
-    ("the label is cut short", "truncated"),
+    ("it is cut short", "truncated"),
     ("extra data after its end", "trailing-data"),
     ("not in its canonical encoding", "non-canonical"),
     ("signed envelope is malformed", "bad-structure"),
