@@ -122,7 +122,7 @@ test('language follows the phone, and the switch changes every string', async ()
   await expect(page.locator('#grade-badge')).toContainText('Argent');
   await expect(page.locator('#sections')).toContainText('Mises à jour de sécurité jusqu\'en juin 2031');
   await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
-  for (const [tag, headline, heading] of [['de', 'Echtes Label, geprüft', 'Wie lange es hält'], ['es', 'Etiqueta auténtica, verificada', 'Cuánto dura'], ['pt', 'Etiqueta autêntica, verificada', 'Quanto tempo dura'], ['sw', 'Lebo halisi, imekaguliwa', 'Inadumu kwa muda gani'], ['en', 'Genuine label, checked', 'How long it lasts']]) {
+  for (const [tag, headline, heading] of [['de', 'Echtes Label, geprüft', 'Lebensdauer und Updates'], ['es', 'Etiqueta auténtica, verificada', 'Cuánto dura'], ['pt', 'Etiqueta autêntica, verificada', 'Quanto tempo dura'], ['sw', 'Lebo halisi, imekaguliwa', 'Inadumu kwa muda gani'], ['en', 'Genuine label, checked', 'How long it lasts']]) {
     await page.selectOption('#lang', tag);
     await expect(page.locator('#verdict-headline')).toHaveText(headline);
     await expect(page.locator('#sections h3').first()).toHaveText(heading);
@@ -215,12 +215,48 @@ test('scans are kept on the device, compared side by side, and cleared', async (
     expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), size).toBeLessThanOrEqual(0);
   }
   await page.evaluate(() => { document.documentElement.style.fontSize = ''; });
+  // Clearing asks first: said no, nothing is lost; said yes, everything goes.
+  page.once('dialog', (d) => d.dismiss());
+  await page.click('#clear');
+  await expect(page.locator('#history li')).toHaveCount(2);
+  page.once('dialog', (d) => { expect(d.message()).toContain('cannot be undone'); d.accept(); });
   await page.click('#clear');
   await expect(page.locator('#history li')).toHaveCount(0);
   expect(await page.evaluate(() => window.iotmark.kept('iotmark.history'))).toEqual([]);
   await page.goto('./');
   await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
   await expect(page.locator('#history li')).toHaveCount(0);
+  });
+});
+
+test('compare draws the maker\'s own claim apart from a checked label, and an expired grade greyed, in view', async () => {
+  await inBrowser(null, async (browser) => {
+  const { page } = await openScanner(browser, { path: link('video-doorbell'), context: { viewport: { width: 390, height: 844 } } });
+  expect(await verdictOf(page)).toBe('valid');
+  for (const name of ['smart-speaker', 'expired']) {
+    await page.goto(link(name));
+    await expect(page.locator('#product')).toContainText('Hearth Speaker Mini');
+  }
+  // Newest first: expired, the speaker, the doorbell (the maker's own claim).
+  await expect(page.locator('#history li')).toHaveCount(3);
+  const compare = async (...picks) => {
+    for (const box of await page.locator('#history input').all()) await box.uncheck();
+    for (const i of picks) await page.locator('#history input').nth(i).check();
+    await page.click('#compare');
+    await expect(page.locator('#comparison tr.verdict td')).toHaveCount(2);
+    return page.locator('#comparison tr.verdict td');
+  };
+  const look = (cell, property) => cell.evaluate((td, p) => getComputedStyle(td)[p], property);
+  let cells = await compare(1, 2);
+  expect(await Promise.all([0, 1].map((i) => cells.nth(i).getAttribute('data-standing')))).toEqual(['valid', 'self-declared']);
+  expect(await look(cells.nth(0), 'color')).toBe('rgb(27, 94, 32)');
+  expect(await look(cells.nth(1), 'color')).toBe('rgb(13, 71, 161)');
+  // The comparison is scrolled into view.
+  expect(await page.locator('#comparison').evaluate((c) => c.getBoundingClientRect().top)).toBeLessThan(100);
+  // An expired label's grade is greyed and dashed, as on its verdict screen.
+  cells = await compare(0, 2);
+  await expect(cells.nth(0)).toHaveAttribute('data-standing', 'expired');
+  expect(await look(page.locator('#comparison tr.grade td').nth(0), 'borderTopStyle')).toBe('dashed');
   });
 });
 

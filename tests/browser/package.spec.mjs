@@ -174,9 +174,10 @@ test('with no list of struck-off labels, a struck-off label is never shown as va
     // a label it cannot check for strike-off, in the tone of a caution, never valid.
     await page.evaluate(() => document.getElementById('checker').setAttribute('lists', 'lists-without-revocation/'));
     const d = await verdictFor(page, label('struck-off'));
-    expect([d.verdict, d.tone, d.headline]).toEqual(['valid', 'caution', 'Genuine, but strike-offs unknown']);
+    expect([d.verdict, d.tone, d.headline]).toEqual(['valid', 'caution', 'Genuine, but it may be struck off']);
     await expect(page.locator('#verdict')).toHaveAttribute('data-standing', 'unconfirmed');
-    await expect(page.locator('#warnings')).toContainText('This checker has no list of struck-off labels.');
+    await expect(page.locator('#verdict-summary')).toContainText('this checker has no list of struck-off labels');
+    await expect(page.locator('#grade')).toHaveAttribute('data-state', 'unconfirmed');
     expect(await page.locator('#checker').evaluate((el) => el.matches(':state(unconfirmed)'))).toBe(true);
     // The headless API, given a revocation list that cannot be fetched, says the same.
     const headless = await page.evaluate(async ({ root, text }) => {

@@ -60,7 +60,8 @@ button:focus-visible, .button:focus-within, summary:focus-visible { outline: 3px
 .scale li[aria-current] { border-width: 3px; border-color: #111; color: #111; font-weight: bold; }
 /* The print's fills: three greys apart in greyscale (luma 129, 171, 209). */
 .scale li[data-grade=bronze][aria-current] { background: #b8733d; } .scale li[data-grade=silver][aria-current] { background: #a9abb0; } .scale li[data-grade=gold][aria-current] { background: #f3d36b; }
-.grade[data-state=expired] .scale li { color: #444; background: #eee; border-style: dashed; filter: grayscale(1); }
+/* A grade that may not hold (expired, or not known not to be struck off): greyed, dashed. */
+.grade:is([data-state=expired], [data-state=unconfirmed]) .scale li { color: #444; background: #eee; border-style: dashed; filter: grayscale(1); }
 .grade[data-state=struck-off] .scale li[aria-current] { text-decoration: line-through 3px; background: repeating-linear-gradient(135deg, #fff 0 6px, #f3c6c6 6px 9px); }
 .scale-text { margin: 0.2em 0 0; font-size: 0.9em; }
 .checked-by { margin: 0.4em 0; padding: 0.25em 0.5em; border-left: 4px solid var(--accent); background: var(--panel-bg); color: var(--panel-text); }

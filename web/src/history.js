@@ -36,7 +36,9 @@ export function renderHistory() {
   $('history-box').hidden = !list.childElementCount;
 }
 
+/** Forgets every kept scan, once the person has said yes: it cannot be undone. */
 export function clearHistory() {
+  if (!window.confirm(say('ui.clear-history-confirm'))) return;
   keep(KEY, []);
   renderHistory();
   $('comparison').hidden = true;
@@ -54,7 +56,7 @@ export async function compare() {
   const head = el('tr');
   head.append(...xs.map((x) => { const th = el('th', x.product || x.headline); th.scope = 'col'; return th; }));
   table.append(head);
-  const row = (title, cells, tones) => {
+  const row = (title, cells, standings, kind = '') => {
     const differs = cells[0] !== cells[1];
     const titleRow = el('tr', undefined, differs ? 'title differs' : 'title');
     const th = el('th', title);
@@ -62,18 +64,24 @@ export async function compare() {
     th.scope = 'colgroup';
     if (differs) th.append(el('span', ` (${say('ui.compare-differs')})`, 'differs-word'));
     titleRow.append(th);
-    const values = el('tr', undefined, differs ? 'differs' : '');
-    values.append(...cells.map((c, i) => { const td = el('td', c); if (tones) td.dataset.tone = tones[i]; return td; }));
+    const values = el('tr', undefined, [kind, differs ? 'differs' : ''].join(' ').trim());
+    values.append(...cells.map((c, i) => {
+      const td = el('td', c);
+      if (standings) [td.dataset.standing, td.dataset.tone] = [standings[i].standing, standings[i].tone];
+      return td;
+    }));
     table.append(titleRow, values);
   };
-  // Each verdict in its own tone (the core's), so that a struck-off or forged label stands
-  // out from a genuine one even where every row differs.
-  row(say('ui.verdict'), xs.map((x) => x.headline), xs.map((x) => x.tone));
-  row(say('ui.grade'), xs.map((x) => (x.grade_text ? `${x.grade_stars} ${x.grade_text}` : '—')));
+  // Each verdict and grade drawn by its standing (the core's), as the verdict screen draws
+  // them: a struck-off or forged label stands out, the maker's own claim is not drawn as a
+  // checked one, and an expired grade is greyed, even where every row differs.
+  row(say('ui.verdict'), xs.map((x) => x.headline), xs, 'verdict');
+  row(say('ui.grade'), xs.map((x) => (x.grade_text ? `${x.grade_stars} ${x.grade_text}` : '—')), xs, 'grade');
   row(say('section.vouch'), xs.map((x) => x.checked_by || '—'));
   // The facts' rows from whichever label has them: a struck-off label has none.
   const facts = xs.find((x) => x.facts?.length)?.facts || [];
   for (const f of facts) row(f.title, xs.map((x) => (x.facts || []).find((g) => g.key === f.key)?.text || '—'));
   $('comparison').replaceChildren(table);
   $('comparison').hidden = false;
+  $('comparison').scrollIntoView({ block: 'start' });
 }
