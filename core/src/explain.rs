@@ -115,7 +115,7 @@ fn parse(json: &str) -> Result<Words, BadLanguageFile> {
 /// cached copy outliving an update): it may lack a message this version says, so a front
 /// end that loads languages as files refuses it ([`Messages::alone_of_this_version`]).
 /// When the keys change, `keys_stamp_is_englishs` fails and prints the new value.
-pub const KEYS_STAMP: u64 = 0x5b7a_f086_b640_6ccb;
+pub const KEYS_STAMP: u64 = 0xa112_504f_a7ff_b87f;
 
 /// A language file's messages by key, in file order. Searched one by one: a file holds a
 /// couple of hundred, and a hash map's code would be a sizeable share of the WebAssembly.
@@ -472,6 +472,8 @@ pub struct TierCount {
     pub partly: usize,
     /// Principles of the tier that apply to this product.
     pub applicable: usize,
+    /// Principles of the tier that do not apply: with `applicable`, the whole tier.
+    pub not_applicable: usize,
     pub text: String,
 }
 
@@ -707,8 +709,13 @@ fn tiers(cat: &catalogue::Catalogue, label: &Label, m: &Messages) -> Vec<TierCou
             // "14 of 19 met" beside a bronze grade reads as failing: the partly met are counted too.
             let key = if partly > 0 { "tiers.line-partly" } else { "tiers.line" };
             let tier = m.say(&format!("tier.{}", t.key()), &[]);
-            let text = m.say(key, &[("tier", &tier), ("met", &met_s), ("partly", &partly_s), ("applicable", &applicable_s)]);
-            TierCount { tier: *t, met, partly, applicable, text }
+            let mut text = m.say(key, &[("tier", &tier), ("met", &met_s), ("partly", &partly_s), ("applicable", &applicable_s)]);
+            // The three lines add up to "All 33 principles" only with those that do not apply.
+            let not_applicable = statuses.len() - applicable;
+            if not_applicable > 0 {
+                text = format!("{text} {}", m.plural("tiers.not-applicable", not_applicable as i64));
+            }
+            TierCount { tier: *t, met, partly, applicable, not_applicable, text }
         })
         .collect()
 }
@@ -1043,7 +1050,10 @@ mod tests {
         let x = explain(&doorbell(Verdict::Valid, Date::from_ymd(2026, 6, 1).unwrap()), &english());
         let essential = &x.tiers[0];
         assert_eq!((essential.met, essential.partly), (14, 5));
-        assert_eq!(essential.text, "Essential: 14 met and 5 partly met, of 19");
+        assert_eq!(essential.text, "Essential: 14 met and 5 partly met, of 19 (1 does not apply)");
+        // With those that do not apply, the three lines count every principle of the catalogue.
+        let counted: usize = x.tiers.iter().map(|t| t.applicable + t.not_applicable).sum();
+        assert_eq!(counted, x.principles.iter().map(|g| g.principles.len()).sum::<usize>());
     }
 
     #[test]
