@@ -266,6 +266,8 @@ test('a struck-off label is kept and compared without its grade, its verdict in 
   expect(await verdictOf(page)).toBe('valid');
   await page.goto(link('struck-off'));
   await expect(page.locator('#verdict')).toHaveAttribute('data-verdict', 'revoked');
+  // No "check that this matches the box" beside a withdrawn mark, not even an empty box.
+  await expect(page.locator('#check-box')).toBeHidden();
   const struck = page.locator('#history li').first();
   await expect(struck).toContainText('Struck off: do not rely on it');
   await expect(struck).not.toContainText('Silver');

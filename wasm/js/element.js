@@ -417,7 +417,8 @@ export class IotmarkVerifierElement extends HTMLElement {
       const facts = x.facts || [];
       this.$('facts').hidden = !facts.length;
       this.$('facts').replaceChildren(...facts.map((f) => { const row = el('div'); row.dataset.fact = f.key; row.append(el('dt', `${f.title}:`), el('dd', f.text)); return row; }));
-      this.$('check-box').textContent = x.check_box;
+      this.$('check-box').textContent = x.check_box ?? '';
+      this.$('check-box').hidden = !x.check_box;
     }
     this.$('why').replaceChildren(...(x.tiers || []).map((t) => el('p', t.text)), ...(x.next_grade ? [el('p', x.next_grade, 'next')] : []));
     this.$('warnings').replaceChildren(...x.warnings.map((w) => el('p', w, 'warning')));
