@@ -56,7 +56,7 @@ export async function compare() {
   const head = el('tr');
   head.append(...xs.map((x) => { const th = el('th', x.product || x.headline); th.scope = 'col'; return th; }));
   table.append(head);
-  const row = (title, cells, standings, kind = '') => {
+  const row = (title, cells, explained, kind = '') => {
     const differs = cells[0] !== cells[1];
     const titleRow = el('tr', undefined, differs ? 'title differs' : 'title');
     const th = el('th', title);
@@ -67,7 +67,7 @@ export async function compare() {
     const values = el('tr', undefined, [kind, differs ? 'differs' : ''].join(' ').trim());
     values.append(...cells.map((c, i) => {
       const td = el('td', c);
-      if (standings) [td.dataset.standing, td.dataset.tone] = [standings[i].standing, standings[i].tone];
+      if (explained) [td.dataset.standing, td.dataset.tone] = [explained[i].standing, explained[i].tone];
       return td;
     }));
     table.append(titleRow, values);
