@@ -99,8 +99,13 @@ fn pdf_size_mm(path: &Path) -> (f64, f64) {
     (mm(pt[0]), mm(pt[1]))
 }
 
+/// QR codes only: zbar also tries 1D symbologies, and once read a panel's artwork as
+/// the barcode "723002" beside the label (a random signature each run draws new codes).
 fn zbar(path: &Path) -> Vec<String> {
-    let out = Command::new("zbarimg").args(["-q", "--raw", s(path)]).output().expect("zbarimg is installed (npm test installs zbar-tools)");
+    let out = Command::new("zbarimg")
+        .args(["-q", "--raw", "-Sdisable", "-Sqrcode.enable", s(path)])
+        .output()
+        .expect("zbarimg is installed (npm test installs zbar-tools)");
     String::from_utf8_lossy(&out.stdout).lines().map(str::to_owned).collect()
 }
 

@@ -74,9 +74,11 @@ fn near(a: f64, b: f64, tol: f64) -> bool {
     (a - b).abs() <= tol
 }
 
+/// QR codes only: zbar also tries 1D symbologies, and once read a panel's artwork as
+/// the barcode "723002" beside the label (a random signature each run draws new codes).
 fn zbar(png: &Path) -> Vec<String> {
     let out = Command::new("zbarimg")
-        .args(["-q", "--raw", s(png)])
+        .args(["-q", "--raw", "-Sdisable", "-Sqrcode.enable", s(png)])
         .output()
         .expect("zbarimg is installed (scripts/setup.mjs installs zbar-tools)");
     let mut v: Vec<String> = String::from_utf8_lossy(&out.stdout).lines().map(str::to_owned).collect();
