@@ -299,7 +299,14 @@ impl TrustError {
 impl fmt::Display for TrustError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            TrustError::Format(e) => write!(f, "the list is malformed: {}", list_format(e)),
+            TrustError::Format(e) => {
+                write!(f, "the list is malformed: ")?;
+                e.describe(f, "it", "its")?;
+                if matches!(e, FormatError::BadStructure) {
+                    write!(f, " (is it a list file of this kind?)")?;
+                }
+                Ok(())
+            }
             TrustError::BadSignature => {
                 write!(f, "the list is not signed by the trusted root key (or, for a revocation list, the status key)")
             }
@@ -309,20 +316,6 @@ impl fmt::Display for TrustError {
 }
 
 impl std::error::Error for TrustError {}
-
-/// A format error in a list's words: the label's wording would speak of a label.
-fn list_format(e: &FormatError) -> String {
-    match e {
-        FormatError::Truncated => "it is cut short".into(),
-        FormatError::TrailingData => "it has extra data after its end".into(),
-        FormatError::NonCanonical => "it is not in its canonical encoding".into(),
-        FormatError::BadStructure => "its signed envelope is malformed (is it a list file of this kind?)".into(),
-        FormatError::BadHeader => "its signature header is malformed".into(),
-        FormatError::WrongAlgorithm => "it is signed with an algorithm other than Ed25519".into(),
-        FormatError::BadClaim(field) => format!("its {field} is malformed"),
-        other => other.to_string(),
-    }
-}
 
 impl From<FormatError> for TrustError {
     fn from(e: FormatError) -> Self {

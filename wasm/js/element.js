@@ -373,14 +373,14 @@ export class IotmarkVerifierElement extends HTMLElement {
     return checked;
   }
 
-  draw({ verification: v, explanation: x }) {
+  draw({ verification: v, explanation: x, lang }) {
     this.$('scan').hidden = true;
     this.$('result').hidden = false;
     const verdict = this.$('verdict');
     verdict.dataset.verdict = v.verdict;
     verdict.dataset.tone = x.tone;
     verdict.dataset.standing = x.standing;
-    this.$('container').lang = this.current?.checked.lang ?? this.$('container').lang;
+    this.$('container').lang = lang;
     if (this.internals?.states) {
       this.internals.states.clear();
       try { this.internals.states.add(x.standing); } catch { /* a browser with the older `--state` syntax only */ }

@@ -26,10 +26,12 @@ export function folder(base) {
  * then why is added to `failed` (when given), for an error that names the address.
  */
 export async function fetchList(base, kind, failed = []) {
+  let url = `${kind}.cose`;
   try {
-    return await bytesOf(new URL(`${kind}.cose`, folder(base)), FETCH);
+    url = new URL(url, folder(base));
+    return await bytesOf(url, FETCH);
   } catch (e) {
-    failed.push(e instanceof TypeError ? `${new URL(`${kind}.cose`, folder(base))}: unreachable` : e.message);
+    failed.push(e instanceof TypeError ? `${url}: unreachable` : e.message);
     return null;
   }
 }

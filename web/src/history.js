@@ -64,7 +64,7 @@ export async function compare() {
     th.scope = 'colgroup';
     if (differs) th.append(el('span', ` (${say('ui.compare-differs')})`, 'differs-word'));
     titleRow.append(th);
-    const values = el('tr', undefined, [kind, differs ? 'differs' : ''].join(' ').trim());
+    const values = el('tr', undefined, [kind, differs && 'differs'].filter(Boolean).join(' '));
     values.append(...cells.map((c, i) => {
       const td = el('td', c);
       if (explained) [td.dataset.standing, td.dataset.tone] = [explained[i].standing, explained[i].tone];

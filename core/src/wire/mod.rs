@@ -66,22 +66,30 @@ impl FormatError {
     }
 }
 
-impl fmt::Display for FormatError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl FormatError {
+    /// Writes this error said of `it` and `its`: "the label", "the label's" for a label (its
+    /// `Display`), "it", "its" after "the list is malformed: " for a list, in the same words.
+    pub fn describe(&self, f: &mut fmt::Formatter<'_>, it: &str, its: &str) -> fmt::Result {
         match self {
             FormatError::NotALabel => {
                 write!(f, "the text is not an iotmark label (it must start with {PREFIX} or be a link ending in #{PREFIX}…)")
             }
-            FormatError::BadDigits => write!(f, "the label's digits are damaged"),
-            FormatError::Truncated => write!(f, "the label is cut short"),
-            FormatError::TrailingData => write!(f, "the label has extra data after its end"),
-            FormatError::NonCanonical => write!(f, "the label is not in its canonical encoding"),
-            FormatError::BadStructure => write!(f, "the label's signed envelope is malformed"),
-            FormatError::BadHeader => write!(f, "the label's signature header is malformed"),
-            FormatError::WrongAlgorithm => write!(f, "the label is signed with an algorithm other than Ed25519"),
-            FormatError::BadClaim(field) => write!(f, "the label's {field} is malformed"),
-            FormatError::Label(e) => write!(f, "the label breaks a rule: {e}"),
+            FormatError::BadDigits => write!(f, "{its} digits are damaged"),
+            FormatError::Truncated => write!(f, "{it} is cut short"),
+            FormatError::TrailingData => write!(f, "{it} has extra data after its end"),
+            FormatError::NonCanonical => write!(f, "{it} is not in its canonical encoding"),
+            FormatError::BadStructure => write!(f, "{its} signed envelope is malformed"),
+            FormatError::BadHeader => write!(f, "{its} signature header is malformed"),
+            FormatError::WrongAlgorithm => write!(f, "{it} is signed with an algorithm other than Ed25519"),
+            FormatError::BadClaim(field) => write!(f, "{its} {field} is malformed"),
+            FormatError::Label(e) => write!(f, "{it} breaks a rule: {e}"),
         }
+    }
+}
+
+impl fmt::Display for FormatError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.describe(f, "the label", "the label's")
     }
 }
 
