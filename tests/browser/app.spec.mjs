@@ -243,20 +243,23 @@ test('compare draws the maker\'s own claim apart from a checked label, and an ex
     for (const box of await page.locator('#history input').all()) await box.uncheck();
     for (const i of picks) await page.locator('#history input').nth(i).check();
     await page.click('#compare');
-    await expect(page.locator('#comparison tr.verdict td')).toHaveCount(2);
-    return page.locator('#comparison tr.verdict td');
+    await expect(page.locator('#comparison tr.verdict-row td')).toHaveCount(2);
+    return page.locator('#comparison tr.verdict-row td');
   };
   const look = (cell, property) => cell.evaluate((td, p) => getComputedStyle(td)[p], property);
   let cells = await compare(1, 2);
   expect(await Promise.all([0, 1].map((i) => cells.nth(i).getAttribute('data-standing')))).toEqual(['valid', 'self-declared']);
   expect(await look(cells.nth(0), 'color')).toBe('rgb(27, 94, 32)');
   expect(await look(cells.nth(1), 'color')).toBe('rgb(13, 71, 161)');
+  // Each verdict cell takes half the phone's width, its words whole (not squeezed by the
+  // verdict screen's own styles).
+  for (const i of [0, 1]) expect(await cells.nth(i).evaluate((td) => td.getBoundingClientRect().width)).toBeGreaterThan(160);
   // The comparison is scrolled into view.
   expect(await page.locator('#comparison').evaluate((c) => c.getBoundingClientRect().top)).toBeLessThan(100);
   // An expired label's grade is greyed and dashed, as on its verdict screen.
   cells = await compare(0, 2);
   await expect(cells.nth(0)).toHaveAttribute('data-standing', 'expired');
-  expect(await look(page.locator('#comparison tr.grade td').nth(0), 'borderTopStyle')).toBe('dashed');
+  expect(await look(page.locator('#comparison tr.grade-row td').nth(0), 'borderTopStyle')).toBe('dashed');
   });
 });
 

@@ -75,8 +75,8 @@ export async function compare() {
   // Each verdict and grade drawn by its standing (the core's), as the verdict screen draws
   // them: a struck-off or forged label stands out, the maker's own claim is not drawn as a
   // checked one, and an expired grade is greyed, even where every row differs.
-  row(say('ui.verdict'), xs.map((x) => x.headline), xs, 'verdict');
-  row(say('ui.grade'), xs.map((x) => (x.grade_text ? `${x.grade_stars} ${x.grade_text}` : '—')), xs, 'grade');
+  row(say('ui.verdict'), xs.map((x) => x.headline), xs, 'verdict-row');
+  row(say('ui.grade'), xs.map((x) => (x.grade_text ? `${x.grade_stars} ${x.grade_text}` : '—')), xs, 'grade-row');
   row(say('section.vouch'), xs.map((x) => x.checked_by || '—'));
   // The facts' rows from whichever label has them: a struck-off label has none.
   const facts = xs.find((x) => x.facts?.length)?.facts || [];
